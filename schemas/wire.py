@@ -1,0 +1,496 @@
+"""The wire format shared by node and hub: signed envelopes and aggregate bundles.
+
+This module is pure: no files, sockets or databases. Everything that crosses the network
+between a node and a hub, or between two hubs, is an *envelope* in the style of DSSE
+(Dead Simple Signing Envelope)::
+
+    {"payloadType": "...", "payload": "<base64>", "signatures": [{"keyid": "...", "sig": "<base64>"}]}
+
+The signature is Ed25519 over the DSSE pre-authentication encoding (PAE) of the payload type
+and the *exact payload bytes*. A receiver verifies the signature over the bytes it received
+before it parses the payload, so no canonicalisation has to agree between signer and
+verifier. We still encode payloads canonically (sorted keys, no whitespace, UTF-8) so that the
+same content always gives the same bytes, which makes golden vectors and idempotent resends
+simple.
+
+Errors (whose fault it is: always the sender of the bytes)::
+
+    WireError
+    ├── MalformedEnvelope   not JSON, or not an envelope          -> HTTP 400
+    ├── UnknownKey          no trusted key for any signature      -> HTTP 401
+    ├── BadSignature        a signature that does not verify      -> HTTP 422
+    └── InvalidPayload      signed, but the payload is not valid  -> HTTP 422
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+PAYLOAD_TYPE_AGGREGATES = "application/vnd.lexheller.aggregates+json; version=1"
+PAYLOAD_TYPE_ENROLMENT = "application/vnd.lexheller.enrolment+json; version=1"
+PAYLOAD_TYPES = (PAYLOAD_TYPE_AGGREGATES, PAYLOAD_TYPE_ENROLMENT)
+
+BUNDLE_FORMAT = "lexheller.aggregates"
+ENROLMENT_FORMAT = "lexheller.enrolment"
+FORMAT_VERSION = 1
+UNCLASSIFIED = "-"
+"""Dimension value for reports not yet classified (e.g. problem type not confirmed)."""
+
+MAX_ENVELOPE_BYTES = 8 * 1024 * 1024
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
+
+
+class WireError(Exception):
+    """Base of everything wrong with received bytes. `code` is a stable machine name."""
+
+    code = "wire_error"
+    http_status = 400
+
+
+class MalformedEnvelope(WireError):
+    code = "malformed_envelope"
+    http_status = 400
+
+
+class UnknownKey(WireError):
+    code = "unknown_key"
+    http_status = 401
+
+
+class BadSignature(WireError):
+    code = "bad_signature"
+    http_status = 422
+
+
+class InvalidPayload(WireError):
+    code = "invalid_payload"
+    http_status = 422
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def public_key_bytes(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def encode_public_key(key: Ed25519PublicKey) -> str:
+    """The text form of a public key used in enrolment: ``ed25519:<base64 of 32 raw bytes>``."""
+    return "ed25519:" + base64.b64encode(public_key_bytes(key)).decode("ascii")
+
+
+def decode_public_key(text: str) -> Ed25519PublicKey:
+    text = text.strip()
+    if not text.startswith("ed25519:"):
+        raise ValueError("public key must start with 'ed25519:'")
+    try:
+        raw = base64.b64decode(text[len("ed25519:") :], validate=True)
+    except binascii.Error as e:
+        raise ValueError("public key is not valid base64") from e
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 public key has 32 bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def key_id(key: Ed25519PublicKey) -> str:
+    """Stable key id: SHA-256 of the raw public key, hex (64 characters)."""
+    return hashlib.sha256(public_key_bytes(key)).hexdigest()
+
+
+def fingerprint(key: Ed25519PublicKey) -> str:
+    """A fingerprint short enough to read aloud: the first 80 bits of the key id in groups of 4."""
+    kid = key_id(key)[:20].upper()
+    return " ".join(kid[i : i + 4] for i in range(0, 20, 4))
+
+
+# --------------------------------------------------------------------------- envelopes
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """DSSE pre-authentication encoding: what the signature actually covers."""
+    t = payload_type.encode("utf-8")
+    return b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+
+
+@dataclass(frozen=True)
+class Signature:
+    keyid: str
+    sig: bytes
+
+
+@dataclass(frozen=True)
+class Envelope:
+    payload_type: str
+    payload: bytes
+    signatures: tuple[Signature, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "payloadType": self.payload_type,
+            "payload": base64.b64encode(self.payload).decode("ascii"),
+            "signatures": [
+                {"keyid": s.keyid, "sig": base64.b64encode(s.sig).decode("ascii")}
+                for s in self.signatures
+            ],
+        }
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Envelope:
+        if len(data) > MAX_ENVELOPE_BYTES:
+            raise MalformedEnvelope(f"envelope is larger than {MAX_ENVELOPE_BYTES} bytes")
+        try:
+            obj = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise MalformedEnvelope(f"not UTF-8 JSON: {e}") from e
+        return cls.from_dict(obj)
+
+    @classmethod
+    def from_dict(cls, obj: Any) -> Envelope:
+        if not isinstance(obj, dict):
+            raise MalformedEnvelope("envelope must be a JSON object")
+        extra = set(obj) - {"payloadType", "payload", "signatures"}
+        if extra:
+            raise MalformedEnvelope(f"unexpected envelope fields: {sorted(extra)}")
+        ptype, payload, sigs = obj.get("payloadType"), obj.get("payload"), obj.get("signatures")
+        if not isinstance(ptype, str) or ptype not in PAYLOAD_TYPES:
+            raise MalformedEnvelope(f"unknown payloadType {ptype!r}")
+        if not isinstance(payload, str):
+            raise MalformedEnvelope("payload must be a base64 string")
+        if not isinstance(sigs, list) or not sigs or len(sigs) > 4:
+            raise MalformedEnvelope("signatures must be a list of 1 to 4 entries")
+        try:
+            raw = base64.b64decode(payload, validate=True)
+        except binascii.Error as e:
+            raise MalformedEnvelope("payload is not valid base64") from e
+        parsed = []
+        for s in sigs:
+            if not isinstance(s, dict) or set(s) != {"keyid", "sig"}:
+                raise MalformedEnvelope("each signature must have exactly 'keyid' and 'sig'")
+            if not isinstance(s["keyid"], str) or not isinstance(s["sig"], str):
+                raise MalformedEnvelope("keyid and sig must be strings")
+            try:
+                sig = base64.b64decode(s["sig"], validate=True)
+            except binascii.Error as e:
+                raise MalformedEnvelope("sig is not valid base64") from e
+            parsed.append(Signature(s["keyid"], sig))
+        return cls(ptype, raw, tuple(parsed))
+
+
+def sign(payload_type: str, payload: bytes, keys: list[Ed25519PrivateKey]) -> Envelope:
+    msg = pae(payload_type, payload)
+    sigs = tuple(Signature(key_id(k.public_key()), k.sign(msg)) for k in keys)
+    return Envelope(payload_type, payload, sigs)
+
+
+def verify(envelope: Envelope, trusted: Mapping[str, Ed25519PublicKey]) -> str:
+    """Verify that a trusted key signed the envelope; return that key's id.
+
+    Every signature by a trusted key must verify; signatures by unknown keys are ignored
+    (a rotation statement carries two), but at least one trusted signature must be present.
+    """
+    msg = pae(envelope.payload_type, envelope.payload)
+    good: str | None = None
+    for s in envelope.signatures:
+        key = trusted.get(s.keyid)
+        if key is None:
+            continue
+        try:
+            key.verify(s.sig, msg)
+        except InvalidSignature as e:
+            raise BadSignature(f"signature by key {s.keyid[:16]}… does not verify") from e
+        good = good or s.keyid
+    if good is None:
+        raise UnknownKey("no signature by a key this hub trusts")
+    return good
+
+
+def canonical_json(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+# --------------------------------------------------------------------------- payloads
+
+
+def format_time(t: datetime) -> str:
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(s: Any, what: str) -> datetime:
+    if not isinstance(s, str) or not s.endswith("Z"):
+        raise InvalidPayload(f"{what} must be a UTC time like 2026-01-31T12:00:00Z")
+    try:
+        return datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError as e:
+        raise InvalidPayload(f"{what} is not a valid time: {s!r}") from e
+
+
+def check_period(p: Any) -> str:
+    if not isinstance(p, str) or not _PERIOD_RE.match(p):
+        raise InvalidPayload(f"period {p!r} must be YYYY, YYYY-Qn or YYYY-MM")
+    return p
+
+
+def check_id(v: Any, what: str) -> str:
+    if not isinstance(v, str) or not _ID_RE.match(v):
+        raise InvalidPayload(f"{what} {v!r} must be 2-63 characters a-z, 0-9 and '-'")
+    return v
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    id: str
+    name: str
+    lan: tuple[str, ...]
+    kommuner: tuple[str, ...] = ()
+    population: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "lan": list(self.lan),
+            "kommuner": list(self.kommuner),
+            "population": self.population,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Any) -> NodeInfo:
+        if not isinstance(d, dict):
+            raise InvalidPayload("node must be an object")
+        name = d.get("name")
+        if not isinstance(name, str) or not 1 <= len(name) <= 200:
+            raise InvalidPayload("node.name must be a string of 1-200 characters")
+        lan = d.get("lan")
+        if not isinstance(lan, list) or not lan or not all(
+            isinstance(x, str) and re.fullmatch(r"\d{2}", x) for x in lan
+        ):
+            raise InvalidPayload("node.lan must be a non-empty list of two-digit län codes")
+        kommuner = d.get("kommuner", [])
+        if not isinstance(kommuner, list) or not all(
+            isinstance(x, str) and re.fullmatch(r"\d{4}", x) for x in kommuner
+        ):
+            raise InvalidPayload("node.kommuner must be a list of four-digit kommun codes")
+        pop = d.get("population")
+        if pop is not None and (not isinstance(pop, int) or isinstance(pop, bool) or pop < 0):
+            raise InvalidPayload("node.population must be a non-negative integer or null")
+        return cls(check_id(d.get("id"), "node.id"), name, tuple(lan), tuple(kommuner), pop)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One count table for one period. A cell value of None means suppressed (shown as '..')."""
+
+    name: str
+    period: str
+    dims: tuple[str, ...]
+    cells: tuple[tuple[tuple[str, ...], int | None], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "period": self.period,
+            "dims": list(self.dims),
+            "cells": [{"key": list(k), "value": v} for k, v in self.cells],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Table:
+        if not isinstance(d, dict):
+            raise InvalidPayload("each table must be an object")
+        name = d.get("name")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z_]{1,40}", name):
+            raise InvalidPayload(f"table name {name!r} is not valid")
+        dims = d.get("dims")
+        if not isinstance(dims, list) or not all(isinstance(x, str) for x in dims):
+            raise InvalidPayload(f"table {name}: dims must be a list of names")
+        cells_in = d.get("cells")
+        if not isinstance(cells_in, list):
+            raise InvalidPayload(f"table {name}: cells must be a list")
+        cells = []
+        seen = set()
+        for c in cells_in:
+            if not isinstance(c, dict) or set(c) != {"key", "value"}:
+                raise InvalidPayload(f"table {name}: each cell has exactly key and value")
+            key, value = c["key"], c["value"]
+            if (
+                not isinstance(key, list)
+                or len(key) != len(dims)
+                or not all(isinstance(x, str) and 0 < len(x) <= 20 for x in key)
+            ):
+                raise InvalidPayload(f"table {name}: cell key {key!r} does not match dims")
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 0
+            ):
+                raise InvalidPayload(f"table {name}: cell value {value!r} must be >= 0 or null")
+            if tuple(key) in seen:
+                raise InvalidPayload(f"table {name}: duplicate cell {key!r}")
+            seen.add(tuple(key))
+            cells.append((tuple(key), value))
+        return cls(name, check_period(d.get("period")), tuple(dims), tuple(cells))
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A node's signed publication: count tables per period, already suppressed."""
+
+    node: NodeInfo
+    sequence: int
+    created: datetime
+    expires: datetime
+    taxonomy: str
+    k: int
+    method: str
+    synthetic: bool
+    tables: tuple[Table, ...]
+    figures: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({t.period for t in self.tables})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": BUNDLE_FORMAT,
+            "format_version": FORMAT_VERSION,
+            "node": self.node.to_dict(),
+            "sequence": self.sequence,
+            "created": format_time(self.created),
+            "expires": format_time(self.expires),
+            "taxonomy": self.taxonomy,
+            "disclosure": {"method": self.method, "k": self.k},
+            "synthetic": self.synthetic,
+            "tables": [t.to_dict() for t in self.tables],
+            "figures": list(self.figures),
+        }
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Bundle:
+        try:
+            obj = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
+        return cls.from_dict(obj)
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Bundle:
+        if not isinstance(d, dict):
+            raise InvalidPayload("bundle must be an object")
+        if d.get("format") != BUNDLE_FORMAT or d.get("format_version") != FORMAT_VERSION:
+            raise InvalidPayload(f"not a {BUNDLE_FORMAT} version {FORMAT_VERSION} bundle")
+        allowed = {
+            "format", "format_version", "node", "sequence", "created", "expires",
+            "taxonomy", "disclosure", "synthetic", "tables", "figures",
+        }  # fmt: skip
+        extra = set(d) - allowed
+        if extra:
+            raise InvalidPayload(f"unexpected bundle fields: {sorted(extra)}")
+        seq = d.get("sequence")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+            raise InvalidPayload("sequence must be a positive integer")
+        disc = d.get("disclosure")
+        if not isinstance(disc, dict) or not isinstance(disc.get("k"), int) or disc["k"] < 1:
+            raise InvalidPayload("disclosure must say method and k (an integer >= 1)")
+        if not isinstance(disc.get("method"), str):
+            raise InvalidPayload("disclosure.method must be a string")
+        taxonomy = d.get("taxonomy")
+        if not isinstance(taxonomy, str) or not re.fullmatch(r"v\d+", taxonomy):
+            raise InvalidPayload("taxonomy must be a code list version like 'v1'")
+        synthetic = d.get("synthetic")
+        if not isinstance(synthetic, bool):
+            raise InvalidPayload("synthetic must be true or false")
+        tables = d.get("tables")
+        if not isinstance(tables, list):
+            raise InvalidPayload("tables must be a list")
+        figures = d.get("figures", [])
+        if not isinstance(figures, list) or not all(isinstance(f, dict) for f in figures):
+            raise InvalidPayload("figures must be a list of objects")
+        parsed = tuple(Table.from_dict(t) for t in tables)
+        names = [(t.name, t.period) for t in parsed]
+        if len(names) != len(set(names)):
+            raise InvalidPayload("a table appears twice for the same period")
+        created = parse_time(d.get("created"), "created")
+        expires = parse_time(d.get("expires"), "expires")
+        if expires <= created:
+            raise InvalidPayload("expires must be after created")
+        return cls(
+            node=NodeInfo.from_dict(d.get("node")),
+            sequence=seq,
+            created=created,
+            expires=expires,
+            taxonomy=taxonomy,
+            k=disc["k"],
+            method=disc["method"],
+            synthetic=synthetic,
+            tables=parsed,
+            figures=tuple(figures),
+        )
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A hub's statement that a node holds a key; signed by the hub, checked by its upstream."""
+
+    hub_id: str
+    node: NodeInfo
+    public_key: str
+    issued: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": ENROLMENT_FORMAT,
+            "format_version": FORMAT_VERSION,
+            "hub_id": self.hub_id,
+            "node": self.node.to_dict(),
+            "public_key": self.public_key,
+            "issued": format_time(self.issued),
+        }
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Enrolment:
+        try:
+            d = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
+        if not isinstance(d, dict) or d.get("format") != ENROLMENT_FORMAT:
+            raise InvalidPayload(f"not a {ENROLMENT_FORMAT} statement")
+        pk = d.get("public_key")
+        try:
+            decode_public_key(pk if isinstance(pk, str) else "")
+        except ValueError as e:
+            raise InvalidPayload(f"public_key: {e}") from e
+        return cls(
+            check_id(d.get("hub_id"), "hub_id"),
+            NodeInfo.from_dict(d.get("node")),
+            pk,
+            parse_time(d.get("issued"), "issued"),
+        )
+
+
+def bundle_digest(envelope_bytes: bytes) -> str:
+    """The id of a stored bundle: SHA-256 of the envelope bytes as received."""
+    return hashlib.sha256(envelope_bytes).hexdigest()
