@@ -32,7 +32,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -50,8 +50,11 @@ UNCLASSIFIED = "-"
 
 MAX_ENVELOPE_BYTES = 8 * 1024 * 1024
 
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
+# Patterns are used with fullmatch and ASCII classes: Python's `$` also matches before a final
+# newline and its `\d` matches any Unicode digit, neither of which the JSON Schemas allow.
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+_PERIOD_RE = re.compile(r"([0-9]{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?")
+_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 class WireError(Exception):
@@ -93,12 +96,29 @@ def encode_public_key(key: Ed25519PublicKey) -> str:
     return "ed25519:" + base64.b64encode(public_key_bytes(key)).decode("ascii")
 
 
+def b64decode_canonical(text: str) -> bytes:
+    """Decode standard base64 with padding, refusing any other spelling of the same bytes.
+
+    `base64.b64decode(validate=True)` accepts extra padding ("AAAA==") and non-zero unused
+    bits ("AR==" is b"\\x01", like "AQ=="); such texts would give one payload several
+    envelopes, digests and key texts.
+    """
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except binascii.Error as e:
+        raise binascii.Error(f"not valid base64: {e}") from e
+    if base64.b64encode(raw).decode("ascii") != text:
+        raise binascii.Error("not canonical base64 (padding or unused bits)")
+    return raw
+
+
 def decode_public_key(text: str) -> Ed25519PublicKey:
+    """Parse ``ed25519:<base64>``; surrounding whitespace (a key file's newline) is ignored."""
     text = text.strip()
     if not text.startswith("ed25519:"):
         raise ValueError("public key must start with 'ed25519:'")
     try:
-        raw = base64.b64decode(text[len("ed25519:") :], validate=True)
+        raw = b64decode_canonical(text[len("ed25519:") :])
     except binascii.Error as e:
         raise ValueError("public key is not valid base64") from e
     if len(raw) != 32:
@@ -176,7 +196,7 @@ class Envelope:
         if not isinstance(sigs, list) or not sigs or len(sigs) > 4:
             raise MalformedEnvelope("signatures must be a list of 1 to 4 entries")
         try:
-            raw = base64.b64decode(payload, validate=True)
+            raw = b64decode_canonical(payload)
         except binascii.Error as e:
             raise MalformedEnvelope("payload is not valid base64") from e
         parsed = []
@@ -186,7 +206,7 @@ class Envelope:
             if not isinstance(s["keyid"], str) or not isinstance(s["sig"], str):
                 raise MalformedEnvelope("keyid and sig must be strings")
             try:
-                sig = base64.b64decode(s["sig"], validate=True)
+                sig = b64decode_canonical(s["sig"])
             except binascii.Error as e:
                 raise MalformedEnvelope("sig is not valid base64") from e
             parsed.append(Signature(s["keyid"], sig))
@@ -221,6 +241,11 @@ def verify(envelope: Envelope, trusted: Mapping[str, Ed25519PublicKey]) -> str:
     return good
 
 
+def _is_int(v: Any, equal_to: int | None = None) -> TypeGuard[int]:
+    """A JSON integer: not a bool (True == 1 in Python) and not a float such as 1.0."""
+    return type(v) is int and (equal_to is None or v == equal_to)
+
+
 def canonical_json(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
@@ -235,7 +260,7 @@ def format_time(t: datetime) -> str:
 
 
 def parse_time(s: Any, what: str) -> datetime:
-    if not isinstance(s, str) or not s.endswith("Z"):
+    if not isinstance(s, str) or not _TIME_RE.fullmatch(s):
         raise InvalidPayload(f"{what} must be a UTC time like 2026-01-31T12:00:00Z")
     try:
         return datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
@@ -244,13 +269,13 @@ def parse_time(s: Any, what: str) -> datetime:
 
 
 def check_period(p: Any) -> str:
-    if not isinstance(p, str) or not _PERIOD_RE.match(p):
+    if not isinstance(p, str) or not _PERIOD_RE.fullmatch(p):
         raise InvalidPayload(f"period {p!r} must be YYYY, YYYY-Qn or YYYY-MM")
     return p
 
 
 def check_id(v: Any, what: str) -> str:
-    if not isinstance(v, str) or not _ID_RE.match(v):
+    if not isinstance(v, str) or not _ID_RE.fullmatch(v):
         raise InvalidPayload(f"{what} {v!r} must be 2-63 characters a-z, 0-9 and '-'")
     return v
 
@@ -276,21 +301,26 @@ class NodeInfo:
     def from_dict(cls, d: Any) -> NodeInfo:
         if not isinstance(d, dict):
             raise InvalidPayload("node must be an object")
+        extra = set(d) - {"id", "name", "lan", "kommuner", "population"}
+        if extra:
+            raise InvalidPayload(f"unexpected node fields: {sorted(extra)}")
         name = d.get("name")
         if not isinstance(name, str) or not 1 <= len(name) <= 200:
             raise InvalidPayload("node.name must be a string of 1-200 characters")
         lan = d.get("lan")
-        if not isinstance(lan, list) or not lan or not all(
-            isinstance(x, str) and re.fullmatch(r"\d{2}", x) for x in lan
+        if (
+            not isinstance(lan, list)
+            or not lan
+            or not all(isinstance(x, str) and re.fullmatch(r"[0-9]{2}", x) for x in lan)
         ):
             raise InvalidPayload("node.lan must be a non-empty list of two-digit län codes")
         kommuner = d.get("kommuner", [])
         if not isinstance(kommuner, list) or not all(
-            isinstance(x, str) and re.fullmatch(r"\d{4}", x) for x in kommuner
+            isinstance(x, str) and re.fullmatch(r"[0-9]{4}", x) for x in kommuner
         ):
             raise InvalidPayload("node.kommuner must be a list of four-digit kommun codes")
         pop = d.get("population")
-        if pop is not None and (not isinstance(pop, int) or isinstance(pop, bool) or pop < 0):
+        if pop is not None and (not _is_int(pop) or pop < 0):
             raise InvalidPayload("node.population must be a non-negative integer or null")
         return cls(check_id(d.get("id"), "node.id"), name, tuple(lan), tuple(kommuner), pop)
 
@@ -316,6 +346,9 @@ class Table:
     def from_dict(cls, d: Any) -> Table:
         if not isinstance(d, dict):
             raise InvalidPayload("each table must be an object")
+        extra = set(d) - {"name", "period", "dims", "cells"}
+        if extra:
+            raise InvalidPayload(f"unexpected table fields: {sorted(extra)}")
         name = d.get("name")
         if not isinstance(name, str) or not re.fullmatch(r"[a-z_]{1,40}", name):
             raise InvalidPayload(f"table name {name!r} is not valid")
@@ -337,9 +370,7 @@ class Table:
                 or not all(isinstance(x, str) and 0 < len(x) <= 20 for x in key)
             ):
                 raise InvalidPayload(f"table {name}: cell key {key!r} does not match dims")
-            if value is not None and (
-                not isinstance(value, int) or isinstance(value, bool) or value < 0
-            ):
+            if value is not None and (not _is_int(value) or value < 0):
                 raise InvalidPayload(f"table {name}: cell value {value!r} must be >= 0 or null")
             if tuple(key) in seen:
                 raise InvalidPayload(f"table {name}: duplicate cell {key!r}")
@@ -397,7 +428,7 @@ class Bundle:
     def from_dict(cls, d: Any) -> Bundle:
         if not isinstance(d, dict):
             raise InvalidPayload("bundle must be an object")
-        if d.get("format") != BUNDLE_FORMAT or d.get("format_version") != FORMAT_VERSION:
+        if d.get("format") != BUNDLE_FORMAT or not _is_int(d.get("format_version"), FORMAT_VERSION):
             raise InvalidPayload(f"not a {BUNDLE_FORMAT} version {FORMAT_VERSION} bundle")
         allowed = {
             "format", "format_version", "node", "sequence", "created", "expires",
@@ -407,15 +438,17 @@ class Bundle:
         if extra:
             raise InvalidPayload(f"unexpected bundle fields: {sorted(extra)}")
         seq = d.get("sequence")
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        if not _is_int(seq) or seq < 1:
             raise InvalidPayload("sequence must be a positive integer")
         disc = d.get("disclosure")
-        if not isinstance(disc, dict) or not isinstance(disc.get("k"), int) or disc["k"] < 1:
-            raise InvalidPayload("disclosure must say method and k (an integer >= 1)")
+        if not isinstance(disc, dict) or set(disc) != {"method", "k"}:
+            raise InvalidPayload("disclosure must have exactly method and k")
+        if not _is_int(disc["k"]) or disc["k"] < 1:
+            raise InvalidPayload("disclosure.k must be an integer >= 1")
         if not isinstance(disc.get("method"), str):
             raise InvalidPayload("disclosure.method must be a string")
         taxonomy = d.get("taxonomy")
-        if not isinstance(taxonomy, str) or not re.fullmatch(r"v\d+", taxonomy):
+        if not isinstance(taxonomy, str) or not re.fullmatch(r"v[0-9]+", taxonomy):
             raise InvalidPayload("taxonomy must be a code list version like 'v1'")
         synthetic = d.get("synthetic")
         if not isinstance(synthetic, bool):
@@ -476,11 +509,24 @@ class Enrolment:
             d = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
-        if not isinstance(d, dict) or d.get("format") != ENROLMENT_FORMAT:
-            raise InvalidPayload(f"not a {ENROLMENT_FORMAT} statement")
+        return cls.from_dict(d)
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Enrolment:
+        if (
+            not isinstance(d, dict)
+            or d.get("format") != ENROLMENT_FORMAT
+            or not _is_int(d.get("format_version"), FORMAT_VERSION)
+        ):
+            raise InvalidPayload(f"not a {ENROLMENT_FORMAT} version {FORMAT_VERSION} statement")
+        extra = set(d) - {"format", "format_version", "hub_id", "node", "public_key", "issued"}
+        if extra:
+            raise InvalidPayload(f"unexpected enrolment fields: {sorted(extra)}")
         pk = d.get("public_key")
+        if not isinstance(pk, str) or pk != pk.strip():
+            raise InvalidPayload("public_key must be 'ed25519:<base64>' without spaces")
         try:
-            decode_public_key(pk if isinstance(pk, str) else "")
+            decode_public_key(pk)
         except ValueError as e:
             raise InvalidPayload(f"public_key: {e}") from e
         return cls(
