@@ -1,0 +1,159 @@
+"""The hub's HTTP API under /api/v1. Every error has one JSON shape:
+
+{"ok": false, "status": 422, "error": "bad_signature", "message": "...(sv)",
+ "message_en": "...", "errors": [...]}
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from hub.federation import accept_enrolment
+from hub.runtime import Hub
+
+API = "/api/v1"
+
+_HTTP_SV = {
+    400: "Felaktig begäran", 401: "Okänd avsändare", 403: "Spärrad", 404: "Finns inte",
+    405: "Metoden stöds inte här", 409: "Konflikt", 413: "För stort", 422: "Kunde inte godtas",
+    500: "Internt fel i navet",
+}  # fmt: skip
+
+
+def error_body(status: int, code: str, sv: str, en: str, errors: list[str] | None = None) -> dict:
+    return {"ok": False, "status": status, "error": code, "message": sv, "message_en": en,
+            "errors": errors or []}  # fmt: skip
+
+
+def error_response(status: int, code: str, sv: str, en: str) -> Response:
+    resp = jsonify(error_body(status, code, sv, en))
+    resp.status_code = status
+    return resp
+
+
+def openapi_document() -> dict[str, Any]:
+    return json.loads(resources.files("hub").joinpath("openapi.json").read_text("utf-8"))
+
+
+def create_api(hub: Hub) -> Blueprint:
+    bp = Blueprint("api", __name__, url_prefix=API)
+    max_bytes = int(hub.config["policy"]["max_bundle_bytes"])
+
+    def _read_body() -> bytes | Response:
+        length = request.content_length
+        if length is not None and length > max_bytes:
+            return error_response(413, "too_large",
+                                  f"Paketet är större än {max_bytes} byte.",
+                                  f"The bundle is larger than {max_bytes} bytes.")  # fmt: skip
+        raw = request.stream.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            return error_response(413, "too_large",
+                                  f"Paketet är större än {max_bytes} byte.",
+                                  f"The bundle is larger than {max_bytes} bytes.")  # fmt: skip
+        return raw
+
+    @bp.post("/bundles")
+    def post_bundle():  # type: ignore[no-untyped-def]
+        raw = _read_body()
+        if isinstance(raw, Response):
+            return raw
+        outcome = hub.accept(raw)
+        return jsonify(outcome.to_json()), outcome.status
+
+    @bp.post("/enrolments")
+    def post_enrolment():  # type: ignore[no-untyped-def]
+        raw = _read_body()
+        if isinstance(raw, Response):
+            return raw
+        outcome = accept_enrolment(raw, hub.trust, hub.folder)
+        return jsonify(outcome.to_json()), outcome.status
+
+    @bp.get("/nodes")
+    def nodes():  # type: ignore[no-untyped-def]
+        summary = {r["node_id"]: r for r in hub.store.node_summary().to_dicts()}
+        out = []
+        for node_id, n in sorted(hub.trust.nodes().items()):
+            s = summary.get(node_id, {})
+            out.append({
+                "node_id": node_id,
+                "name": s.get("node_name") or n["info"].get("name"),
+                "lan": s.get("lan") or (n["info"].get("lan") or [None])[0],
+                "population": s.get("population"),
+                "bundles": s.get("bundles", 0),
+                "last_published": _iso(s.get("last_published")),
+                "synthetic": s.get("synthetic"),
+                "keys": [{"keyid": k["keyid"], "fingerprint": k["fingerprint"],
+                          "vouched_by": k["vouched_by"], "enrolled_at": k["enrolled_at"],
+                          "revoked_at": k["revoked_at"]} for k in n["keys"]],
+            })  # fmt: skip
+        return jsonify({"ok": True, "hub_id": hub.id, "nodes": out})
+
+    @bp.get("/bundles")
+    def bundles():  # type: ignore[no-untyped-def]
+        node_id = request.args.get("node_id")
+        rows = [
+            {**{k: _iso(v) for k, v in b.items()}, "url": f"{API}/bundles/{b['digest']}"}
+            for b in hub.store.bundles(node_id)
+        ]
+        return jsonify({"ok": True, "bundles": rows})
+
+    @bp.get("/bundles/<digest>")
+    def bundle(digest: str):  # type: ignore[no-untyped-def]
+        if not (len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)):
+            return error_response(404, "not_found", "Inget sådant paket.", "No such bundle.")
+        path = hub.store.file_path(digest)
+        if not path.exists():
+            return error_response(404, "not_found", "Inget sådant paket.", "No such bundle.")
+        return Response(path.read_bytes(), mimetype="application/json")
+
+    @bp.get("/aggregates/<table>")
+    def aggregates(table: str):  # type: ignore[no-untyped-def]
+        cells = hub.store.latest_cells()
+        cells = cells.filter(cells["table"] == table)
+        for arg in ("period", "period_kind", "node_id", "lan"):
+            if request.args.get(arg):
+                cells = cells.filter(cells[arg] == request.args[arg])
+        cells = cells.sort(["node_id", "period", "dim1", "dim2"], nulls_last=True)
+        if request.args.get("format") == "csv":
+            buf = io.BytesIO()
+            cells.write_csv(buf, null_value="..")
+            return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
+                            headers={"Content-Disposition":
+                                     f"attachment; filename=lexheller-{table}.csv"})  # fmt: skip
+        return jsonify({"ok": True, "table": table, "suppressed_as": None,
+                        "cells": cells.to_dicts()})  # fmt: skip
+
+    @bp.get("/openapi.json")
+    def openapi():  # type: ignore[no-untyped-def]
+        return jsonify(openapi_document())
+
+    return bp
+
+
+def _iso(v: Any) -> Any:
+    if isinstance(v, datetime):  # DuckDB gives naive UTC
+        return v.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return v
+
+
+def install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException):  # type: ignore[no-untyped-def]
+        status = e.code or 500
+        if request.path.startswith(API) or request.path == "/healthz":
+            return error_response(status, (e.name or "error").lower().replace(" ", "_"),
+                                  _HTTP_SV.get(status, "Fel"), e.description or e.name)  # fmt: skip
+        return e
+
+    @app.errorhandler(Exception)
+    def _internal(e: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error")
+        return error_response(500, "internal_error", _HTTP_SV[500] + ". Se navets logg.",
+                              "Internal hub error. See the hub's log.")  # fmt: skip

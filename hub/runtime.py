@@ -1,0 +1,197 @@
+"""A hub folder opened for work: config, trust, store, acceptor, forwarding, operations.
+
+Both `lexheller hub serve` and the one-shot commands (`enroll`, `import`, `verify`, ...) open
+a `Hub` and call the same operation methods; when a server runs, the commands reach these
+methods through its loopback control endpoint instead (see lexheller.control).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hub import settings
+from hub.accept import Acceptor, Outcome, default_rules
+from hub.federation import Forwarder, enrolment_statement
+from hub.store import HubStore
+from hub.trust import Trust
+from lexheller.errors import UsageError
+from lexheller.keys import load_private_key
+from schemas.wire import (
+    Bundle,
+    Envelope,
+    WireError,
+    bundle_digest,
+    decode_public_key,
+    encode_public_key,
+    verify,
+)
+
+log = logging.getLogger("lexheller.hub")
+
+
+def check_folder(folder: Path) -> None:
+    if not (folder / settings.CONFIG_NAME).exists():
+        raise UsageError(
+            f"{folder} är ingen navmapp (hub.toml saknas). Skapa den med 'lexheller hub init'.",
+            f"{folder} is not a hub folder (hub.toml is missing). Create it with "
+            "'lexheller hub init'.",
+        )
+
+
+class Hub:
+    def __init__(self, folder: Path):
+        check_folder(folder)
+        self.folder = folder
+        self.config = settings.load(folder)
+        self.id = self.config["hub"]["id"]
+        self.trust = Trust(folder)
+        self.key = load_private_key(folder)
+        self.store = HubStore(folder, settings.DB_NAME)
+        self.upstream = self.config["hub"]["upstream"] or None
+        self.forwarder: Forwarder | None = None
+        if self.upstream:
+            self.forwarder = Forwarder(
+                self.store, self.upstream, float(self.config["server"]["forward_interval_seconds"])
+            )
+        self.acceptor = Acceptor(
+            self.store,
+            self.trust,
+            default_rules(self.trust, int(self.config["policy"]["min_k"])),
+            on_accept=self._queue_forward if self.upstream else None,
+        )
+        self.reindex()
+
+    def close(self) -> None:
+        if self.forwarder:
+            self.forwarder.stop()
+        self.store.close()
+
+    # ------------------------------------------------------------------ forwarding
+
+    def _queue_forward(self, digest: str, raw: bytes, bundle: Bundle) -> None:
+        now = datetime.now(UTC)
+        env = Envelope.from_bytes(raw)
+        keyid = env.signatures[0].keyid
+        entry = self.trust.key_entry(keyid)
+        if entry is not None:
+            stmt = enrolment_statement(self.id, self.key, bundle.node, entry["public_key"], now)
+            self.store.enqueue("enrolment", "enrol:" + keyid, stmt, now)
+        self.store.enqueue("bundle", digest, raw, now)
+        if self.forwarder:
+            self.forwarder.wake()
+
+    # ------------------------------------------------------------------ operations
+
+    def op_enroll(self, node_id: str, public_key: str) -> dict[str, Any]:
+        entry = self.trust.enroll(node_id, public_key, vouched_by=self.id)
+        return {"node_id": node_id, "keyid": entry["keyid"], "fingerprint": entry["fingerprint"]}
+
+    def op_revoke(self, node_id: str, key: str | None = None) -> dict[str, Any]:
+        return {"node_id": node_id, "revoked": self.trust.revoke(node_id, key)}
+
+    def op_trust_hub(self, hub_id: str, public_key: str) -> dict[str, Any]:
+        entry = self.trust.trust_hub(hub_id, public_key)
+        return {"hub_id": hub_id, "fingerprint": entry["fingerprint"]}
+
+    def op_import(self, files: list[str]) -> dict[str, Any]:
+        results = []
+        for name in files:
+            path = Path(name)
+            try:
+                raw = path.read_bytes()
+            except OSError as e:
+                results.append({"file": name, "status": 400, "ok": False,
+                                "message": f"Filen kunde inte läsas: {e}",
+                                "message_en": f"The file could not be read: {e}"})  # fmt: skip
+                continue
+            outcome = self.acceptor.accept(raw, via="import")
+            results.append({"file": name, **outcome.to_json()})
+        return {"results": results}
+
+    def accept(self, raw: bytes) -> Outcome:
+        return self.acceptor.accept(raw)
+
+    def op_verify(self) -> dict[str, Any]:
+        """Re-verify every stored bundle file against the trust store and the index."""
+        problems: list[str] = []
+        keys = self.trust.active_keys()
+        revoked = self.trust.revoked_keyids()
+        indexed = {b["digest"]: b for b in self.store.bundles()}
+        files = self.store.stored_files()
+        for path in files:
+            raw = path.read_bytes()
+            digest = bundle_digest(raw)
+            if path.stem != digest:
+                problems.append(f"{path.name}: innehållet matchar inte filnamnet (ändrad fil)")
+                continue
+            try:
+                env = Envelope.from_bytes(raw)
+                kid = env.signatures[0].keyid
+                if kid in revoked:
+                    # accepted before revocation: still verify with the recorded key
+                    entry = self.trust.key_entry(kid) or {}
+                    verify(env, {kid: decode_public_key(entry["public_key"])})
+                else:
+                    verify(env, keys)
+                bundle = Bundle.from_bytes(env.payload)
+            except WireError as e:
+                problems.append(f"{path.name}: {e}")
+                continue
+            row = indexed.get(digest)
+            if row is None:
+                problems.append(f"{path.name}: finns inte i databasen")
+            elif row["sequence"] != bundle.sequence or row["node_id"] != bundle.node.id:
+                problems.append(f"{path.name}: databasen stämmer inte med filen")
+        for digest in indexed:
+            if not self.store.file_path(digest).exists():
+                problems.append(f"{digest}.json: saknas på disk men finns i databasen")
+        return {"bundles": len(files), "problems": problems, "ok": not problems}
+
+    def reindex(self) -> int:
+        """Index any stored file the database lacks (e.g. after a crash mid-write)."""
+        added = 0
+        indexed = {b["digest"] for b in self.store.bundles()}
+        for path in self.store.stored_files():
+            if path.stem in indexed:
+                continue
+            raw = path.read_bytes()
+            try:
+                env = Envelope.from_bytes(raw)
+                bundle = Bundle.from_bytes(env.payload)
+            except WireError:
+                log.error("stored file %s does not parse; left for 'hub verify'", path.name)
+                continue
+            mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            self.store.index(path.stem, bundle, env.signatures[0].keyid, "reindex", len(raw),
+                             mtime)  # fmt: skip
+            added += 1
+        if added:
+            log.info("indexed %d stored bundles the database lacked", added)
+        return added
+
+    def op_status(self) -> dict[str, Any]:
+        return {
+            "hub_id": self.id,
+            "level": self.config["hub"]["level"],
+            "public_key": encode_public_key(self.key.public_key()),
+            "nodes": len(self.trust.nodes()),
+            "bundles": len(self.store.bundles()),
+            "forward_queue": [
+                {k: (str(v) if isinstance(v, datetime) else v) for k, v in f.items()}
+                for f in self.store.forward_status()
+                if f["sent_at"] is None
+            ],
+        }
+
+    def operations(self) -> dict[str, Any]:
+        return {
+            "enroll": self.op_enroll,
+            "revoke": self.op_revoke,
+            "trust_hub": self.op_trust_hub,
+            "import": self.op_import,
+            "verify": self.op_verify,
+            "status": self.op_status,
+        }

@@ -1,0 +1,31 @@
+"""The hub's web server: the API under /api/v1, /healthz, the dashboards at /."""
+
+from __future__ import annotations
+
+from dashboards.app import create_dash
+from flask import Flask, jsonify
+
+from hub.api import create_api, install_error_handlers
+from hub.datasource import HubSource
+from hub.runtime import Hub
+from lexheller import control
+
+
+def create_app(hub: Hub, token_holder: dict[str, str] | None = None) -> Flask:
+    app = Flask("lexheller.hub")
+    app.config["MAX_CONTENT_LENGTH"] = int(hub.config["policy"]["max_bundle_bytes"]) + 1024
+    app.register_blueprint(create_api(hub))
+    install_error_handlers(app)
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        return jsonify({"ok": True, "hub_id": hub.id, "level": hub.config["hub"]["level"]})
+
+    control.register(app, token_holder if token_holder is not None else {}, hub.operations())
+    create_dash(
+        app,
+        HubSource(hub.store, hub.trust),
+        title=hub.config["hub"]["name"],
+        level=hub.config["hub"]["level"],
+    )
+    return app

@@ -1,0 +1,31 @@
+"""The hub folder's settings (hub.toml), declared once with defaults and help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lexheller.config import Config, Setting
+
+CONFIG_NAME = "hub.toml"
+DB_NAME = "hub.duckdb"
+
+SETTINGS = [
+    Setting("hub", "id", "", "Navets id (a-z, 0-9, '-')."),
+    Setting("hub", "name", "", "Navets namn, visas i dashboarden."),
+    Setting("hub", "level", "regional", "regional eller national."),
+    Setting(
+        "hub",
+        "upstream",
+        "",
+        "Adress till det nationella navet som godkända paket skickas vidare till.",
+    ),
+    Setting("policy", "min_k", 3, "Minsta k som navet godtar i ett paket."),
+    Setting("policy", "max_bundle_bytes", 8 * 1024 * 1024, "Största paket som tas emot (byte)."),
+    Setting("server", "host", "127.0.0.1", "Adress som servern lyssnar på."),
+    Setting("server", "port", 8100, "Port som servern lyssnar på."),
+    Setting("server", "forward_interval_seconds", 2.0, "Hur ofta kön till uppströmsnavet töms."),
+]
+
+
+def load(folder: Path) -> Config:
+    return Config(SETTINGS, folder / CONFIG_NAME)

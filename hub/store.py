@@ -1,0 +1,267 @@
+"""The hub's storage: signed envelopes on disk as the source of truth, DuckDB as the index.
+
+A bundle is first written to `bundles/<sha256>.json` (fsync, atomic rename), then indexed in
+DuckDB in one transaction. If the process dies in between, `rebuild` (run at every start)
+indexes the file again, so everything that was answered with 2xx is present.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from schemas.wire import Bundle
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS bundles (
+    digest VARCHAR PRIMARY KEY,
+    node_id VARCHAR NOT NULL,
+    node_name VARCHAR NOT NULL,
+    lan VARCHAR NOT NULL,
+    population BIGINT,
+    sequence BIGINT NOT NULL,
+    keyid VARCHAR NOT NULL,
+    received_at TIMESTAMP NOT NULL,
+    created TIMESTAMP NOT NULL,
+    expires TIMESTAMP NOT NULL,
+    k INTEGER NOT NULL,
+    method VARCHAR NOT NULL,
+    taxonomy VARCHAR NOT NULL,
+    synthetic BOOLEAN NOT NULL,
+    via VARCHAR NOT NULL,
+    size BIGINT NOT NULL,
+    periods VARCHAR[] NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cells (
+    digest VARCHAR NOT NULL,
+    node_id VARCHAR NOT NULL,
+    period VARCHAR NOT NULL,
+    period_kind VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    dim1 VARCHAR,
+    dim2 VARCHAR,
+    value INTEGER
+);
+CREATE TABLE IF NOT EXISTS forward_queue (
+    id BIGINT PRIMARY KEY,
+    kind VARCHAR NOT NULL,
+    digest VARCHAR NOT NULL UNIQUE,
+    envelope BLOB NOT NULL,
+    queued_at TIMESTAMP NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt TIMESTAMP NOT NULL,
+    sent_at TIMESTAMP,
+    status INTEGER,
+    last_error VARCHAR
+);
+"""
+
+LATEST_CELLS = """
+WITH latest AS (
+    SELECT node_id, period, max(b.sequence) AS sequence
+    FROM bundles b, unnest(b.periods) AS p(period)
+    GROUP BY node_id, period
+)
+SELECT c.node_id, b.node_name, b.lan, c.period, c.period_kind, c.table_name AS "table",
+       c.dim1, c.dim2, c.value
+FROM cells c
+JOIN bundles b USING (digest)
+JOIN latest l ON l.node_id = c.node_id AND l.period = c.period AND l.sequence = b.sequence
+"""
+
+
+def period_kind(period: str) -> str:
+    if len(period) == 4:
+        return "year"
+    return "quarter" if "Q" in period else "month"
+
+
+def _naive(t: datetime) -> datetime:
+    return t.astimezone(UTC).replace(tzinfo=None)
+
+
+class HubStore:
+    def __init__(self, folder: Path, db_name: str = "hub.duckdb"):
+        self.folder = folder
+        self.bundle_dir = folder / "bundles"
+        self.bundle_dir.mkdir(exist_ok=True)
+        self._con = duckdb.connect(str(folder / db_name))
+        self._lock = threading.RLock()
+        self._con.execute(SCHEMA)
+        self.changes = 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.execute("CHECKPOINT")
+            self._con.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            cur = self._con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+
+    # ------------------------------------------------------------------ files
+
+    def file_path(self, digest: str) -> Path:
+        return self.bundle_dir / f"{digest}.json"
+
+    def write_file(self, digest: str, envelope: bytes) -> None:
+        path = self.file_path(digest)
+        if path.exists():
+            return
+        tmp = path.with_suffix(".partial")
+        with open(tmp, "wb") as f:
+            f.write(envelope)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(path)
+        dir_fd = os.open(self.bundle_dir, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def stored_files(self) -> list[Path]:
+        return sorted(self.bundle_dir.glob("*.json"))
+
+    # ------------------------------------------------------------------ index
+
+    def has(self, digest: str) -> bool:
+        with self.cursor() as cur:
+            return (
+                cur.execute("SELECT 1 FROM bundles WHERE digest = ?", [digest]).fetchone()
+                is not None
+            )
+
+    def last_sequence(self, node_id: str) -> int:
+        with self.cursor() as cur:
+            return cur.execute(
+                "SELECT coalesce(max(sequence), 0) FROM bundles WHERE node_id = ?", [node_id]
+            ).fetchone()[0]
+
+    def index(
+        self, digest: str, bundle: Bundle, keyid: str, via: str, size: int, received_at: datetime
+    ) -> None:
+        rows = []
+        for t in bundle.tables:
+            kind = period_kind(t.period)
+            for key, value in t.cells:
+                rows.append((digest, bundle.node.id, t.period, kind, t.name,
+                             key[0] if len(key) > 0 else None,
+                             key[1] if len(key) > 1 else None, value))  # fmt: skip
+        frame = pl.DataFrame(
+            rows,
+            schema={
+                "digest": pl.Utf8,
+                "node_id": pl.Utf8,
+                "period": pl.Utf8,
+                "period_kind": pl.Utf8,
+                "table_name": pl.Utf8,
+                "dim1": pl.Utf8,
+                "dim2": pl.Utf8,
+                "value": pl.Int32,
+            },  # fmt: skip
+            orient="row",
+        )
+        with self.cursor() as cur:
+            cur.execute("BEGIN")
+            try:
+                cur.execute(
+                    "INSERT INTO bundles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [digest, bundle.node.id, bundle.node.name, bundle.node.lan[0],
+                     bundle.node.population, bundle.sequence, keyid, _naive(received_at),
+                     _naive(bundle.created), _naive(bundle.expires), bundle.k, bundle.method,
+                     bundle.taxonomy, bundle.synthetic, via, size, bundle.periods],
+                )  # fmt: skip
+                cur.register("new_cells", frame)
+                cur.execute("INSERT INTO cells SELECT * FROM new_cells")
+                cur.unregister("new_cells")
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("CHECKPOINT")
+            self.changes += 1
+
+    def bundles(self, node_id: str | None = None) -> list[dict[str, Any]]:
+        q = ("SELECT digest, node_id, node_name, lan, sequence, keyid, received_at, created,"
+             " expires, k, synthetic, via, size, periods FROM bundles")  # fmt: skip
+        params: list[Any] = []
+        if node_id:
+            q += " WHERE node_id = ?"
+            params.append(node_id)
+        with self.cursor() as cur:
+            cur.execute(q + " ORDER BY received_at, node_id, sequence", params)
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def latest_cells(self) -> pl.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(LATEST_CELLS).pl()
+
+    def node_summary(self) -> pl.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(
+                "SELECT node_id, arg_max(node_name, sequence) AS node_name,"
+                " arg_max(lan, sequence) AS lan, arg_max(population, sequence) AS population,"
+                " max(received_at) AS last_published, arg_max(synthetic, sequence) AS synthetic,"
+                " count(*) AS bundles, arg_max(via, sequence) AS via"
+                " FROM bundles GROUP BY node_id"
+            ).pl()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).pl()
+
+    # ------------------------------------------------------------------ forwarding queue
+
+    def enqueue(self, kind: str, digest: str, envelope: bytes, now: datetime) -> None:
+        with self.cursor() as cur:
+            cur.execute(
+                "INSERT INTO forward_queue (id, kind, digest, envelope, queued_at, next_attempt)"
+                " SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ? FROM forward_queue"
+                " ON CONFLICT DO NOTHING",
+                [kind, digest, envelope, _naive(now), _naive(now)],
+            )
+            cur.execute("CHECKPOINT")
+
+    def due_forwards(self, now: datetime) -> list[dict[str, Any]]:
+        with self.cursor() as cur:
+            cur.execute(
+                "SELECT id, kind, digest, envelope, attempts FROM forward_queue"
+                " WHERE sent_at IS NULL AND next_attempt <= ? ORDER BY id",
+                [_naive(now)],
+            )
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def forward_result(self, qid: int, *, sent: datetime | None, status: int | None,
+                       error: str | None, next_attempt: datetime | None) -> None:  # fmt: skip
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE forward_queue SET attempts = attempts + 1, sent_at = ?, status = ?,"
+                " last_error = ?, next_attempt = coalesce(?, next_attempt) WHERE id = ?",
+                [_naive(sent) if sent else None, status, error,
+                 _naive(next_attempt) if next_attempt else None, qid],
+            )  # fmt: skip
+
+    def forward_status(self) -> list[dict[str, Any]]:
+        with self.cursor() as cur:
+            cur.execute(
+                "SELECT id, kind, digest, queued_at, attempts, next_attempt, sent_at, status,"
+                " last_error FROM forward_queue ORDER BY id"
+            )
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

@@ -1,0 +1,102 @@
+"""Create node and hub folders: config file, key pair (private key 0600), empty database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from hub import settings as hub_settings
+from lexheller.config import Config
+from lexheller.errors import UsageError
+from lexheller.keys import create_key
+from node import settings as node_settings
+from node.store import NodeStore
+from schemas.codes import kommuner, lan
+from schemas.wire import encode_public_key, fingerprint
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def _check_new_folder(folder: Path, marker: str) -> None:
+    if (folder / marker).exists():
+        raise UsageError(f"{folder} finns redan ({marker}). Välj en annan mapp.",
+                         f"{folder} already exists ({marker}). Choose another folder.")  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+
+
+def _check_id(value: str) -> None:
+    if not _ID.match(value):
+        raise UsageError(
+            f"Id:t {value!r} är ogiltigt: använd 2–63 tecken a–z, 0–9 och '-'.",
+            f"The id {value!r} is invalid: use 2–63 characters a–z, 0–9 and '-'.",
+        )
+
+
+def init_node(
+    folder: Path,
+    *,
+    node_id: str,
+    name: str,
+    lan_codes: list[str],
+    kommun_codes: list[str],
+    population: int = 0,
+    k: int = 3,
+    hub_url: str = "",
+    port: int = 8200,
+    synthetic: bool = False,
+) -> dict[str, Any]:
+    _check_id(node_id)
+    known_lan = lan()
+    for code in lan_codes:
+        if code not in known_lan:
+            raise UsageError(f"Länskoden {code!r} finns inte (t.ex. 14 = Västra Götaland).",
+                             f"County code {code!r} does not exist (e.g. 14).")  # fmt: skip
+    for code in kommun_codes:
+        km = kommuner().get(code)
+        if km is None:
+            raise UsageError(f"Kommunkoden {code!r} finns inte (fyra siffror, t.ex. 1480).",
+                             f"Municipality code {code!r} does not exist (e.g. 1480).")  # fmt: skip
+        if km.lan not in lan_codes:
+            raise UsageError(f"Kommunen {km.short} ligger i län {km.lan}, som inte är angivet.",
+                             f"Municipality {km.short} is in county {km.lan}, not given.")  # fmt: skip
+    if k < 1:
+        raise UsageError("k måste vara minst 1.", "k must be at least 1.")
+    _check_new_folder(folder, node_settings.CONFIG_NAME)
+    key = create_key(folder)
+    Config.write(folder / node_settings.CONFIG_NAME, {
+        "node": {"id": node_id, "name": name, "lan": lan_codes, "kommuner": kommun_codes,
+                 "population": population, "synthetic": synthetic},
+        "disclosure": {"k": k},
+        "publish": {"hub_url": hub_url},
+        "server": {"port": port},
+    })  # fmt: skip
+    NodeStore(folder / node_settings.DB_NAME).close()
+    return {"folder": str(folder), "public_key": encode_public_key(key.public_key()),
+            "fingerprint": fingerprint(key.public_key())}  # fmt: skip
+
+
+def init_hub(
+    folder: Path,
+    *,
+    hub_id: str,
+    name: str,
+    level: str,
+    upstream: str = "",
+    port: int = 8100,
+    min_k: int = 3,
+) -> dict[str, Any]:
+    _check_id(hub_id)
+    if level not in ("regional", "national"):
+        raise UsageError("--level ska vara regional eller national.",
+                         "--level must be regional or national.")  # fmt: skip
+    _check_new_folder(folder, hub_settings.CONFIG_NAME)
+    key = create_key(folder)
+    Config.write(folder / hub_settings.CONFIG_NAME, {
+        "hub": {"id": hub_id, "name": name, "level": level, "upstream": upstream},
+        "policy": {"min_k": min_k},
+        "server": {"port": port},
+    })  # fmt: skip
+    return {"folder": str(folder), "public_key": encode_public_key(key.public_key()),
+            "fingerprint": fingerprint(key.public_key())}  # fmt: skip

@@ -1,0 +1,178 @@
+"""Build, check, sign and queue the node's aggregate bundle; send what waits in the outbox.
+
+Only coded columns are read (never free text); every table is protected by primary and
+complementary suppression and must pass the LP audit before anything is signed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from lexheller.config import Config
+from lexheller.errors import TransportError, UsageError
+from lexheller.transport import HttpPublisher, backoff_seconds
+from node.aggregate import count_tables, periods_of
+from node.audit import audit
+from node.store import NodeStore
+from node.suppression import protect
+from schemas.codes import CURRENT_VERSION
+from schemas.wire import PAYLOAD_TYPE_AGGREGATES, Bundle, NodeInfo, bundle_digest, sign
+
+METHOD = "primary+complementary; lp-audit"
+
+
+@dataclass(frozen=True)
+class Publication:
+    sequence: int
+    digest: str
+    envelope: bytes
+    periods: list[str]
+    cells: int
+    primary: int
+    complementary: int
+
+
+def node_info(config: Config) -> NodeInfo:
+    n = config["node"]
+    return NodeInfo(
+        id=n["id"],
+        name=n["name"],
+        lan=tuple(n["lan"]),
+        kommuner=tuple(n["kommuner"]),
+        population=int(n["population"]) or None,
+    )
+
+
+def build(
+    store: NodeStore, config: Config, key: Ed25519PrivateKey, now: datetime | None = None
+) -> Publication:
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    k = int(config["disclosure"]["k"])
+    if k < 1:
+        raise UsageError("k måste vara minst 1.", "k must be at least 1.")
+    frame = store.aggregation_frame()
+    if frame.height == 0:
+        raise UsageError(
+            "Det finns inga anmälningar att publicera ännu.",
+            "There are no reports to publish yet.",
+        )
+    periods = periods_of(frame, tuple(config["publish"]["granularity"]))
+    protection = protect(count_tables(frame, periods), k)
+    report = audit(protection.tables, k)
+    if not report.ok:
+        first = report.failures[0]
+        raise UsageError(
+            f"Publiceringen stoppades: granskningen visar att {len(report.failures)} "
+            f"undertryckta celler går att räkna ut (t.ex. {first.table} {first.period} "
+            f"{'/'.join(first.key)}: {first.low:g}–{first.high:g}). Inget publicerades.",
+            f"Publishing stopped: the audit shows {len(report.failures)} suppressed cells can "
+            f"be derived (e.g. {first.table} {first.period} {'/'.join(first.key)}). "
+            "Nothing was published.",
+        )
+    bundle = Bundle(
+        node=node_info(config),
+        sequence=store.last_sequence() + 1,
+        created=now,
+        expires=now + timedelta(days=int(config["publish"]["expires_days"])),
+        taxonomy=CURRENT_VERSION,
+        k=k,
+        method=METHOD,
+        synthetic=bool(config["node"]["synthetic"]),
+        tables=tuple(protection.tables),
+    )
+    envelope = sign(PAYLOAD_TYPE_AGGREGATES, bundle.to_bytes(), [key]).to_bytes()
+    return Publication(
+        sequence=bundle.sequence,
+        digest=bundle_digest(envelope),
+        envelope=envelope,
+        periods=bundle.periods,
+        cells=sum(len(t.cells) for t in protection.tables),
+        primary=protection.primary,
+        complementary=protection.complementary,
+    )
+
+
+def publish(
+    store: NodeStore,
+    config: Config,
+    key: Ed25519PrivateKey,
+    *,
+    hub_url: str | None = None,
+    out: Path | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Sign a new bundle, record it in the ledger, write it to `out` and/or queue it."""
+    hub_url = hub_url if hub_url is not None else (config["publish"]["hub_url"] or None)
+    if not hub_url and out is None:
+        raise UsageError(
+            "Ange --hub URL eller --out FIL (eller publish.hub_url i node.toml).",
+            "Give --hub URL or --out FILE (or publish.hub_url in node.toml).",
+        )
+    pub = build(store, config, key, now)
+    if out is not None:
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_bytes(pub.envelope)
+        tmp.replace(out)
+    store.record_publication(
+        pub.sequence, now or datetime.now(UTC), pub.digest, pub.periods, pub.primary,
+        pub.complementary, pub.envelope, hub_url,
+    )  # fmt: skip
+    result: dict[str, Any] = {
+        "sequence": pub.sequence,
+        "digest": pub.digest,
+        "periods": len(pub.periods),
+        "cells": pub.cells,
+        "primary": pub.primary,
+        "complementary": pub.complementary,
+        "bytes": len(pub.envelope),
+        "out": str(out) if out else None,
+        "sent": None,
+    }
+    if hub_url:
+        sent = send_outbox(store, HttpPublisher(float(config["publish"]["timeout_seconds"])))
+        result["sent"] = next((s for s in sent if s["digest"] == pub.digest), None)
+    return result
+
+
+def send_outbox(
+    store: NodeStore, publisher: HttpPublisher, now: datetime | None = None, force: bool = True
+) -> list[dict[str, Any]]:
+    """Try to send every waiting bundle (all of them if `force`, else those due)."""
+    now = now or datetime.now(UTC)
+    results = []
+    for item in store.outbox_pending(None if force else now):
+        try:
+            answer = publisher.post_bundle(item["hub_url"], bytes(item["envelope"]))
+        except TransportError as e:
+            wait = backoff_seconds(item["attempts"])
+            store.outbox_result(
+                item["digest"], sent_at=None, status=None, error=e.sv,
+                next_attempt=now + timedelta(seconds=wait),
+            )  # fmt: skip
+            results.append({"digest": item["digest"], "ok": False, "retry_in": wait,
+                            "error": e.sv, "error_en": e.en})  # fmt: skip
+            continue
+        if answer.status in (200, 201):
+            store.outbox_result(item["digest"], sent_at=now, status=answer.status, error=None,
+                                next_attempt=None)  # fmt: skip
+            results.append({"digest": item["digest"], "ok": True, "status": answer.status})
+        elif answer.status >= 500 or answer.status in (408, 429):
+            wait = backoff_seconds(item["attempts"])
+            msg = str(answer.body.get("error", answer.status))
+            store.outbox_result(item["digest"], sent_at=None, status=answer.status, error=msg,
+                                next_attempt=now + timedelta(seconds=wait))  # fmt: skip
+            results.append({"digest": item["digest"], "ok": False, "retry_in": wait,
+                            "error": msg, "error_en": msg})  # fmt: skip
+        else:
+            msg = str(answer.body.get("error", answer.status))
+            # The hub refused for good (bad signature, unknown key, replay...): don't retry.
+            store.outbox_result(item["digest"], sent_at=now, status=answer.status, error=msg,
+                                next_attempt=None)  # fmt: skip
+            results.append({"digest": item["digest"], "ok": False, "status": answer.status,
+                            "error": msg, "error_en": msg, "final": True})  # fmt: skip
+    return results

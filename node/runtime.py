@@ -1,0 +1,103 @@
+"""A node folder opened for work: config, key, store and the operations on them.
+
+Both `lexheller node serve` and the one-shot commands call these operations; when the
+folder's server runs, commands reach them through its loopback control endpoint.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lexheller.errors import UsageError
+from lexheller.keys import load_private_key
+from lexheller.transport import HttpPublisher
+from node import settings
+from node.publish import publish, send_outbox
+from node.store import NodeStore
+from schemas.wire import encode_public_key, fingerprint
+
+log = logging.getLogger("lexheller.node")
+
+
+def check_folder(folder: Path) -> None:
+    if not (folder / settings.CONFIG_NAME).exists():
+        raise UsageError(
+            f"{folder} är ingen nodmapp (node.toml saknas). Skapa den med 'lexheller node init'.",
+            f"{folder} is not a node folder (node.toml is missing). Create it with "
+            "'lexheller node init'.",
+        )
+
+
+class Node:
+    def __init__(self, folder: Path):
+        check_folder(folder)
+        self.folder = folder
+        self.config = settings.load(folder)
+        self.id = self.config["node"]["id"]
+        self.key = load_private_key(folder)
+        self.store = NodeStore(folder / settings.DB_NAME)
+        self._stop = threading.Event()
+        self._sender: threading.Thread | None = None
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._sender:
+            self._sender.join(timeout=10)
+        self.store.close()
+
+    def start_outbox_sender(self, interval: float = 15.0) -> None:
+        """Retry waiting bundles in the background while the server runs."""
+
+        def run() -> None:
+            publisher = HttpPublisher(float(self.config["publish"]["timeout_seconds"]))
+            while not self._stop.wait(interval):
+                try:
+                    send_outbox(self.store, publisher, force=False)
+                except Exception:
+                    log.exception("outbox round failed")
+
+        self._sender = threading.Thread(target=run, name="outbox", daemon=True)
+        self._sender.start()
+
+    # ------------------------------------------------------------------ operations
+
+    def op_publish(self, hub: str | None = None, out: str | None = None) -> dict[str, Any]:
+        return publish(self.store, self.config, self.key, hub_url=hub,
+                       out=Path(out) if out else None)  # fmt: skip
+
+    def op_outbox(self, send: bool = False) -> dict[str, Any]:
+        sent = []
+        if send:
+            sent = send_outbox(
+                self.store, HttpPublisher(float(self.config["publish"]["timeout_seconds"]))
+            )
+        items = [
+            {k: (v.replace(tzinfo=UTC).isoformat() if isinstance(v, datetime) else v)
+             for k, v in row.items()}
+            for row in self.store.outbox_all()
+        ]  # fmt: skip
+        return {"items": items, "sent": sent}
+
+    def op_key(self) -> dict[str, Any]:
+        pub = self.key.public_key()
+        return {"node_id": self.id, "public_key": encode_public_key(pub),
+                "fingerprint": fingerprint(pub)}  # fmt: skip
+
+    def op_add_reports(self, reports: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"added": self.store.add_reports(reports)}
+
+    def op_status(self) -> dict[str, Any]:
+        return {
+            "node_id": self.id,
+            "reports": self.store.report_count(),
+            "publications": len(self.store.publications()),
+            "waiting": len(self.store.outbox_pending()),
+        }
+
+    def operations(self) -> dict[str, Any]:
+        return {"publish": self.op_publish, "outbox": self.op_outbox, "key": self.op_key,
+                "status": self.op_status}  # fmt: skip

@@ -1,0 +1,268 @@
+"""The node's DuckDB store: reports, their workflow events, the publication ledger, the outbox.
+
+One owner per database file: a `NodeStore` is opened by exactly one process (the running
+server, or a command when no server runs). Threads share it through a lock and a cursor each.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    id VARCHAR PRIMARY KEY,
+    receipt VARCHAR UNIQUE NOT NULL,
+    received_at TIMESTAMP NOT NULL,
+    event_date DATE,
+    organisation VARCHAR NOT NULL,
+    reporter_role VARCHAR,
+    reporter_name VARCHAR,
+    reporter_contact VARCHAR,
+    kommuner VARCHAR[] NOT NULL,
+    aktorer VARCHAR[] NOT NULL,
+    description VARCHAR NOT NULL,
+    consequences VARCHAR,
+    suggestion VARCHAR,
+    raised_elsewhere VARCHAR,
+    suggested_problemtyp VARCHAR,
+    suggested_niva VARCHAR,
+    problemtyp VARCHAR,
+    niva VARCHAR,
+    malgrupp VARCHAR,
+    status VARCHAR NOT NULL,
+    feedback VARCHAR,
+    closed_at TIMESTAMP,
+    synthetic BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE SEQUENCE IF NOT EXISTS event_seq;
+CREATE TABLE IF NOT EXISTS report_events (
+    seq BIGINT PRIMARY KEY DEFAULT nextval('event_seq'),
+    report_id VARCHAR NOT NULL,
+    at TIMESTAMP NOT NULL,
+    kind VARCHAR NOT NULL,
+    status VARCHAR,
+    who VARCHAR NOT NULL,
+    data JSON
+);
+CREATE TABLE IF NOT EXISTS publications (
+    sequence BIGINT PRIMARY KEY,
+    created TIMESTAMP NOT NULL,
+    digest VARCHAR NOT NULL,
+    periods VARCHAR[] NOT NULL,
+    primary_suppressed INTEGER NOT NULL,
+    complementary_suppressed INTEGER NOT NULL,
+    envelope BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    digest VARCHAR PRIMARY KEY,
+    sequence BIGINT NOT NULL,
+    hub_url VARCHAR NOT NULL,
+    queued_at TIMESTAMP NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt TIMESTAMP NOT NULL,
+    last_error VARCHAR,
+    sent_at TIMESTAMP,
+    hub_status INTEGER
+);
+"""
+
+REPORT_COLUMNS = [
+    "id", "receipt", "received_at", "event_date", "organisation", "reporter_role",
+    "reporter_name", "reporter_contact", "kommuner", "aktorer", "description",
+    "consequences", "suggestion", "raised_elsewhere", "suggested_problemtyp",
+    "suggested_niva", "problemtyp", "niva", "malgrupp", "status", "feedback",
+    "closed_at", "synthetic",
+]  # fmt: skip
+
+
+def _naive_utc(t: Any) -> Any:
+    if isinstance(t, datetime) and t.tzinfo is not None:
+        return t.astimezone(UTC).replace(tzinfo=None)
+    return t
+
+
+class NodeStore:
+    def __init__(self, path: Path):
+        self.path = path
+        self._con = duckdb.connect(str(path))
+        self._lock = threading.RLock()
+        self._con.execute(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.execute("CHECKPOINT")
+            self._con.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            cur = self._con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+
+    # ------------------------------------------------------------------ reports
+
+    def add_reports(self, reports: Iterable[dict[str, Any]], who: str = "system") -> int:
+        """Insert reports with their event history in one transaction (all or nothing)."""
+        rows, events = [], []
+        for r in reports:
+            rows.append([_naive_utc(r.get(c)) for c in REPORT_COLUMNS])
+            for e in r.get("events", []):
+                extra = {k: v for k, v in e.items() if k not in ("at", "kind", "status")}
+                events.append(
+                    [
+                        r["id"],
+                        _naive_utc(e["at"]),
+                        e["kind"],
+                        e.get("status"),
+                        e.get("who", who),
+                        json.dumps(extra, ensure_ascii=False, default=str),
+                    ]
+                )
+        if not rows:
+            return 0
+        with self.cursor() as cur:
+            cur.execute("BEGIN")
+            try:
+                cols = ", ".join(REPORT_COLUMNS)
+                marks = ", ".join("?" for _ in REPORT_COLUMNS)
+                cur.executemany(f"INSERT INTO reports ({cols}) VALUES ({marks})", rows)
+                if events:
+                    cur.executemany(
+                        "INSERT INTO report_events (report_id, at, kind, status, who, data)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        events,
+                    )
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("CHECKPOINT")
+        return len(rows)
+
+    def report_count(self) -> int:
+        with self.cursor() as cur:
+            return cur.execute("SELECT count(*) FROM reports").fetchone()[0]
+
+    def aggregation_frame(self) -> pl.DataFrame:
+        """Only the coded columns aggregation needs; free text never leaves this method."""
+        with self.cursor() as cur:
+            return cur.execute(
+                "SELECT received_at, problemtyp, niva, organisation, status, aktorer,"
+                " malgrupp, closed_at FROM reports"
+            ).pl()
+
+    # ------------------------------------------------------------------ publications
+
+    def last_sequence(self) -> int:
+        with self.cursor() as cur:
+            return cur.execute("SELECT coalesce(max(sequence), 0) FROM publications").fetchone()[0]
+
+    def record_publication(
+        self,
+        sequence: int,
+        created: datetime,
+        digest: str,
+        periods: list[str],
+        primary: int,
+        complementary: int,
+        envelope: bytes,
+        hub_url: str | None,
+    ) -> None:
+        """Add to the ledger and, if a hub is set, to the outbox, atomically."""
+        with self.cursor() as cur:
+            cur.execute("BEGIN")
+            try:
+                cur.execute(
+                    "INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        sequence,
+                        _naive_utc(created),
+                        digest,
+                        periods,
+                        primary,
+                        complementary,
+                        envelope,
+                    ],
+                )
+                if hub_url:
+                    cur.execute(
+                        "INSERT INTO outbox (digest, sequence, hub_url, queued_at, next_attempt)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        [digest, sequence, hub_url, _naive_utc(created), _naive_utc(created)],
+                    )
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("CHECKPOINT")
+
+    def publications(self) -> list[dict[str, Any]]:
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT sequence, created, digest, periods, primary_suppressed,"
+                " complementary_suppressed FROM publications ORDER BY sequence"
+            ).fetchall()
+        keys = ["sequence", "created", "digest", "periods", "primary", "complementary"]
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def envelope(self, sequence: int) -> bytes:
+        with self.cursor() as cur:
+            row = cur.execute(
+                "SELECT envelope FROM publications WHERE sequence = ?", [sequence]
+            ).fetchone()
+        return bytes(row[0])
+
+    def outbox_pending(self, now: datetime | None = None) -> list[dict[str, Any]]:
+        q = (
+            "SELECT o.digest, o.sequence, o.hub_url, o.attempts, o.next_attempt, o.last_error,"
+            " p.envelope FROM outbox o JOIN publications p USING (sequence)"
+            " WHERE o.sent_at IS NULL"
+        )
+        params: list[Any] = []
+        if now is not None:
+            q += " AND o.next_attempt <= ?"
+            params.append(_naive_utc(now))
+        with self.cursor() as cur:
+            rows = cur.execute(q + " ORDER BY o.sequence", params).fetchall()
+        keys = ["digest", "sequence", "hub_url", "attempts", "next_attempt", "last_error",
+                "envelope"]  # fmt: skip
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def outbox_all(self) -> list[dict[str, Any]]:
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT digest, sequence, hub_url, queued_at, attempts, next_attempt,"
+                " last_error, sent_at, hub_status FROM outbox ORDER BY sequence"
+            ).fetchall()
+        keys = ["digest", "sequence", "hub_url", "queued_at", "attempts", "next_attempt",
+                "last_error", "sent_at", "hub_status"]  # fmt: skip
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def outbox_result(
+        self,
+        digest: str,
+        *,
+        sent_at: datetime | None,
+        status: int | None,
+        error: str | None,
+        next_attempt: datetime | None,
+    ) -> None:
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE outbox SET attempts = attempts + 1, sent_at = ?, hub_status = ?,"
+                " last_error = ?, next_attempt = coalesce(?, next_attempt) WHERE digest = ?",
+                [_naive_utc(sent_at), status, error, _naive_utc(next_attempt), digest],
+            )
+            cur.execute("CHECKPOINT")
