@@ -209,11 +209,11 @@ class HubStore:
 
     def latest_cells(self) -> pl.DataFrame:
         with self.cursor() as cur:
-            return cur.execute(LATEST_CELLS).pl()
+            return cur.sql(LATEST_CELLS).pl()
 
     def node_summary(self) -> pl.DataFrame:
         with self.cursor() as cur:
-            return cur.execute(
+            return cur.sql(
                 "SELECT node_id, arg_max(node_name, sequence) AS node_name,"
                 " arg_max(lan, sequence) AS lan, arg_max(population, sequence) AS population,"
                 " max(received_at) AS last_published, arg_max(synthetic, sequence) AS synthetic,"
@@ -223,7 +223,7 @@ class HubStore:
 
     def query(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         with self.cursor() as cur:
-            return cur.execute(sql, params or []).pl()
+            return cur.sql(sql, params=params or None).pl()
 
     # ------------------------------------------------------------------ forwarding queue
 

@@ -47,7 +47,7 @@ CREATE SEQUENCE IF NOT EXISTS event_seq;
 CREATE TABLE IF NOT EXISTS report_events (
     seq BIGINT PRIMARY KEY DEFAULT nextval('event_seq'),
     report_id VARCHAR NOT NULL,
-    at TIMESTAMP NOT NULL,
+    "at" TIMESTAMP NOT NULL,
     kind VARCHAR NOT NULL,
     status VARCHAR,
     who VARCHAR NOT NULL,
@@ -140,7 +140,7 @@ class NodeStore:
                 cur.executemany(f"INSERT INTO reports ({cols}) VALUES ({marks})", rows)
                 if events:
                     cur.executemany(
-                        "INSERT INTO report_events (report_id, at, kind, status, who, data)"
+                        'INSERT INTO report_events (report_id, "at", kind, status, who, data)'
                         " VALUES (?, ?, ?, ?, ?, ?)",
                         events,
                     )
@@ -158,7 +158,7 @@ class NodeStore:
     def aggregation_frame(self) -> pl.DataFrame:
         """Only the coded columns aggregation needs; free text never leaves this method."""
         with self.cursor() as cur:
-            return cur.execute(
+            return cur.sql(
                 "SELECT received_at, problemtyp, niva, organisation, status, aktorer,"
                 " malgrupp, closed_at FROM reports"
             ).pl()
