@@ -205,7 +205,7 @@ class Acceptor:
                               f"The bundle's sequence {bundle.sequence} is not newer than the "
                               f"last accepted ({last}). Publish again from the node.")  # fmt: skip
             self.store.write_file(digest, raw)
-            self.store.index(digest, bundle, keyid, via, len(raw), ctx.now)
+            self.store.index(digest, bundle, keyid, via, raw, ctx.now)
         if self.on_accept:
             self.on_accept(digest, raw, bundle)
         return Outcome(201, "accepted", "Paketet togs emot.", "The bundle was accepted.",

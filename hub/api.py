@@ -15,8 +15,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from hub import translog
 from hub.federation import accept_enrolment
 from hub.runtime import Hub
+from schemas.wire import encode_public_key, fingerprint
 
 API = "/api/v1"
 
@@ -130,9 +132,45 @@ def create_api(hub: Hub) -> Blueprint:
         return jsonify({"ok": True, "table": table, "suppressed_as": None,
                         "cells": cells.to_dicts()})  # fmt: skip
 
+    @bp.get("/hub")
+    def hub_info():  # type: ignore[no-untyped-def]
+        return jsonify({"ok": True, "hub_id": hub.id, "level": hub.config["hub"]["level"],
+                        "name": hub.config["hub"]["name"],
+                        "public_key": encode_public_key(hub.key.public_key()),
+                        "fingerprint": fingerprint(hub.key.public_key())})  # fmt: skip
+
+    @bp.get("/log/checkpoint")
+    def log_checkpoint():  # type: ignore[no-untyped-def]
+        return Response(translog.checkpoint(hub.store, hub.id, hub.key),
+                        mimetype="application/json")  # fmt: skip
+
+    @bp.get("/log/inclusion/<digest>")
+    def log_inclusion(digest: str):  # type: ignore[no-untyped-def]
+        size = request.args.get("size", type=int)
+        proof = translog.inclusion(hub.store, digest, size)
+        if proof is None:
+            return error_response(404, "not_in_log", "Paketet finns inte i loggen (i den storleken).",
+                                  "The bundle is not in the log (at that size).")  # fmt: skip
+        return jsonify(proof)
+
+    @bp.get("/log/consistency")
+    def log_consistency():  # type: ignore[no-untyped-def]
+        old = request.args.get("from", type=int)
+        new = request.args.get("to", type=int)
+        proof = None if old is None or new is None else translog.consistency(hub.store, old, new)
+        if proof is None:
+            return error_response(400, "bad_range", "Ange 0 < from <= to <= loggens storlek.",
+                                  "Give 0 < from <= to <= the log's size.")  # fmt: skip
+        return jsonify(proof)
+
     @bp.get("/openapi.json")
     def openapi():  # type: ignore[no-untyped-def]
         return jsonify(openapi_document())
+
+    @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def unknown(rest: str):  # type: ignore[no-untyped-def]
+        return error_response(404, "not_found", f"Det finns ingen resurs /api/v1/{rest}.",
+                              f"There is no resource /api/v1/{rest}.")  # fmt: skip
 
     return bp
 

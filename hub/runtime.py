@@ -165,8 +165,7 @@ class Hub:
                 log.error("stored file %s does not parse; left for 'hub verify'", path.name)
                 continue
             mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-            self.store.index(path.stem, bundle, env.signatures[0].keyid, "reindex", len(raw),
-                             mtime)  # fmt: skip
+            self.store.index(path.stem, bundle, env.signatures[0].keyid, "reindex", raw, mtime)
             added += 1
         if added:
             log.info("indexed %d stored bundles the database lacked", added)

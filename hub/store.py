@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from schemas import merkle
 from schemas.wire import Bundle
 
 SCHEMA = """
@@ -49,6 +50,12 @@ CREATE TABLE IF NOT EXISTS cells (
     dim1 VARCHAR,
     dim2 VARCHAR,
     value INTEGER
+);
+CREATE TABLE IF NOT EXISTS log_leaves (
+    idx BIGINT PRIMARY KEY,
+    digest VARCHAR NOT NULL UNIQUE,
+    leaf_hash BLOB NOT NULL,
+    appended_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS forward_queue (
     id BIGINT PRIMARY KEY,
@@ -152,8 +159,16 @@ class HubStore:
             ).fetchone()[0]
 
     def index(
-        self, digest: str, bundle: Bundle, keyid: str, via: str, size: int, received_at: datetime
+        self,
+        digest: str,
+        bundle: Bundle,
+        keyid: str,
+        via: str,
+        envelope: bytes,
+        received_at: datetime,
     ) -> None:
+        """Index a stored bundle and append it to the transparency log, in one transaction."""
+        size, leaf = len(envelope), merkle.leaf_hash(envelope)
         rows = []
         for t in bundle.tables:
             kind = period_kind(t.period)
@@ -188,6 +203,11 @@ class HubStore:
                 cur.register("new_cells", frame)
                 cur.execute("INSERT INTO cells SELECT * FROM new_cells")
                 cur.unregister("new_cells")
+                cur.execute(
+                    "INSERT INTO log_leaves SELECT coalesce(max(idx) + 1, 0), ?, ?, ?"
+                    " FROM log_leaves",
+                    [digest, leaf, _naive(received_at)],
+                )
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")
@@ -224,6 +244,18 @@ class HubStore:
     def query(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         with self.cursor() as cur:
             return cur.sql(sql, params=params or None).pl()
+
+    # ------------------------------------------------------------------ transparency log
+
+    def log_leaves(self) -> list[bytes]:
+        with self.cursor() as cur:
+            return [bytes(r[0]) for r in cur.execute(
+                "SELECT leaf_hash FROM log_leaves ORDER BY idx").fetchall()]  # fmt: skip
+
+    def log_index(self, digest: str) -> int | None:
+        with self.cursor() as cur:
+            row = cur.execute("SELECT idx FROM log_leaves WHERE digest = ?", [digest]).fetchone()
+        return None if row is None else int(row[0])
 
     # ------------------------------------------------------------------ forwarding queue
 

@@ -98,6 +98,16 @@ def node_outbox(args: argparse.Namespace) -> None:
     _print(r, args, "\n".join(lines) or "Utkorgen är tom.")
 
 
+def node_check_log(args: argparse.Namespace) -> None:
+    r = _node_op(args, "check_log", hub=args.hub)
+    _print(r, args, "\n".join(r["problems"] + [
+        f"Navets logg har {r['size']} poster (förra kontrollen {r['previous_size']}); "
+        f"{r['bundles_checked']} av nodens paket kontrollerade: "
+        + ("allt finns oförändrat och loggen har bara vuxit." if r["ok"] else "PROBLEM.")]))  # fmt: skip
+    if not r["ok"]:
+        raise UsageError("Loggkontrollen misslyckades.", "The log check failed.")
+
+
 def node_status(args: argparse.Namespace) -> None:
     r = _node_op(args, "status")
     _print(r, args, f"{r['node_id']}: {r['reports']} anmälningar, {r['publications']} "
@@ -283,6 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd(n, "outbox", node_outbox, "visa (och skicka) paket som väntar")
     c.add_argument("dir")
     c.add_argument("--send", action="store_true", help="försök skicka nu")
+    c = cmd(n, "check-log", node_check_log, "kontrollera att navets logg har nodens paket")
+    c.add_argument("dir")
+    c.add_argument("--hub", help="navets adress (annars publish.hub_url)")
     c = cmd(n, "status", node_status, "visa nodens läge")
     c.add_argument("dir")
     c = cmd(n, "serve", node_serve, "starta nodens server")

@@ -57,6 +57,10 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def _join_sv(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+
+
 def plan(folder: Path, base_port: int) -> tuple[list[Service], list[Service], dict[str, str]]:
     """Hubs (national first), nodes, and which regional hub each node reports to."""
     profiles = demo_profiles()
@@ -69,8 +73,8 @@ def plan(folder: Path, base_port: int) -> tuple[list[Service], list[Service], di
                 "nationell", base_port),
         Service("hub", f"region-{main_lan}", f"Medlemssamrådet {lan_names[main_lan].short} – demo",
                 folder / "hubs" / f"region-{main_lan}", base_port + 1),
-        Service("hub", "region-ovriga", "Medlemssamrådet " +
-                " och ".join(lan_names[c].short for c in other) + " – demo",
+        Service("hub", "region-ovriga", "Medlemssamrådet " + _join_sv(
+                [lan_names[c].short for c in other]) + " – demo",
                 folder / "hubs" / "region-ovriga", base_port + 2),
     ]  # fmt: skip
     nodes, region_of = [], {}

@@ -46,6 +46,30 @@ class HttpPublisher:
             body = {"error": r.text[:200]}
         return Answer(r.status_code, body if isinstance(body, dict) else {"body": body})
 
+    def get(self, base_url: str, path: str, params: dict[str, Any] | None = None) -> Answer:
+        url = base_url.rstrip("/") + path
+        try:
+            r = self.session.get(url, params=params, timeout=self.timeout)
+        except requests.RequestException as e:
+            raise TransportError(f"Kunde inte nå {url}: {e.__class__.__name__}.",
+                                 f"Could not reach {url}: {e.__class__.__name__}.") from e  # fmt: skip
+        try:
+            body = r.json()
+        except ValueError:
+            body = {"error": r.text[:200]}
+        return Answer(r.status_code, body if isinstance(body, dict) else {"body": body})
+
+    def get_bytes(self, base_url: str, path: str) -> bytes:
+        url = base_url.rstrip("/") + path
+        try:
+            r = self.session.get(url, timeout=self.timeout)
+            r.raise_for_status()
+        except requests.RequestException as e:
+            raise TransportError(
+                f"Kunde inte hämta {url}: {e}.", f"Could not get {url}: {e}."
+            ) from e
+        return r.content
+
     def post_bundle(self, base_url: str, envelope: bytes) -> Answer:
         return self.post(base_url, "/api/v1/bundles", envelope)
 

@@ -16,6 +16,7 @@ from lexheller.errors import UsageError
 from lexheller.keys import load_private_key
 from lexheller.transport import HttpPublisher
 from node import settings
+from node.logcheck import check_log
 from node.publish import publish, send_outbox
 from node.store import NodeStore
 from schemas.wire import encode_public_key, fingerprint
@@ -90,6 +91,13 @@ class Node:
     def op_add_reports(self, reports: list[dict[str, Any]]) -> dict[str, Any]:
         return {"added": self.store.add_reports(reports)}
 
+    def op_check_log(self, hub: str | None = None) -> dict[str, Any]:
+        hub_url = hub or self.config["publish"]["hub_url"]
+        if not hub_url:
+            raise UsageError("Ange --hub URL.", "Give --hub URL.")
+        return check_log(self.folder, self.store, hub_url, self.config["publish"]["hub_public_key"],
+                         HttpPublisher(float(self.config["publish"]["timeout_seconds"])))  # fmt: skip
+
     def op_status(self) -> dict[str, Any]:
         return {
             "node_id": self.id,
@@ -100,4 +108,4 @@ class Node:
 
     def operations(self) -> dict[str, Any]:
         return {"publish": self.op_publish, "outbox": self.op_outbox, "key": self.op_key,
-                "status": self.op_status}  # fmt: skip
+                "status": self.op_status, "check_log": self.op_check_log}  # fmt: skip

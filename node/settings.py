@@ -18,6 +18,12 @@ SETTINGS = [
     Setting("node", "synthetic", False, "Sant om noden bara har syntetiska data (demo)."),
     Setting("disclosure", "k", 3, "Minsta antal som får publiceras; 1..k-1 undertrycks."),
     Setting("publish", "hub_url", "", "Navets adress, t.ex. https://nav.example.se."),
+    Setting(
+        "publish",
+        "hub_public_key",
+        "",
+        "Navets publika nyckel (för loggkontroll); tom = lita vid första kontakt.",
+    ),
     Setting("publish", "granularity", ["year", "quarter"], "Perioder som publiceras."),
     Setting("publish", "expires_days", 120, "Hur många dagar ett publicerat paket gäller."),
     Setting("publish", "timeout_seconds", 20, "Tidsgräns för anrop till navet."),

@@ -40,7 +40,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 PAYLOAD_TYPE_AGGREGATES = "application/vnd.lexheller.aggregates+json; version=1"
 PAYLOAD_TYPE_ENROLMENT = "application/vnd.lexheller.enrolment+json; version=1"
-PAYLOAD_TYPES = (PAYLOAD_TYPE_AGGREGATES, PAYLOAD_TYPE_ENROLMENT)
+PAYLOAD_TYPE_CHECKPOINT = "application/vnd.lexheller.checkpoint+json; version=1"
+PAYLOAD_TYPE_ROTATION = "application/vnd.lexheller.rotation+json; version=1"
+PAYLOAD_TYPES = (
+    PAYLOAD_TYPE_AGGREGATES,
+    PAYLOAD_TYPE_ENROLMENT,
+    PAYLOAD_TYPE_CHECKPOINT,
+    PAYLOAD_TYPE_ROTATION,
+)
 
 BUNDLE_FORMAT = "lexheller.aggregates"
 ENROLMENT_FORMAT = "lexheller.enrolment"

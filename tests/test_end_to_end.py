@@ -32,10 +32,10 @@ def cli_json(capsys, *args: str) -> dict:
 
 
 class Served:
-    def __init__(self, kind: str, folder: Path):
+    def __init__(self, kind: str, folder: Path, port: int = 0):
         self.folder = folder
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "lexheller.cli", kind, "serve", str(folder), "--port", "0"],
+            [sys.executable, "-m", "lexheller.cli", kind, "serve", str(folder), "--port", str(port)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         line = self.proc.stdout.readline()  # "... kör på http://127.0.0.1:PORT/"
@@ -137,6 +137,13 @@ def test_report_to_national_dashboard(tmp_path: Path, capsys) -> None:
         page = requests.get(national.url + "/", timeout=10)
         assert page.status_code == 200 and '<html lang="sv"' in page.text
 
+        # the transparency logs hold A's bundle unaltered, and only grow
+        for hub_url in (region.url, national.url):
+            log = cli_json(capsys, "node", "check-log", str(a), "--hub", hub_url)
+            assert log["ok"] and log["bundles_checked"] == (1 if hub_url == region.url else 0)
+        log = cli_json(capsys, "node", "check-log", str(a), "--hub", region.url)
+        assert log["ok"] and log["previous_size"] == 2
+
         # while the hub runs: verify it through its server
         assert cli_json(capsys, "hub", "verify", str(nat))["ok"]
 
@@ -147,7 +154,7 @@ def test_report_to_national_dashboard(tmp_path: Path, capsys) -> None:
         assert cli("node", "publish", str(a), "--hub", region.url) == 0
         waiting = cli_json(capsys, "node", "outbox", str(a))["items"]
         assert [w["sent_at"] for w in waiting] == [waiting[0]["sent_at"], None]
-        region = Served("hub", reg)
+        region = Served("hub", reg, port=int(region.url.rsplit(":", 1)[1]))
         servers.append(region)
         sent = cli_json(capsys, "node", "outbox", str(a), "--send")["sent"]
         assert sent and all(s["ok"] for s in sent)

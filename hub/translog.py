@@ -1,0 +1,59 @@
+"""The hub's transparency log: signed checkpoints and proofs over every accepted bundle.
+
+Leaves are the envelope bytes as received (RFC 6962 leaf hashing), appended in the same
+transaction that indexes the bundle. Anyone holding a bundle can check that it is in the log
+unaltered, and that the log only grew (see `node/logcheck.py`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from hub.store import HubStore
+from schemas import merkle
+from schemas.wire import PAYLOAD_TYPE_CHECKPOINT, canonical_json, format_time, sign
+
+CHECKPOINT_FORMAT = "lexheller.checkpoint"
+
+
+def checkpoint(store: HubStore, hub_id: str, key: Ed25519PrivateKey) -> bytes:
+    leaves = store.log_leaves()
+    body = {
+        "format": CHECKPOINT_FORMAT,
+        "format_version": 1,
+        "hub_id": hub_id,
+        "size": len(leaves),
+        "root": merkle.root(leaves).hex(),
+        "timestamp": format_time(datetime.now(UTC)),
+    }
+    return sign(PAYLOAD_TYPE_CHECKPOINT, canonical_json(body), [key]).to_bytes()
+
+
+def parse_checkpoint(payload: bytes) -> dict[str, Any]:
+    body = json.loads(payload)
+    if body.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError("not a checkpoint")
+    return body
+
+
+def inclusion(store: HubStore, digest: str, size: int | None) -> dict[str, Any] | None:
+    index = store.log_index(digest)
+    leaves = store.log_leaves()
+    size = len(leaves) if size is None else size
+    if index is None or not 0 < size <= len(leaves) or index >= size:
+        return None
+    proof = merkle.inclusion_proof(index, leaves[:size])
+    return {"ok": True, "digest": digest, "index": index, "size": size,
+            "proof": [p.hex() for p in proof]}  # fmt: skip
+
+
+def consistency(store: HubStore, old: int, new: int) -> dict[str, Any] | None:
+    leaves = store.log_leaves()
+    if not 0 < old <= new <= len(leaves):
+        return None
+    proof = merkle.consistency_proof(old, leaves[:new])
+    return {"ok": True, "from": old, "to": new, "proof": [p.hex() for p in proof]}

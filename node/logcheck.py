@@ -1,0 +1,92 @@
+"""`lexheller node check-log`: prove that each bundle this node sent to a hub is in the hub's
+transparency log unaltered, and that the log only grew since the node last looked.
+
+The hub's checkpoint is signed with the hub's key. The node pins that key: from
+`publish.hub_public_key` in node.toml if set, else on first use (recorded in run/, and any
+later change is refused).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from lexheller.errors import UsageError
+from lexheller.transport import HttpPublisher
+from node.store import NodeStore
+from schemas import merkle
+from schemas.wire import PAYLOAD_TYPE_CHECKPOINT, Envelope, WireError, decode_public_key, key_id
+from schemas.wire import verify as verify_envelope
+
+
+def _state_path(folder: Path, hub_url: str) -> Path:
+    host = urlsplit(hub_url).netloc.replace(":", "_") or "hub"
+    return folder / "run" / f"log-{host}.json"
+
+
+def check_log(
+    folder: Path, store: NodeStore, hub_url: str, pinned_key: str, publisher: HttpPublisher
+) -> dict[str, Any]:
+    state_path = _state_path(folder, hub_url)
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    info = publisher.get(hub_url, "/api/v1/hub").body
+    key_text = pinned_key or state.get("public_key") or info.get("public_key")
+    if not key_text:
+        raise UsageError("Navet uppgav ingen publik nyckel.", "The hub gave no public key.")
+    if state.get("public_key") and info.get("public_key") != state["public_key"]:
+        raise UsageError(
+            "Navets nyckel har ändrats sedan förra kontrollen. Kontrollera med navets "
+            "administratör innan du litar på loggen.",
+            "The hub's key changed since the last check. Confirm with the hub's admin "
+            "before trusting the log.",
+        )
+    key = decode_public_key(key_text)
+    raw = publisher.get_bytes(hub_url, "/api/v1/log/checkpoint")
+    try:
+        env = Envelope.from_bytes(raw)
+        if env.payload_type != PAYLOAD_TYPE_CHECKPOINT:
+            raise WireError("not a checkpoint")
+        verify_envelope(env, {key_id(key): key})
+        cp = json.loads(env.payload)
+    except (WireError, ValueError) as e:
+        raise UsageError(f"Navets kontrollpunkt är inte giltigt signerad: {e}",
+                         f"The hub's checkpoint is not validly signed: {e}") from e  # fmt: skip
+    size, root = int(cp["size"]), bytes.fromhex(cp["root"])
+    problems: list[str] = []
+    old_size = int(state.get("size", 0))
+    if old_size:
+        if size < old_size:
+            problems.append(f"Loggen har krympt från {old_size} till {size} poster.")
+        else:
+            proof = publisher.get(hub_url, "/api/v1/log/consistency",
+                                  {"from": old_size, "to": size}).body  # fmt: skip
+            hashes = [bytes.fromhex(h) for h in proof.get("proof", [])]
+            if not merkle.verify_consistency(old_size, size, bytes.fromhex(state["root"]), root,
+                                             hashes):  # fmt: skip
+                problems.append("Loggen har skrivits om sedan förra kontrollen (konsistensbeviset "
+                                 "håller inte).")  # fmt: skip
+    checked = 0
+    for item in store.outbox_all():
+        if item["hub_url"].rstrip("/") != hub_url.rstrip("/") or item["hub_status"] not in (
+            200,
+            201,
+        ):
+            continue
+        envelope = store.envelope(item["sequence"])
+        proof = publisher.get(hub_url, f"/api/v1/log/inclusion/{item['digest']}",
+                              {"size": size}).body  # fmt: skip
+        hashes = [bytes.fromhex(h) for h in proof.get("proof", [])]
+        ok = "index" in proof and merkle.verify_inclusion(
+            merkle.leaf_hash(envelope), int(proof["index"]), size, hashes, root
+        )
+        checked += 1
+        if not ok:
+            problems.append(f"Paket {item['sequence']} finns inte oförändrat i loggen.")
+    if not problems:
+        state_path.parent.mkdir(exist_ok=True)
+        state_path.write_text(json.dumps({"public_key": key_text, "size": size,
+                                          "root": cp["root"]}))  # fmt: skip
+    return {"hub": hub_url, "size": size, "previous_size": old_size, "bundles_checked": checked,
+            "problems": problems, "ok": not problems}  # fmt: skip
