@@ -173,6 +173,12 @@ class Acceptor:
             raise Refused(403, "revoked_key",
                           "Nyckeln som signerade paketet är spärrad.",
                           "The key that signed this bundle has been revoked.")  # fmt: skip
+        if any(s.keyid in self.trust.rotated_keyids() for s in env.signatures):
+            raise Refused(403, "rotated_key",
+                          "Nyckeln som signerade paketet har bytts ut. Publicera igen med "
+                          "nodens nya nyckel.",
+                          "The key that signed this bundle has been rotated. Publish again "
+                          "with the node's new key.")  # fmt: skip
         try:
             keyid = verify(env, self.trust.active_keys())  # over the exact bytes, before parsing
         except UnknownKey as e:

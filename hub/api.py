@@ -77,6 +77,14 @@ def create_api(hub: Hub) -> Blueprint:
         outcome = accept_enrolment(raw, hub.trust, hub.folder)
         return jsonify(outcome.to_json()), outcome.status
 
+    @bp.post("/rotations")
+    def post_rotation():  # type: ignore[no-untyped-def]
+        raw = _read_body()
+        if isinstance(raw, Response):
+            return raw
+        outcome = hub.rotate(raw)
+        return jsonify(outcome.to_json()), outcome.status
+
     @bp.get("/nodes")
     def nodes():  # type: ignore[no-untyped-def]
         summary = {r["node_id"]: r for r in hub.store.node_summary().to_dicts()}
@@ -93,7 +101,8 @@ def create_api(hub: Hub) -> Blueprint:
                 "synthetic": s.get("synthetic"),
                 "keys": [{"keyid": k["keyid"], "fingerprint": k["fingerprint"],
                           "vouched_by": k["vouched_by"], "enrolled_at": k["enrolled_at"],
-                          "revoked_at": k["revoked_at"]} for k in n["keys"]],
+                          "revoked_at": k["revoked_at"], "rotated_at": k.get("rotated_at"),
+                          "rotated_from": k.get("rotated_from")} for k in n["keys"]],
             })  # fmt: skip
         return jsonify({"ok": True, "hub_id": hub.id, "nodes": out})
 

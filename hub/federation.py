@@ -123,7 +123,9 @@ class Forwarder:
         now = now or datetime.now(UTC)
         sent = 0
         for item in self.store.due_forwards(now):
-            path = "/api/v1/enrolments" if item["kind"] == "enrolment" else "/api/v1/bundles"
+            path = {"enrolment": "/api/v1/enrolments", "rotation": "/api/v1/rotations"}.get(
+                item["kind"], "/api/v1/bundles"
+            )
             try:
                 answer = self.publisher.post(self.upstream, path, bytes(item["envelope"]))
             except TransportError as e:

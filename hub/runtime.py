@@ -15,16 +15,17 @@ from typing import Any
 from hub import settings
 from hub.accept import Acceptor, Outcome, default_rules
 from hub.federation import Forwarder, enrolment_statement
+from hub.rotation import accept_rotation
 from hub.store import HubStore
 from hub.trust import Trust
 from lexheller.errors import UsageError
 from lexheller.keys import load_private_key
 from schemas.wire import (
+    PAYLOAD_TYPE_ROTATION,
     Bundle,
     Envelope,
     WireError,
     bundle_digest,
-    decode_public_key,
     encode_public_key,
     verify,
 )
@@ -39,6 +40,13 @@ def check_folder(folder: Path) -> None:
             f"{folder} is not a hub folder (hub.toml is missing). Create it with "
             "'lexheller hub init'.",
         )
+
+
+def _is_rotation(raw: bytes) -> bool:
+    try:
+        return Envelope.from_bytes(raw).payload_type == PAYLOAD_TYPE_ROTATION
+    except WireError:
+        return False
 
 
 class Hub:
@@ -107,18 +115,25 @@ class Hub:
                                 "message": f"Filen kunde inte läsas: {e}",
                                 "message_en": f"The file could not be read: {e}"})  # fmt: skip
                 continue
-            outcome = self.acceptor.accept(raw, via="import")
+            outcome = self.rotate(raw) if _is_rotation(raw) else self.acceptor.accept(raw, "import")
             results.append({"file": name, **outcome.to_json()})
         return {"results": results}
 
     def accept(self, raw: bytes) -> Outcome:
         return self.acceptor.accept(raw)
 
+    def rotate(self, raw: bytes) -> Outcome:
+        outcome, stmt = accept_rotation(raw, self.trust, self.folder)
+        if stmt is not None and outcome.status == 201 and self.upstream:
+            self.store.enqueue("rotation", "rotation:" + stmt.new_keyid, raw, datetime.now(UTC))
+            if self.forwarder:
+                self.forwarder.wake()
+        return outcome
+
     def op_verify(self) -> dict[str, Any]:
         """Re-verify every stored bundle file against the trust store and the index."""
         problems: list[str] = []
         keys = self.trust.active_keys()
-        revoked = self.trust.revoked_keyids()
         indexed = {b["digest"]: b for b in self.store.bundles()}
         files = self.store.stored_files()
         for path in files:
@@ -130,12 +145,10 @@ class Hub:
             try:
                 env = Envelope.from_bytes(raw)
                 kid = env.signatures[0].keyid
-                if kid in revoked:
-                    # accepted before revocation: still verify with the recorded key
-                    entry = self.trust.key_entry(kid) or {}
-                    verify(env, {kid: decode_public_key(entry["public_key"])})
-                else:
-                    verify(env, keys)
+                key = keys.get(kid) or self.trust.any_key(kid)  # revoked/rotated: as recorded
+                if key is None:
+                    raise WireError(f"okänd nyckel {kid[:16]}")
+                verify(env, {kid: key})
                 bundle = Bundle.from_bytes(env.payload)
             except WireError as e:
                 problems.append(f"{path.name}: {e}")

@@ -94,14 +94,44 @@ class Trust:
             self._save()
             return done
 
+    def rotate(self, node_id: str, old_keyid: str, new_public_key: str) -> dict[str, Any]:
+        """Retire the old key and enrol the new one, vouched for as the old one was."""
+        with self._lock:
+            node = self.data["nodes"].get(node_id)
+            old = next((k for k in (node or {}).get("keys", []) if k["keyid"] == old_keyid), None)
+            if node is None or old is None:
+                raise UsageError(f"Noden {node_id} har ingen nyckel {old_keyid[:16]}.",
+                                 f"Node {node_id} has no key {old_keyid[:16]}.")  # fmt: skip
+            entry = self.enroll(node_id, new_public_key, vouched_by=old["vouched_by"])
+            entry = next(k for k in node["keys"] if k["keyid"] == entry["keyid"])
+            if entry["keyid"] != old_keyid and old.get("rotated_at") is None:
+                old["rotated_at"] = format_time(datetime.now(UTC))
+                entry["rotated_from"] = old_keyid
+                self._save()
+            return dict(entry)
+
     def active_keys(self) -> dict[str, Ed25519PublicKey]:
         with self._lock:
             return {
                 k["keyid"]: decode_public_key(k["public_key"])
                 for n in self.data["nodes"].values()
                 for k in n["keys"]
-                if k["revoked_at"] is None
+                if k["revoked_at"] is None and k.get("rotated_at") is None
             }
+
+    def rotated_keyids(self) -> set[str]:
+        with self._lock:
+            return {
+                k["keyid"]
+                for n in self.data["nodes"].values()
+                for k in n["keys"]
+                if k.get("rotated_at") is not None
+            }
+
+    def any_key(self, keyid: str) -> Ed25519PublicKey | None:
+        """A key by id whatever its state (for re-verifying what was accepted earlier)."""
+        entry = self.key_entry(keyid)
+        return decode_public_key(entry["public_key"]) if entry else None
 
     def revoked_keyids(self) -> set[str]:
         with self._lock:

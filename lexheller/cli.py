@@ -108,6 +108,16 @@ def node_check_log(args: argparse.Namespace) -> None:
         raise UsageError("Loggkontrollen misslyckades.", "The log check failed.")
 
 
+def node_rotate_key(args: argparse.Namespace) -> None:
+    r = _node_op(args, "rotate_key")
+    sent = next((x for x in r["sent"] if x.get("kind") == "rotation"), None)
+    state = ("Navet har godtagit bytet." if sent and sent["ok"] else
+             "Bytet skickas till navet med nästa publicering; eller bär filen "
+             f"{r['statement']} till navet ('lexheller hub import').")  # fmt: skip
+    _print(r, args, f"Ny nyckel: {r['public_key']}\nFingeravtryck: {r['fingerprint']}\n"
+                    f"Bytet är signerat med både den gamla och den nya nyckeln. {state}")  # fmt: skip
+
+
 def node_status(args: argparse.Namespace) -> None:
     r = _node_op(args, "status")
     _print(r, args, f"{r['node_id']}: {r['reports']} anmälningar, {r['publications']} "
@@ -296,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd(n, "check-log", node_check_log, "kontrollera att navets logg har nodens paket")
     c.add_argument("dir")
     c.add_argument("--hub", help="navets adress (annars publish.hub_url)")
+    c = cmd(n, "rotate-key", node_rotate_key, "byt nodens signeringsnyckel")
+    c.add_argument("dir")
     c = cmd(n, "status", node_status, "visa nodens läge")
     c.add_argument("dir")
     c = cmd(n, "serve", node_serve, "starta nodens server")

@@ -145,6 +145,21 @@ def send_outbox(
     """Try to send every waiting bundle (all of them if `force`, else those due)."""
     now = now or datetime.now(UTC)
     results = []
+    for rot in store.rotations_pending():  # a new key must be known before bundles it signed
+        try:
+            answer = publisher.post(rot["hub_url"], "/api/v1/rotations", rot["statement"])
+        except TransportError as e:
+            store.rotation_result(rot["digest"], sent_at=None, status=None, error=e.sv)
+            return [{"digest": rot["digest"], "ok": False, "retry_in": backoff_seconds(0),
+                     "error": e.sv, "error_en": e.en, "kind": "rotation"}]  # fmt: skip
+        final = answer.status < 500
+        store.rotation_result(rot["digest"], sent_at=now if final else None,
+                              status=answer.status, error=str(answer.body.get("message")))  # fmt: skip
+        results.append({"digest": rot["digest"], "ok": answer.status in (200, 201),
+                        "status": answer.status, "kind": "rotation",
+                        "error": str(answer.body.get("message"))})  # fmt: skip
+        if not final:
+            return results
     for item in store.outbox_pending(None if force else now):
         try:
             answer = publisher.post_bundle(item["hub_url"], bytes(item["envelope"]))

@@ -18,6 +18,7 @@ from lexheller.transport import HttpPublisher
 from node import settings
 from node.logcheck import check_log
 from node.publish import publish, send_outbox
+from node.rotation import rotate_key
 from node.store import NodeStore
 from schemas.wire import encode_public_key, fingerprint
 
@@ -98,6 +99,16 @@ class Node:
         return check_log(self.folder, self.store, hub_url, self.config["publish"]["hub_public_key"],
                          HttpPublisher(float(self.config["publish"]["timeout_seconds"])))  # fmt: skip
 
+    def op_rotate_key(self) -> dict[str, Any]:
+        hub_url = self.config["publish"]["hub_url"] or None
+        self.key, result = rotate_key(self.folder, self.id, self.key, self.store, hub_url)
+        result["sent"] = []
+        if hub_url:
+            result["sent"] = send_outbox(
+                self.store, HttpPublisher(float(self.config["publish"]["timeout_seconds"]))
+            )
+        return result
+
     def op_status(self) -> dict[str, Any]:
         return {
             "node_id": self.id,
@@ -108,4 +119,4 @@ class Node:
 
     def operations(self) -> dict[str, Any]:
         return {"publish": self.op_publish, "outbox": self.op_outbox, "key": self.op_key,
-                "status": self.op_status, "check_log": self.op_check_log}  # fmt: skip
+                "status": self.op_status, "check_log": self.op_check_log, "rotate_key": self.op_rotate_key}  # fmt: skip

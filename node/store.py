@@ -62,6 +62,17 @@ CREATE TABLE IF NOT EXISTS publications (
     complementary_suppressed INTEGER NOT NULL,
     envelope BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS rotations (
+    digest VARCHAR PRIMARY KEY,
+    created TIMESTAMP NOT NULL,
+    old_keyid VARCHAR NOT NULL,
+    new_keyid VARCHAR NOT NULL,
+    statement BLOB NOT NULL,
+    hub_url VARCHAR,
+    sent_at TIMESTAMP,
+    hub_status INTEGER,
+    last_error VARCHAR
+);
 CREATE TABLE IF NOT EXISTS outbox (
     digest VARCHAR PRIMARY KEY,
     sequence BIGINT NOT NULL,
@@ -223,6 +234,34 @@ class NodeStore:
                 "SELECT envelope FROM publications WHERE sequence = ?", [sequence]
             ).fetchone()
         return bytes(row[0])
+
+    def record_rotation(self, digest: str, created: datetime, old_keyid: str, new_keyid: str,
+                        statement: bytes, hub_url: str | None) -> None:  # fmt: skip
+        with self.cursor() as cur:
+            cur.execute(
+                "INSERT INTO rotations (digest, created, old_keyid, new_keyid, statement, hub_url)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [digest, _naive_utc(created), old_keyid, new_keyid, statement, hub_url],
+            )
+            cur.execute("CHECKPOINT")
+
+    def rotations_pending(self) -> list[dict[str, Any]]:
+        with self.cursor() as cur:
+            cur.execute(
+                "SELECT digest, hub_url, statement FROM rotations"
+                " WHERE sent_at IS NULL AND hub_url IS NOT NULL ORDER BY created"
+            )
+            return [{"digest": r[0], "hub_url": r[1], "statement": bytes(r[2])}
+                    for r in cur.fetchall()]  # fmt: skip
+
+    def rotation_result(self, digest: str, *, sent_at: datetime | None, status: int | None,
+                        error: str | None) -> None:  # fmt: skip
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE rotations SET sent_at = ?, hub_status = ?, last_error = ? WHERE digest = ?",
+                [_naive_utc(sent_at), status, error, digest],
+            )
+            cur.execute("CHECKPOINT")
 
     def outbox_pending(self, now: datetime | None = None) -> list[dict[str, Any]]:
         q = (

@@ -544,6 +544,76 @@ class Enrolment:
         )
 
 
+ROTATION_FORMAT = "lexheller.rotation"
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """A node's statement that its key changes from `old_keyid` to `new_public_key`.
+
+    Valid only when signed by both the old and the new key (as in TUF root rotation).
+    """
+
+    node_id: str
+    old_keyid: str
+    new_public_key: str
+    issued: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": ROTATION_FORMAT,
+            "format_version": FORMAT_VERSION,
+            "node_id": self.node_id,
+            "old_keyid": self.old_keyid,
+            "new_public_key": self.new_public_key,
+            "issued": format_time(self.issued),
+        }
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    @property
+    def new_keyid(self) -> str:
+        return key_id(decode_public_key(self.new_public_key))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Rotation:
+        try:
+            d = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
+        if (
+            not isinstance(d, dict)
+            or d.get("format") != ROTATION_FORMAT
+            or not _is_int(d.get("format_version"), FORMAT_VERSION)
+        ):
+            raise InvalidPayload(f"not a {ROTATION_FORMAT} version {FORMAT_VERSION} statement")
+        extra = set(d) - {"format", "format_version", "node_id", "old_keyid", "new_public_key",
+                          "issued"}  # fmt: skip
+        if extra:
+            raise InvalidPayload(f"unexpected rotation fields: {sorted(extra)}")
+        old = d.get("old_keyid")
+        if not isinstance(old, str) or not re.fullmatch(r"[0-9a-f]{64}", old):
+            raise InvalidPayload("old_keyid must be 64 hex characters")
+        pk = d.get("new_public_key")
+        try:
+            decode_public_key(pk if isinstance(pk, str) else "")
+        except ValueError as e:
+            raise InvalidPayload(f"new_public_key: {e}") from e
+        return cls(
+            check_id(d.get("node_id"), "node_id"), old, pk, parse_time(d.get("issued"), "issued")
+        )
+
+
+def verify_all(envelope: Envelope, required: Mapping[str, Ed25519PublicKey]) -> None:
+    """Every key in `required` must have a valid signature on the envelope."""
+    present = {s.keyid for s in envelope.signatures}
+    for kid, key in required.items():
+        if kid not in present:
+            raise BadSignature(f"missing the signature of key {kid[:16]}…")
+        verify(envelope, {kid: key})
+
+
 def bundle_digest(envelope_bytes: bytes) -> str:
     """The id of a stored bundle: SHA-256 of the envelope bytes as received."""
     return hashlib.sha256(envelope_bytes).hexdigest()

@@ -1,0 +1,416 @@
+"""The comparative dashboards as a Dash app mounted on a Flask server: `create_dash(...)`.
+
+Routing is our own (one `dcc.Location`), not Dash Pages: Pages keeps a process-wide page
+registry, and a hub may mount several dashboards (or tests build many). All view state
+lives in the URL query string (see filters.py): the filter controls write it, the page
+content is rendered from it, so a link reproduces a view and the back button works.
+
+Callbacks are thin; every figure comes from a pure builder in dashboards.figures. The data
+source is read on every callback, so new bundles appear without a restart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import dash
+import flask
+from dash import Input, Output, ctx, dcc, html, no_update
+
+from dashboards import export, pages, periods
+from dashboards.components import aria
+from dashboards.data import DataSource
+from dashboards.filters import Filters, available_periods, bounded_cells, view
+from dashboards.format import sort_sv
+from dashboards.i18n import code_label, lan_name, page_title, t
+from schemas.codes import code_list
+from schemas.wire import UNCLASSIFIED
+
+ASSETS = Path(__file__).parent / "assets"
+CONTROLS = ("f-kind", "f-from", "f-to", "f-lan", "f-forbund", "f-problemtyp")
+MULTI = {"f-lan": "lan", "f-forbund": "forbund", "f-problemtyp": "problemtyp"}
+LEGENDS = ("kind", "from", "to", "lan", "forbund", "problemtyp")
+
+INDEX = """<!DOCTYPE html>
+<html lang="sv">
+    <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        {%config%}
+        {%scripts%}
+        {%renderer%}
+    </body>
+</html>"""
+
+
+class LexDash(dash.Dash):
+    """Dash with the document language (and loading text) of the requested view."""
+
+    def interpolate_index(self, **kwargs: str) -> str:  # type: ignore[override]
+        try:
+            lang = "en" if flask.request.args.get("lang") == "en" else "sv"
+        except RuntimeError:  # outside a request
+            lang = "sv"
+        kwargs["app_entry"] = kwargs.get("app_entry", "").replace("Loading...", t("loading", lang))
+        text = super().interpolate_index(**kwargs)
+        return text.replace('<html lang="sv">', f'<html lang="{lang}">', 1)
+
+
+def create_dash(
+    server: flask.Flask,
+    source: DataSource,
+    *,
+    title: str,
+    level: str = "national",
+    url_base_pathname: str = "/",
+) -> dash.Dash:
+    """Mount the dashboards on `server` at `url_base_pathname` (must start and end with /)."""
+    shown = pages.for_level(level)
+    app = LexDash(
+        __name__,
+        server=server,  # type: ignore[arg-type]
+        url_base_pathname=url_base_pathname,
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        index_string=INDEX,
+        title=title,
+        update_title=None,  # type: ignore[arg-type]
+        meta_tags=[{"name": "description", "content": "Lex Heller"}],
+    )
+    app.layout = _shell(level)
+    _register_export(server, source, url_base_pathname)
+    _register_callbacks(app, source, shown, title, level, url_base_pathname)
+    return app
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _fieldset(name: str, control: Any, collapsible: bool = False) -> html.Fieldset | html.Details:
+    fieldset = html.Fieldset(
+        [html.Legend(id=f"legend-{name}"), control], className=f"filter filter-{name}"
+    )
+    if not collapsible:
+        return fieldset
+    return html.Details(
+        [html.Summary(id=f"summary-{name}"), fieldset],
+        className="filter-details",
+        id=f"details-{name}",
+    )
+
+
+def _shell(level: str) -> html.Div:
+    chips: dict[str, Any] = {
+        "className": "chips",
+        "inputClassName": "chip-input",
+        "labelClassName": "chip",
+    }
+    area_hidden = level == "node"
+    filters = html.Section(
+        [
+            html.H2(id="filters-title"),
+            html.P(id="filters-hint", className="hint"),
+            html.Div(
+                [
+                    _fieldset("kind", dcc.RadioItems(id="f-kind", value="year", **chips)),
+                    _fieldset("from", dcc.RadioItems(id="f-from", **chips)),
+                    _fieldset("to", dcc.RadioItems(id="f-to", **chips)),
+                    html.Div(
+                        [
+                            _fieldset("lan", dcc.Checklist(id="f-lan", value=[], **chips)),
+                            _fieldset("forbund", dcc.Checklist(id="f-forbund", value=[]), True),
+                        ],
+                        hidden=area_hidden,
+                        className="filter-area",
+                    ),
+                    _fieldset("problemtyp", dcc.Checklist(id="f-problemtyp", value=[]), True),
+                ],
+                className="filter-grid",
+            ),
+            html.P(html.A(id="export", download="lexheller.csv", className="export")),
+        ],
+        id="filters",
+        className="filters",
+        **aria(labelledby="filters-title"),
+    )
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            html.A(id="skip-link", href="#main", className="skip-link"),
+            html.Header(
+                [
+                    html.Div(id="banner", className="banner", hidden=True),
+                    html.Div(
+                        [
+                            html.P(id="site-title", className="site-title"),
+                            html.Div(id="lang-switch", className="lang-switch"),
+                        ],
+                        className="masthead",
+                    ),
+                    html.Nav(id="nav", className="nav"),
+                ],
+                className="site-header",
+            ),
+            html.Main(
+                [
+                    html.H1(id="page-title"),
+                    html.P(id="page-lead", className="lead"),
+                    filters,
+                    html.Div(id="content", className="content"),
+                ],
+                id="main",
+                tabIndex="-1",
+            ),
+            html.Footer(html.P(id="footer-text"), className="site-footer"),
+            html.Div(
+                id="announce", className="visually-hidden", role="status", **aria(live="polite")
+            ),
+            html.Div(id="doc-meta", hidden=True),
+        ],
+        className="app",
+    )
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+def _slug(pathname: str | None, base: str, shown: list[ModuleType]) -> ModuleType | None:
+    path = (pathname or base)[len(base) :] if (pathname or base).startswith(base) else ""
+    slug = path.strip("/") or "oversikt"
+    return next((p for p in shown if slug == p.SLUG), None)
+
+
+def _options(source: DataSource, f: Filters) -> dict[str, list[dict[str, str]]]:
+    lang = f.lang
+    cells = bounded_cells(source)
+    nodes = source.nodes()
+    kinds = ["year", "quarter"] + (["month"] if available_periods(cells, "month") else [])
+    ps = available_periods(cells, f.kind)
+    lans = sort_sv(nodes["lan"].unique().to_list(), key=lambda c: lan_name(c, lang))
+    forbund = sort_sv(nodes.select("node_id", "node_name").to_dicts(), key=lambda r: r["node_name"])
+    ptyp = [*code_list("problemtyp").values, UNCLASSIFIED]
+    period_opts = [{"label": periods.label(p, lang), "value": p} for p in ps]
+    return {
+        "f-kind": [{"label": t(f"kind_{k}", lang), "value": k} for k in kinds],
+        "f-from": period_opts,
+        "f-to": period_opts,
+        "f-lan": [{"label": lan_name(c, lang), "value": c} for c in lans],
+        "f-forbund": [{"label": r["node_name"], "value": r["node_id"]} for r in forbund],
+        "f-problemtyp": [{"label": code_label("problemtyp", p, lang), "value": p} for p in ptyp],
+    }
+
+
+def _values(f: Filters, ps: list[str]) -> dict[str, object]:
+    chosen = periods.in_range(ps, f.start, f.end)
+    return {
+        "f-kind": f.kind,
+        "f-from": chosen[0] if chosen else None,
+        "f-to": chosen[-1] if chosen else None,
+        "f-lan": list(f.lan),
+        "f-forbund": list(f.forbund),
+        "f-problemtyp": list(f.problemtyp),
+    }
+
+
+def _chosen(value: object) -> tuple[str, ...]:
+    return tuple(sorted(str(v) for v in value)) if isinstance(value, list) else ()
+
+
+def _from_controls(current: Filters, values: dict[str, object], ps_of: object) -> Filters:
+    kind = str(values["f-kind"] or "year")
+    if kind != current.kind:
+        return current.but(kind=kind, start=None, end=None)
+    ps = ps_of(kind)  # type: ignore[operator]
+    start, end = values["f-from"], values["f-to"]
+    if start and end and periods.sort_key(str(start)) > periods.sort_key(str(end)):
+        start, end = end, start
+    return current.but(
+        start=None if not ps or start == ps[0] else start,
+        end=None if not ps or end == ps[-1] else end,
+        lan=_chosen(values["f-lan"]),
+        forbund=_chosen(values["f-forbund"]),
+        problemtyp=_chosen(values["f-problemtyp"]),
+    )
+
+
+def _register_callbacks(
+    app: dash.Dash, source: DataSource, shown: list[ModuleType], title: str, level: str, base: str
+) -> None:
+    @app.callback(
+        Output("url", "search"),
+        *[Output(c, "value") for c in CONTROLS],
+        *[Output(c, "options") for c in CONTROLS],
+        Input("url", "search"),
+        *[Input(c, "value") for c in CONTROLS],
+    )
+    def sync(search: str | None, *control_values: object) -> tuple:
+        current = Filters.from_query(search)
+        incoming = dict(zip(CONTROLS, control_values, strict=True))
+        cells = bounded_cells(source)
+        from_control = ctx.triggered_id in CONTROLS
+        f = (
+            _from_controls(current, incoming, lambda k: available_periods(cells, k))
+            if from_control
+            else current
+        )
+        query = f.to_query()
+        search_out = query if from_control and query != (search or "") else no_update
+        values = _values(f, available_periods(cells, f.kind))
+        value_out = [no_update if values[c] == incoming[c] else values[c] for c in CONTROLS]
+        refresh = not from_control or f.kind != current.kind
+        opts = _options(source, f)
+        option_out = [opts[c] if refresh else no_update for c in CONTROLS]
+        return (search_out, *value_out, *option_out)
+
+    @app.callback(
+        Output("site-title", "children"),
+        Output("lang-switch", "children"),
+        Output("nav", "children"),
+        Output("nav", "aria-label"),
+        Output("skip-link", "children"),
+        Output("page-title", "children"),
+        Output("page-lead", "children"),
+        Output("filters", "hidden"),
+        Output("filters-title", "children"),
+        Output("filters-hint", "children"),
+        *[Output(f"legend-{n}", "children") for n in LEGENDS],
+        Output("summary-forbund", "children"),
+        Output("summary-problemtyp", "children"),
+        Output("export", "href"),
+        Output("export", "children"),
+        Output("footer-text", "children"),
+        Input("url", "pathname"),
+        Input("url", "search"),
+    )
+    def shell(pathname: str | None, search: str | None) -> tuple:
+        f = Filters.from_query(search)
+        lang = f.lang
+        page = _slug(pathname, base, shown)
+        slug = page.SLUG if page else None
+        query = f.to_query()
+        other = f.but(lang="sv" if lang == "en" else "en").to_query()
+        switch = dcc.Link(
+            html.Span(t("lang_switch", lang), lang="sv" if lang == "en" else "en"),
+            href=f"{pathname or base}{other}",
+            className="lang-link",
+        )
+        nav = html.Ul(
+            [
+                html.Li(
+                    dcc.Link(
+                        [
+                            page_title(p.SLUG, lang),
+                            html.Span(
+                                {"sv": " (aktuell sida)", "en": " (current page)"}[lang],
+                                className="visually-hidden",
+                            )
+                            if slug == p.SLUG
+                            else None,
+                        ],
+                        href=f"{base}{'' if p.SLUG == 'oversikt' else p.SLUG}{query}",
+                        className="nav-link current" if slug == p.SLUG else "nav-link",
+                    )
+                )
+                for p in shown
+            ]
+        )
+        heading = (
+            page_title(page.SLUG, lang)
+            if page
+            else {"sv": "Sidan finns inte", "en": "Page not found"}[lang]
+        )
+        lead = pages.lead(page, lang) if page else ""
+        sep = "&" if query else "?"
+        export_href = f"{base}export.csv{query}{sep}page={slug or ''}"
+        n_forbund, n_ptyp = len(f.forbund), len(f.problemtyp)
+        chosen = {"sv": "valda", "en": "selected"}[lang]
+        return (
+            f"{title} – {t('site_' + level, lang)}",
+            switch,
+            nav,
+            t("nav", lang),
+            t("skip", lang),
+            heading,
+            lead,
+            slug in (None, "metod"),
+            t("filters", lang),
+            t("filters_hint", lang),
+            *[t(n, lang) for n in LEGENDS],
+            f"{t('forbund', lang)}"
+            + (f" ({n_forbund} {chosen})" if n_forbund else f" ({t('all', lang).lower()})"),
+            f"{t('problemtyp', lang)}"
+            + (f" ({n_ptyp} {chosen})" if n_ptyp else f" ({t('all', lang).lower()})"),
+            export_href,
+            t("export", lang),
+            t("footer", lang),
+        )
+
+    @app.callback(
+        Output("content", "children"),
+        Output("announce", "children"),
+        Output("banner", "children"),
+        Output("banner", "hidden"),
+        Input("url", "pathname"),
+        Input("url", "search"),
+    )
+    def content(pathname: str | None, search: str | None) -> tuple:
+        f = Filters.from_query(search)
+        lang = f.lang
+        page = _slug(pathname, base, shown)
+        nodes = source.nodes()
+        synthetic = bool(nodes.height) and bool(nodes["synthetic"].any())
+        banner = html.P(t("synthetic", lang), className="banner-text") if synthetic else None
+        if page is None:
+            body: list = [
+                html.P({"sv": "Det finns ingen sådan sida.", "en": "There is no such page."}[lang])
+            ]
+            name = {"sv": "Sidan finns inte", "en": "Page not found"}[lang]
+        else:
+            body = page.render(view(source, f), level)
+            name = page_title(page.SLUG, lang)
+        if "url.pathname" in ctx.triggered_prop_ids or not ctx.triggered_id:
+            announce = t("page_loaded", lang, title=name)
+        else:
+            announce = {
+                "sv": f"Vyn {name} har uppdaterats.",
+                "en": f"The view {name} was updated.",
+            }[lang]
+        return body, announce, banner, not synthetic
+
+    app.clientside_callback(
+        """function(title, search) {
+            const en = new URLSearchParams(search || "").get("lang") === "en";
+            document.documentElement.lang = en ? "en" : "sv";
+            window.lexBaseTitle = window.lexBaseTitle || document.title;
+            if (title) { document.title = title + " – " + window.lexBaseTitle; }
+            return en ? "en" : "sv";
+        }""",
+        Output("doc-meta", "title"),
+        Input("page-title", "children"),
+        Input("url", "search"),
+    )
+
+
+def _register_export(server: flask.Flask, source: DataSource, base: str) -> None:
+    def export_csv() -> flask.Response:
+        f = Filters.from_query(flask.request.query_string.decode("utf-8", "replace"))
+        body = export.to_csv(view(source, f))
+        page = flask.request.args.get("page", "") or "oversikt"
+        name = f"lexheller-{page if page.replace('-', '').isalnum() else 'urval'}.csv"
+        return flask.Response(
+            body,
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    endpoint = "lexheller_export_" + (base.strip("/").replace("/", "_") or "root")
+    server.add_url_rule(f"{base}export.csv", endpoint=endpoint, view_func=export_csv)

@@ -1,0 +1,103 @@
+"""Dash components shared by the pages: a chart block and an accessible data table.
+
+A chart block is a section with a heading (the caption), a one-sentence summary, the
+Plotly graph, and the same data as an HTML table in a <details> element, so the numbers
+are there for screen readers, keyboard users and copy-paste.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from dash import dcc, html
+
+from dashboards.figures import GRAPH_CONFIG, Chart, DataTable
+from dashboards.figures.overview import KeyFigure
+from dashboards.i18n import t
+
+
+def aria(**attrs: str) -> dict[str, Any]:
+    """ARIA attributes for Dash html components: aria(label="x") -> {"aria-label": "x"}."""
+    return {f"aria-{k}": v for k, v in attrs.items()}
+
+
+def data_table(table: DataTable, caption: str, key: str) -> html.Div:
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(c, scope="col", className="num" if n else None)
+                for c, n in zip(table.columns, table.numeric, strict=True)
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Th(row[0], scope="row")
+                    if i == 0
+                    else html.Td(cell, className="num" if table.numeric[i] else None)
+                    for i, cell in enumerate(row)
+                ]
+            )
+            for row in table.rows
+        ]
+    )
+    # A scrollable region must be focusable so keyboard users can scroll it (WCAG 2.1.1).
+    return html.Div(
+        html.Table([html.Caption(caption), head, body]),
+        className="table-scroll",
+        tabIndex="0",
+        role="region",
+        **aria(label=caption),
+        id=f"{key}-table",
+    )
+
+
+def chart_block(chart: Chart, lang: str, open_table: bool = False) -> html.Section:
+    title_id = f"{chart.key}-title"
+    parts: list = [
+        html.H2(chart.caption, id=title_id),
+        html.P(chart.summary, className="summary", id=f"{chart.key}-summary"),
+    ]
+    if chart.figure is not None:
+        parts.append(
+            dcc.Graph(
+                id=f"{chart.key}-graph",
+                figure=chart.figure,
+                config=cast(Any, GRAPH_CONFIG),
+                className="graph",
+                responsive=True,
+                # With responsive=True Plotly takes the container's size, so give it one.
+                style={"height": f"{chart.figure.layout.height or 420}px"},
+            )
+        )
+    table = data_table(chart.table, chart.caption, chart.key)
+    if chart.figure is None or open_table:
+        parts.append(table)
+    else:
+        parts.append(html.Details([html.Summary(t("show_data", lang)), table]))
+    return html.Section(parts, className="chart", id=chart.key, **aria(labelledby=title_id))
+
+
+def key_figure_cards(figures: list[KeyFigure]) -> html.Ul:
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    html.H2(f.label, className="card-label", id=f"kf-{f.key}-label"),
+                    html.Ol([html.Li(i) for i in f.items], className="card-list", id=f"kf-{f.key}")
+                    if f.items
+                    else html.P(f.value, className="card-value", id=f"kf-{f.key}"),
+                    html.P(f.summary, className="card-summary"),
+                ],
+                className="card",
+            )
+            for f in figures
+        ],
+        className="cards",
+    )
+
+
+def lead(text: str) -> html.P:
+    return html.P(text, className="lead")

@@ -1,0 +1,120 @@
+"""Where the dashboards get their data: the `DataSource` protocol and an in-memory source.
+
+The hub implements `DataSource` over its database; the node and the tests use `FrameSource`.
+Pages read the source on every callback, so new bundles show up without a restart; derived
+frames (bounds, option lists) are cached per `version()` with :func:`cached`.
+
+Frames (Polars):
+
+- ``cells()``: node_id, node_name, lan, period, period_kind, table, dim1, dim2, value
+  (Int64, null = suppressed). One row per published cell, latest revision only.
+- ``nodes()``: node_id, node_name, lan, population (Int64, null = not declared),
+  vouched_by, last_published (Datetime UTC), synthetic (bool).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+import polars as pl
+
+CELL_SCHEMA: dict[str, Any] = {
+    "node_id": pl.String,
+    "node_name": pl.String,
+    "lan": pl.String,
+    "period": pl.String,
+    "period_kind": pl.String,
+    "table": pl.String,
+    "dim1": pl.String,
+    "dim2": pl.String,
+    "value": pl.Int64,
+}
+NODE_SCHEMA: dict[str, Any] = {
+    "node_id": pl.String,
+    "node_name": pl.String,
+    "lan": pl.String,
+    "population": pl.Int64,
+    "vouched_by": pl.String,
+    "last_published": pl.Datetime("us", "UTC"),
+    "synthetic": pl.Boolean,
+}
+
+
+@runtime_checkable
+class DataSource(Protocol):
+    """What a dashboard reads. Implementations must be safe to call from several threads."""
+
+    def cells(self) -> pl.DataFrame: ...
+
+    def nodes(self) -> pl.DataFrame: ...
+
+    def version(self) -> str: ...
+
+
+def conform(frame: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
+    """Select and cast the columns of `schema`, in order; raise if one is missing."""
+    missing = [c for c in schema if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame lacks columns {missing}")
+    return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
+
+
+class FrameSource:
+    """An in-memory `DataSource` over two frames; `replace()` swaps them and bumps the version."""
+
+    def __init__(self, cells: pl.DataFrame, nodes: pl.DataFrame) -> None:
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._cells = conform(cells, CELL_SCHEMA)
+        self._nodes = conform(nodes, NODE_SCHEMA)
+
+    def cells(self) -> pl.DataFrame:
+        with self._lock:
+            return self._cells
+
+    def nodes(self) -> pl.DataFrame:
+        with self._lock:
+            return self._nodes
+
+    def version(self) -> str:
+        with self._lock:
+            return f"frame-{id(self):x}-{self._generation}"
+
+    def replace(self, cells: pl.DataFrame, nodes: pl.DataFrame) -> None:
+        new_cells, new_nodes = conform(cells, CELL_SCHEMA), conform(nodes, NODE_SCHEMA)
+        with self._lock:
+            self._cells, self._nodes = new_cells, new_nodes
+            self._generation += 1
+
+
+T = TypeVar("T")
+_CACHE: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 64
+
+
+def cached(source: DataSource, name: str, build: Callable[[], T], *key: Hashable) -> T:
+    """Return `build()` memoised per (source, its version, name, key); a small LRU."""
+    full = (id(source), source.version(), name, *key)
+    with _CACHE_LOCK:
+        if full in _CACHE:
+            _CACHE.move_to_end(full)
+            return _CACHE[full]
+    value = build()
+    with _CACHE_LOCK:
+        _CACHE[full] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def frame_digest(frame: pl.DataFrame) -> str:
+    """A content hash of a frame, for sources that want to derive `version()` from data."""
+    h = hashlib.sha256()
+    for value in frame.hash_rows(seed=7).to_list():
+        h.update(int(value).to_bytes(8, "little"))
+    return h.hexdigest()[:16]

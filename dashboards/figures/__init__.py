@@ -1,0 +1,166 @@
+"""Pure figure builders (one module per kind of chart): Polars frames in, `Chart` (Plotly figure + caption + one-sentence
+summary + the data as a table) out. No Dash, no I/O; unit-tested without a browser.
+
+Conventions: a suppressed single cell is drawn as no mark with the label "..", never as a
+zero bar; an uncertain sum is drawn at its lower bound with an error bar up to its upper
+bound and labelled with its bounds. Colour scales are cividis (safe for colour-blind
+readers) and every value is also written as text, so colour never carries meaning alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from dashboards import periods
+from dashboards.format import SEPARATORS, fmt_bounded
+from schemas.codes import code_list
+from schemas.wire import UNCLASSIFIED
+
+GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+
+
+@dataclass(frozen=True)
+class DataTable:
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    caption: str
+    summary: str
+    figure: go.Figure | None
+    table: DataTable
+
+
+def base_layout(fig: go.Figure, lang: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        separators=SEPARATORS[lang],
+        font={"family": FONT, "size": 14, "color": "#1a1a1a"},
+        template="plotly_white",
+        height=height,
+        margin={"l": 10, "r": 20, "t": 40, "b": 10},
+        hoverlabel={"font": {"family": FONT}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
+    )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def short_name(name: str) -> str:
+    """Axis label for a förbund: without the common prefix."""
+    for prefix in ("Samordningsförbundet ", "Samordningsförbund "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def wrap(text: str, width: int = 28) -> str:
+    """Break a long axis label over lines (<br>) so it fits narrow screens."""
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def bounded_label(row: dict, lang: str) -> str:
+    return fmt_bounded(row["lo"], row["hi"], row["n"], row["n_supp"], lang)
+
+
+def period_span(chosen: list[str], lang: str) -> str:
+    if not chosen:
+        return "–"
+    first, last = periods.label(chosen[0], lang), periods.label(chosen[-1], lang)
+    return first if first == last else f"{first}–{last}"
+
+
+def codes(list_name: str, with_unclassified: bool) -> list[str]:
+    values = list(code_list(list_name).values)
+    return [*values, UNCLASSIFIED] if with_unclassified else values
+
+
+RANGE_LABEL = {
+    "sv": "Osäkert intervall (skyddade värden)",
+    "en": "Uncertain range (protected values)",
+}
+KNOWN_LABEL = {"sv": "Säkert minst", "en": "At least"}
+
+
+def hbar(
+    labels: list[str], rows: list[dict], lo: str, hi: str, texts: list[str], lang: str = "sv"
+) -> list[go.Bar]:
+    """Stacked horizontal bars: solid up to the lower bound, hatched up to the upper bound.
+
+    The label (value or bounds) is written after the bar. A hidden single cell gets no bar,
+    only its label ".." at the axis, so it can never be read as zero.
+    """
+    base, extra = [], []
+    for r in rows:
+        x = None if r.get("hidden") else r[lo]
+        base.append(x)
+        extra.append(0 if x is None or r[hi] is None else max(r[hi] - x, 0))
+    common = {"y": labels, "orientation": "h", "cliponaxis": False}
+    return [
+        go.Bar(
+            **common, x=base, name=KNOWN_LABEL[lang], marker={"color": COLOURS[0]},
+            customdata=texts, hovertemplate="%{y}: %{customdata}<extra></extra>",
+            showlegend=any(extra),
+        ),
+        go.Bar(
+            **common, x=extra, name=RANGE_LABEL[lang], text=texts, textposition="outside",
+            marker={"color": "#9ecae1", "pattern": {"shape": "/", "fgcolor": COLOURS[0]}},
+            customdata=texts, hovertemplate="%{y}: %{customdata}<extra></extra>",
+            showlegend=any(extra),
+        ),
+    ]  # fmt: skip
+
+
+def bar_range(fig: go.Figure, rows: list[dict], lo: str, hi: str) -> None:
+    """Leave room after the longest bar for its label."""
+    top = max([(r[hi] if r[hi] is not None else r[lo]) or 0 for r in rows] or [0])
+    fig.update_xaxes(range=[0, max(top, 1) * 1.3], rangemode="tozero")
+
+
+def _text_colours(z: list[float | None], zmax: float) -> list[str]:
+    # cividis is dark at the low end: white text there, black on the light high end.
+    return ["#ffffff" if v is None or zmax <= 0 or v / zmax < 0.55 else "#000000" for v in z]
+
+
+def heat(
+    x: list[str], y: list[str], z: list[float | None], texts: list[str], hover: list[str], lang: str
+) -> go.Figure:
+    """A heatmap (cividis) with every cell's value written on it; gaps (None) stay white."""
+    zmax = max([v for v in z if v is not None] or [0])
+    fig = go.Figure(
+        [
+            go.Heatmap(
+                x=x, y=y, z=z, colorscale="Cividis", hoverinfo="skip", xgap=2, ygap=2,
+                showscale=False, zmin=0, zmax=zmax or 1,
+            ),
+            go.Scatter(
+                x=x, y=y, mode="text", text=texts, hovertext=hover, hoverinfo="text",
+                textfont={"color": _text_colours(z, zmax), "size": 12}, showlegend=False,
+            ),
+        ]
+    )  # fmt: skip
+    n_rows, n_cols = len(set(y)), len(set(x))
+    base_layout(fig, lang, height=max(320, 46 * n_rows + 40 * max(1, 12 // max(n_cols, 1)) + 120))
+    fig.update_xaxes(
+        side="top", tickangle=0, type="category", tickfont={"size": 11 if n_cols > 6 else 13}
+    )
+    fig.update_yaxes(autorange="reversed", type="category", tickfont={"size": 12})
+    return fig

@@ -1,0 +1,158 @@
+"""Översikt: key figures for one period and area, and the problem types of that period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboards import measures, periods
+from dashboards.bounds import summarise
+from dashboards.figures import Chart, DataTable, bar_range, base_layout, bounded_label, hbar, wrap
+from dashboards.format import fmt_bounds, fmt_change, fmt_int, fmt_pct
+from dashboards.i18n import code_label, t
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    key: str
+    label: str
+    value: str
+    summary: str
+    items: tuple[str, ...] = ()
+
+
+def _one(frame: pl.DataFrame) -> dict | None:
+    s = summarise(frame.with_columns(all=pl.lit(1)), ["all"])
+    return s.row(0, named=True) if s.height else None
+
+
+def change(cells: pl.DataFrame, period: str, problemtyp: tuple[str, ...] = ()) -> dict | None:
+    """Reports in `period` against the period before, over förbund that published both."""
+    before = periods.previous(period)
+    rep = measures.report_cells(cells, problemtyp)
+    both = (
+        rep.filter(pl.col("period").is_in([period, before]))
+        .group_by("node_id")
+        .agg(pl.col("period").n_unique())
+        .filter(pl.col("period") == 2)["node_id"]
+    )
+    now = _one(rep.filter((pl.col("period") == period) & pl.col("node_id").is_in(both.implode())))
+    prev = _one(rep.filter((pl.col("period") == before) & pl.col("node_id").is_in(both.implode())))
+    if not now or not prev or not prev["lo"]:
+        return None
+    lo = now["lo"] / prev["hi"] - 1 if prev["hi"] else None
+    hi = now["hi"] / prev["lo"] - 1 if now["hi"] is not None else None
+    return {
+        "before": before,
+        "lo": lo if lo is not None else -1.0,
+        "hi": hi,
+        "exact": now["n_supp"] == 0 and prev["n_supp"] == 0,
+        "nodes": both.len(),
+    }
+
+
+def key_figures(
+    cells: pl.DataFrame, nodes: pl.DataFrame, period: str | None, lang: str,
+    problemtyp: tuple[str, ...] = (),
+) -> list[KeyFigure]:  # fmt: skip
+    if period is None:
+        return []
+    plabel = periods.label(period, lang)
+    in_p = cells.filter(pl.col("period") == period)
+    reports = _one(measures.report_cells(in_p, problemtyp))
+    value = bounded_label(reports, lang) if reports else t("no_data", lang)
+    ch = change(cells, period, problemtyp)
+    if ch:
+        ctext = fmt_bounds(
+            ch["lo"], ch["hi"], exact=ch["exact"], hidden=False, fmt=lambda v: fmt_change(v, lang)
+        )
+        prev = periods.label(ch["before"], lang)
+        rsum = {
+            "sv": f"{ctext} jämfört med {prev}, bland de {ch['nodes']} förbund som publicerat båda perioderna.",
+            "en": f"{ctext} compared with {prev}, among the {ch['nodes']} associations that published both periods.",
+        }[lang]
+    else:
+        rsum = {"sv": "Ingen jämförbar föregående period.", "en": "No comparable previous period."}[
+            lang
+        ]
+    n_rep = measures.reporting_nodes(cells, period)
+    figures = [
+        KeyFigure("reports", f"{t('reports', lang)} {plabel}", value, rsum),
+        KeyFigure(
+            "nodes",
+            {"sv": "Förbund som rapporterat", "en": "Associations reporting"}[lang],
+            f"{fmt_int(n_rep, lang)} / {fmt_int(nodes.height, lang)}",
+            {
+                "sv": f"{n_rep} av {nodes.height} förbund i urvalet har publicerat för {plabel}. Övriga saknas – det betyder inte noll.",
+                "en": f"{n_rep} of {nodes.height} associations selected have published for {plabel}. Missing ones do not mean zero.",
+            }[lang],
+        ),
+    ]
+    for table, key in (("problemtyp", "top_problemtyp"), ("aktor", "top_aktor")):
+        top = measures.top(in_p, table, 3, problemtyp).to_dicts()
+        names = [f"{code_label(table, r['code'], lang)} ({bounded_label(r, lang)})" for r in top]
+        label = {
+            "problemtyp": {"sv": "Vanligaste problemtyper", "en": "Most common problem types"},
+            "aktor": {"sv": "Vanligaste aktörer", "en": "Most common actors"},
+        }[table][lang]
+        if top and reports and reports["lo"]:
+            first = top[0]
+            share = (
+                fmt_pct(first["lo"] / (reports["hi"] or reports["lo"]), lang)
+                if reports["n_supp"] == 0 and first["n_supp"] == 0
+                else None
+            )
+            summary = {
+                "sv": f"{code_label(table, first['code'], lang)} förekommer i {bounded_label(first, lang)} anmälningar"
+                + (f", {share} av alla." if share else "."),
+                "en": f"{code_label(table, first['code'], lang)} appears in {bounded_label(first, lang)} reports"
+                + (f", {share} of all." if share else "."),
+            }[lang]
+        else:
+            summary = t("no_data", lang)
+        figures.append(KeyFigure(key, label, "; ".join(names) or "–", summary, tuple(names)))
+    return figures
+
+
+def problemtyp_chart(
+    cells: pl.DataFrame, period: str | None, lang: str, problemtyp: tuple[str, ...] = ()
+) -> Chart:
+    """Reports per problem type in one period, bars at the lower bound with bounds."""
+    in_p = cells.filter((pl.col("period") == (period or "")) & (pl.col("table") == "problemtyp"))
+    if problemtyp:
+        in_p = in_p.filter(pl.col("dim1").is_in(problemtyp))
+    s = summarise(in_p.with_columns(code=pl.col("dim1")), ["code"]).sort(
+        ["lo", "code"], descending=[True, False]
+    )
+    rows = s.to_dicts()
+    for r in rows:
+        r["hidden"] = r["n"] == r["n_supp"] == 1
+    labels = [wrap(code_label("problemtyp", r["code"], lang), 30) for r in rows]
+    texts = [bounded_label(r, lang) for r in rows]
+    fig = go.Figure(hbar(labels, rows, "lo", "hi", texts, lang)) if rows else None
+    if fig is not None:
+        base_layout(fig, lang, height=max(300, 44 * len(rows) + 80))
+        fig.update_layout(barmode="stack")
+        bar_range(fig, [r for r in rows if not r["hidden"]], "lo", "hi")
+        fig.update_yaxes(autorange="reversed")
+        fig.update_xaxes(title_text=t("reports", lang), rangemode="tozero")
+    plabel = periods.label(period, lang) if period else "–"
+    caption = {
+        "sv": f"Anmälningar per problemtyp, {plabel}",
+        "en": f"Reports by problem type, {plabel}",
+    }[lang]
+    if rows and rows[0]["lo"] and not rows[0]["hidden"]:
+        summary = {
+            "sv": f"Flest anmälningar gäller {code_label('problemtyp', rows[0]['code'], lang).lower()} ({texts[0]}).",
+            "en": f"Most reports concern {code_label('problemtyp', rows[0]['code'], lang).lower()} ({texts[0]}).",
+        }[lang]
+    else:
+        summary = t("no_data", lang)
+    table = DataTable(
+        [t("problemtyp", lang), t("reports", lang)],
+        [[code_label("problemtyp", r["code"], lang), x] for r, x in zip(rows, texts, strict=True)],
+        [False, True],
+    )
+    return Chart("problemtyp-period", caption, summary, fig, table)

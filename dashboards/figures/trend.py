@@ -1,0 +1,110 @@
+"""Utveckling över tid: reports per problem type by year or quarter."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboards import measures, periods
+from dashboards.bounds import summarise
+from dashboards.figures import (
+    COLOURS,
+    DASHES,
+    SYMBOLS,
+    Chart,
+    DataTable,
+    base_layout,
+    bounded_label,
+    codes,
+    period_span,
+)
+from dashboards.i18n import code_label, t
+
+MAX_LINES = 6
+
+
+def trend_chart(
+    cells: pl.DataFrame, chosen: list[str], lang: str, problemtyp: tuple[str, ...] = ()
+) -> Chart:
+    """One line per problem type (the chosen ones, else the six largest) over the periods."""
+    tr = measures.trend(cells, problemtyp)
+    by_key = {(r["period"], r["p"]): r for r in tr.to_dicts()}
+    totals = {
+        r["period"]: r
+        for r in summarise(measures.report_cells(cells, problemtyp), ["period"]).to_dicts()
+    }
+    present = [p for p in codes("problemtyp", True) if not problemtyp or p in problemtyp]
+    size = tr.group_by("p").agg(pl.col("lo").sum()).sort(["lo", "p"], descending=[True, False])
+    drawn = [p for p in size["p"].to_list() if p in present][:MAX_LINES]
+    xs = [periods.label(p, lang) for p in chosen]
+    fig = go.Figure()
+    for i, p in enumerate(drawn):
+        rows = [by_key.get((period, p)) for period in chosen]
+        ys = [None if r is None or r["n"] == r["n_supp"] == 1 else r["lo"] for r in rows]
+        plus = [
+            0 if r is None or y is None or r["hi"] is None else r["hi"] - y
+            for r, y in zip(rows, ys, strict=True)
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=ys, name=code_label("problemtyp", p, lang), mode="lines+markers",
+                line={"color": COLOURS[i % len(COLOURS)], "dash": DASHES[i % len(DASHES)], "width": 2},
+                marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9},
+                error_y={"type": "data", "array": plus, "arrayminus": [0] * len(plus), "thickness": 1},
+                text=[bounded_label(r, lang) if r else "–" for r in rows],
+                hovertemplate="%{fullData.name}<br>%{x}: %{text}<extra></extra>",
+            )
+        )  # fmt: skip
+    base_layout(fig, lang, height=480)
+    fig.update_xaxes(type="category", title_text=t("period", lang))
+    fig.update_yaxes(title_text=t("reports", lang), rangemode="tozero")
+    rows_out = []
+    for period in chosen:
+        row = [periods.label(period, lang)]
+        row += [
+            bounded_label(by_key[(period, p)], lang) if (period, p) in by_key else "–"
+            for p in present
+        ]
+        tot = totals.get(period)
+        rows_out.append([*row, bounded_label(tot, lang) if tot else "–"])
+    span = period_span(chosen, lang)
+    caption = {
+        "sv": f"Anmälningar per problemtyp och {'år' if not chosen or periods.kind_of(chosen[0]) == 'year' else 'period'}, {span}",
+        "en": f"Reports by problem type and {'year' if not chosen or periods.kind_of(chosen[0]) == 'year' else 'period'}, {span}",
+    }[lang]
+    summary = _summary(totals, chosen, lang)
+    if len(drawn) < len(present):
+        summary += (
+            " "
+            + {
+                "sv": f"Diagrammet visar de {len(drawn)} största problemtyperna; tabellen visar alla.",
+                "en": f"The chart shows the {len(drawn)} largest problem types; the table shows all.",
+            }[lang]
+        )
+    columns = [
+        t("period", lang),
+        *[code_label("problemtyp", p, lang) for p in present],
+        t("total", lang),
+    ]
+    return Chart(
+        "trend", caption, summary, fig if drawn else None,
+        DataTable(columns, rows_out, [False, *[True] * (len(present) + 1)]),
+    )  # fmt: skip
+
+
+def _summary(totals: dict, chosen: list[str], lang: str) -> str:
+    if len(chosen) < 2 or chosen[0] not in totals or chosen[-1] not in totals:
+        return (
+            t("no_data", lang)
+            if not totals
+            else {
+                "sv": "För få perioder för att beskriva en utveckling.",
+                "en": "Too few periods to describe a trend.",
+            }[lang]
+        )
+    a, b = totals[chosen[0]], totals[chosen[-1]]
+    first, last = periods.label(chosen[0], lang), periods.label(chosen[-1], lang)
+    return {
+        "sv": f"Antalet anmälningar var {bounded_label(a, lang)} {first} och {bounded_label(b, lang)} {last}.",
+        "en": f"There were {bounded_label(a, lang)} reports in {first} and {bounded_label(b, lang)} in {last}.",
+    }[lang]

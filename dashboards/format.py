@@ -1,0 +1,135 @@
+"""Numbers, dates, bounds and order the way a Swedish reader expects (English available).
+
+Numbers go through Babel: ``sv_SE`` writes 1 234,5 (non-breaking space, decimal comma),
+``en_GB`` writes 1,234.5. A suppressed value is the Swedish statistics mark "..", never 0;
+a sum over cells of which some are suppressed is written with its bounds ("≥ 120",
+"120–131"). Lists a person reads are sorted the Swedish way: å, ä, ö after z.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+
+SUPPRESSED = ".."
+NOT_PUBLISHED = {"sv": "ej publ.", "en": "not publ."}
+LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+SEPARATORS = {"sv": ",\u00a0", "en": ".,"}
+"""Plotly ``layout.separators``: decimal mark then thousands separator."""
+TZ = ZoneInfo("Europe/Stockholm")
+MINUS = "\u2212"
+
+T = TypeVar("T")
+
+
+def lang_of(lang: str | None) -> str:
+    return "en" if lang == "en" else "sv"
+
+
+def fmt_int(n: float | None, lang: str = "sv") -> str:
+    if n is None:
+        return SUPPRESSED
+    return format_decimal(round(n), format="#,##0", locale=LOCALES[lang_of(lang)])
+
+
+def fmt_dec(x: float | None, lang: str = "sv", digits: int = 1) -> str:
+    if x is None:
+        return SUPPRESSED
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(x, format=pattern, locale=LOCALES[lang_of(lang)])
+
+
+def fmt_pct(x: float | None, lang: str = "sv", digits: int = 0) -> str:
+    """A share (0.123) as a percentage: "12 %" in Swedish, "12%" in English."""
+    if x is None:
+        return SUPPRESSED
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "\u00a0%"
+    if lang_of(lang) == "en":
+        pattern = pattern.replace("\u00a0", "")
+    return format_percent(x, format=pattern, locale=LOCALES[lang_of(lang)])
+
+
+def fmt_change(x: float | None, lang: str = "sv") -> str:
+    """A relative change with its sign: "+12 %", "−5 %" (true minus sign)."""
+    if x is None:
+        return SUPPRESSED
+    text = fmt_pct(abs(x), lang)
+    if round(x * 100) == 0:
+        return fmt_pct(0.0, lang)
+    return ("+" if x > 0 else MINUS) + text
+
+
+def fmt_bounds(
+    lo: float | None,
+    hi: float | None,
+    *,
+    exact: bool,
+    hidden: bool,
+    fmt: Callable[[float], str],
+) -> str:
+    """Write a possibly uncertain quantity.
+
+    `hidden`: a single suppressed cell, written "..". `exact`: no suppressed cell involved.
+    Otherwise the honest interval: "≥ lo" when no upper bound is known, else "lo–hi".
+    """
+    if hidden or lo is None:
+        return SUPPRESSED
+    if exact or (hi is not None and fmt(lo) == fmt(hi)):
+        return fmt(lo)
+    if hi is None:
+        return f"≥\u00a0{fmt(lo)}"
+    low, high = fmt(lo), fmt(hi)
+    for unit in ("\u00a0%", "%"):
+        if low.endswith(unit) and high.endswith(unit):
+            low = low[: -len(unit)]
+            break
+    return f"{low}–{high}"
+
+
+def fmt_bounded(lo: int | None, hi: int | None, n: int, n_supp: int, lang: str = "sv") -> str:
+    """A count summed over `n` cells of which `n_supp` are suppressed (see bounds.summarise)."""
+    if n == 0:
+        return NOT_PUBLISHED[lang_of(lang)]
+    return fmt_bounds(
+        lo, hi, exact=n_supp == 0, hidden=n == n_supp == 1, fmt=lambda v: fmt_int(v, lang)
+    )
+
+
+def fmt_datetime(t: datetime | None, lang: str = "sv") -> str:
+    """A point in time in Swedish local time: "15 jan. 2026 10:30"."""
+    if t is None:
+        return "–"
+    return format_datetime(t, "d MMM y HH:mm", tzinfo=TZ, locale=LOCALES[lang_of(lang)])
+
+
+def fmt_date(t: datetime | None, lang: str = "sv") -> str:
+    if t is None:
+        return "–"
+    return format_date(t.astimezone(TZ).date(), "d MMM y", locale=LOCALES[lang_of(lang)])
+
+
+_SV_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzåäö"
+_SV_RANK = {ch: i + 1 for i, ch in enumerate(_SV_ALPHABET)}
+_FOLD = str.maketrans(
+    {
+        "à": "a", "á": "a", "â": "a", "ã": "a", "ç": "c", "è": "e", "é": "e", "ê": "e",
+        "ë": "e", "í": "i", "ì": "i", "ï": "i", "ñ": "n", "ó": "o", "ò": "o", "ô": "o",
+        "ú": "u", "ù": "u", "û": "u", "ü": "y", "ý": "y", "æ": "ä", "ø": "ö",
+    }
+)  # fmt: skip
+
+
+def sv_key(text: str) -> tuple[tuple[int, ...], str]:
+    """Sort key for Swedish order: å, ä, ö after z; é with e, ü with y."""
+    folded = text.casefold().translate(_FOLD)
+    primary = tuple(0 if ch.isspace() else _SV_RANK.get(ch, 100 + ord(ch)) for ch in folded)
+    return primary, text
+
+
+def sort_sv(items: Iterable[T], key: Callable[[T], str] = str) -> list[T]:  # type: ignore[assignment]
+    return sorted(items, key=lambda item: sv_key(key(item)))
