@@ -21,6 +21,12 @@ from hub.runtime import Hub
 from schemas.wire import encode_public_key, fingerprint
 
 API = "/api/v1"
+TABLES = ("total", "problemtyp", "aktor", "niva", "organisation", "status",
+          "problemtyp_x_aktor", "aktor_x_niva")  # fmt: skip
+AGGREGATE_ARGS: dict[str, tuple[str, ...]] = {
+    "format": ("json", "csv"), "period_kind": ("year", "quarter", "month"),
+    "period": (), "node_id": (), "lan": (),
+}  # fmt: skip
 
 _HTTP_SV = {
     400: "Felaktig begäran", 401: "Okänd avsändare", 403: "Spärrad", 404: "Finns inte",
@@ -77,6 +83,20 @@ def create_api(hub: Hub) -> Blueprint:
         outcome = accept_enrolment(raw, hub.trust, hub.folder)
         return jsonify(outcome.to_json()), outcome.status
 
+    def _statements(kind: str):  # type: ignore[no-untyped-def]
+        folder = hub.folder / kind
+        names = sorted(p.stem for p in folder.glob("*.json")) if folder.exists() else []
+        return jsonify({"ok": True, "statements": [
+            {"digest": n, "url": f"{API}/{kind}/{n}"} for n in names]})  # fmt: skip
+
+    @bp.get("/enrolments")
+    def list_enrolments():  # type: ignore[no-untyped-def]
+        return _statements("enrolments")
+
+    @bp.get("/rotations")
+    def list_rotations():  # type: ignore[no-untyped-def]
+        return _statements("rotations")
+
     @bp.post("/rotations")
     def post_rotation():  # type: ignore[no-untyped-def]
         raw = _read_body()
@@ -126,20 +146,35 @@ def create_api(hub: Hub) -> Blueprint:
 
     @bp.get("/aggregates/<table>")
     def aggregates(table: str):  # type: ignore[no-untyped-def]
+        if table not in TABLES:
+            return error_response(404, "unknown_table", f"Tabellen {table!r} finns inte. Finns: "
+                                  + ", ".join(TABLES), f"No table {table!r}. Tables: "
+                                  + ", ".join(TABLES))  # fmt: skip
+        filters: dict[str, str] = {}
+        for arg, allowed in AGGREGATE_ARGS.items():
+            values = request.args.getlist(arg)
+            if not values:
+                continue
+            if len(values) > 1 or (allowed and values[0] not in allowed):
+                return error_response(400, "bad_parameter",
+                                      f"Parametern {arg} ska förekomma en gång"
+                                      + (f" och vara en av {', '.join(allowed)}." if allowed else "."),
+                                      f"Parameter {arg} must occur once"
+                                      + (f" and be one of {', '.join(allowed)}." if allowed else "."))  # fmt: skip
+            filters[arg] = values[0]
         cells = hub.store.latest_cells()
         cells = cells.filter(cells["table"] == table)
         for arg in ("period", "period_kind", "node_id", "lan"):
-            if request.args.get(arg):
-                cells = cells.filter(cells[arg] == request.args[arg])
+            if arg in filters:
+                cells = cells.filter(cells[arg] == filters[arg])
         cells = cells.sort(["node_id", "period", "dim1", "dim2"], nulls_last=True)
-        if request.args.get("format") == "csv":
+        if filters.get("format") == "csv":
             buf = io.BytesIO()
             cells.write_csv(buf, null_value="..")
             return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
                             headers={"Content-Disposition":
                                      f"attachment; filename=lexheller-{table}.csv"})  # fmt: skip
-        return jsonify({"ok": True, "table": table, "suppressed_as": None,
-                        "cells": cells.to_dicts()})  # fmt: skip
+        return jsonify({"ok": True, "table": table, "cells": cells.to_dicts()})
 
     @bp.get("/hub")
     def hub_info():  # type: ignore[no-untyped-def]
@@ -176,7 +211,7 @@ def create_api(hub: Hub) -> Blueprint:
     def openapi():  # type: ignore[no-untyped-def]
         return jsonify(openapi_document())
 
-    @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    @bp.get("/<path:rest>")
     def unknown(rest: str):  # type: ignore[no-untyped-def]
         return error_response(404, "not_found", f"Det finns ingen resurs /api/v1/{rest}.",
                               f"There is no resource /api/v1/{rest}.")  # fmt: skip
@@ -195,8 +230,12 @@ def install_error_handlers(app: Flask) -> None:
     def _http_error(e: HTTPException):  # type: ignore[no-untyped-def]
         status = e.code or 500
         if request.path.startswith(API) or request.path == "/healthz":
-            return error_response(status, (e.name or "error").lower().replace(" ", "_"),
+            resp = error_response(status, (e.name or "error").lower().replace(" ", "_"),
                                   _HTTP_SV.get(status, "Fel"), e.description or e.name)  # fmt: skip
+            for name, value in e.get_headers():
+                if name.lower() != "content-type":
+                    resp.headers[name] = value
+            return resp
         return e
 
     @app.errorhandler(Exception)

@@ -100,6 +100,8 @@ class HubStore:
         self.folder = folder
         self.bundle_dir = folder / "bundles"
         self.bundle_dir.mkdir(exist_ok=True)
+        for partial in self.bundle_dir.glob("*.partial"):  # a write cut off by a crash
+            partial.unlink()
         self._con = duckdb.connect(str(folder / db_name))
         self._lock = threading.RLock()
         self._con.execute(SCHEMA)
