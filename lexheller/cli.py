@@ -118,6 +118,25 @@ def node_rotate_key(args: argparse.Namespace) -> None:
                     f"Bytet är signerat med både den gamla och den nya nyckeln. {state}")  # fmt: skip
 
 
+def node_audit(args: argparse.Namespace) -> None:
+    r = _node_op(args, "audit")
+    lines = []
+    for p in r["publications"]:
+        lines.append(f"Paket {p['sequence']} ({p['created']}): {p['cells']} celler, "
+                     f"{p['suppressed']} undertryckta, smalaste möjliga intervall "
+                     f"{p['narrowest'] if p['narrowest'] is not None else '–'}: "
+                     + ("godkänt" if p["ok"] else f"{len(p['failures'])} celler går att räkna ut"))  # fmt: skip
+        for f in p["failures"]:
+            lines.append(f"  {f['table']} {f['period']} {'/'.join(f['key'])}: "
+                         f"{f['low']:g}–{f['high']:g}")  # fmt: skip
+    lines.append(f"k = {r['k']}: " + ("inget undertryckt värde går att räkna ut."
+                                      if r["ok"] else "GRANSKNINGEN MISSLYCKADES."))  # fmt: skip
+    _print(r, args, "\n".join(lines))
+    if not r["ok"]:
+        raise UsageError("Granskningen hittade celler som går att räkna ut.",
+                         "The audit found cells that can be derived.")  # fmt: skip
+
+
 def node_status(args: argparse.Namespace) -> None:
     r = _node_op(args, "status")
     _print(r, args, f"{r['node_id']}: {r['reports']} anmälningar, {r['publications']} "
@@ -307,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("dir")
     c.add_argument("--hub", help="navets adress (annars publish.hub_url)")
     c = cmd(n, "rotate-key", node_rotate_key, "byt nodens signeringsnyckel")
+    c.add_argument("dir")
+    c = cmd(n, "audit", node_audit, "granska allt noden publicerat (linjärprogrammering)")
     c.add_argument("dir")
     c = cmd(n, "status", node_status, "visa nodens läge")
     c.add_argument("dir")

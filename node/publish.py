@@ -21,7 +21,15 @@ from node.audit import audit
 from node.store import NodeStore
 from node.suppression import protect
 from schemas.codes import CURRENT_VERSION
-from schemas.wire import PAYLOAD_TYPE_AGGREGATES, Bundle, NodeInfo, bundle_digest, sign
+from schemas.wire import (
+    PAYLOAD_TYPE_AGGREGATES,
+    Bundle,
+    Envelope,
+    NodeInfo,
+    Table,
+    bundle_digest,
+    sign,
+)
 
 METHOD = "primary+complementary; lp-audit"
 
@@ -48,6 +56,36 @@ def node_info(config: Config) -> NodeInfo:
     )
 
 
+def previous_tables(store: NodeStore) -> list[Table]:
+    """The tables of the node's latest publication (from its ledger), for stable revisions."""
+    last = store.last_sequence()
+    if not last:
+        return []
+    return list(Bundle.from_bytes(Envelope.from_bytes(store.envelope(last)).payload).tables)
+
+
+def audit_ledger(store: NodeStore, k: int) -> dict[str, Any]:
+    """Re-audit every publication in the ledger by linear programming."""
+    results = []
+    for pub in store.publications():
+        bundle = Bundle.from_bytes(Envelope.from_bytes(store.envelope(pub["sequence"])).payload)
+        report = audit(list(bundle.tables), max(k, bundle.k))
+        widths = [b.high - b.low for b in report.bounds]
+        results.append({
+            "sequence": pub["sequence"],
+            "created": str(pub["created"]),
+            "cells": sum(len(t.cells) for t in bundle.tables),
+            "suppressed": len(report.bounds),
+            "failures": [
+                {"table": f.table, "period": f.period, "key": list(f.key), "low": f.low,
+                 "high": f.high} for f in report.failures[:20]
+            ],
+            "narrowest": min(widths) if widths else None,
+            "ok": report.ok,
+        })  # fmt: skip
+    return {"k": k, "publications": results, "ok": all(r["ok"] for r in results)}
+
+
 def build(
     store: NodeStore, config: Config, key: Ed25519PrivateKey, now: datetime | None = None
 ) -> Publication:
@@ -62,7 +100,8 @@ def build(
             "There are no reports to publish yet.",
         )
     periods = periods_of(frame, tuple(config["publish"]["granularity"]))
-    protection = protect(count_tables(frame, periods), k)
+    previous = previous_tables(store)
+    protection = protect(count_tables(frame, periods), k, previous=previous or None)
     report = audit(protection.tables, k)
     if not report.ok:
         first = report.failures[0]

@@ -17,7 +17,7 @@ from lexheller.keys import load_private_key
 from lexheller.transport import HttpPublisher
 from node import settings
 from node.logcheck import check_log
-from node.publish import publish, send_outbox
+from node.publish import audit_ledger, publish, send_outbox
 from node.rotation import rotate_key
 from node.store import NodeStore
 from schemas.wire import encode_public_key, fingerprint
@@ -109,6 +109,9 @@ class Node:
             )
         return result
 
+    def op_audit(self) -> dict[str, Any]:
+        return audit_ledger(self.store, int(self.config["disclosure"]["k"]))
+
     def op_status(self) -> dict[str, Any]:
         return {
             "node_id": self.id,
@@ -119,4 +122,4 @@ class Node:
 
     def operations(self) -> dict[str, Any]:
         return {"publish": self.op_publish, "outbox": self.op_outbox, "key": self.op_key,
-                "status": self.op_status, "check_log": self.op_check_log, "rotate_key": self.op_rotate_key}  # fmt: skip
+                "status": self.op_status, "check_log": self.op_check_log, "rotate_key": self.op_rotate_key, "audit": self.op_audit}  # fmt: skip

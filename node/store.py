@@ -106,10 +106,14 @@ class NodeStore:
         self.path = path
         self._con = duckdb.connect(str(path))
         self._lock = threading.RLock()
+        self._closed = False
         self._con.execute(SCHEMA)
 
     def close(self) -> None:
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             self._con.execute("CHECKPOINT")
             self._con.close()
 
