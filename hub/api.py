@@ -176,6 +176,10 @@ def create_api(hub: Hub) -> Blueprint:
                                      f"attachment; filename=lexheller-{table}.csv"})  # fmt: skip
         return jsonify({"ok": True, "table": table, "cells": cells.to_dicts()})
 
+    @bp.get("/figures")
+    def figures():  # type: ignore[no-untyped-def]
+        return jsonify({"ok": True, "figures": hub.store.latest_figures().to_dicts()})
+
     @bp.get("/hub")
     def hub_info():  # type: ignore[no-untyped-def]
         return jsonify({"ok": True, "hub_id": hub.id, "level": hub.config["hub"]["level"],

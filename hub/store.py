@@ -51,6 +51,14 @@ CREATE TABLE IF NOT EXISTS cells (
     dim2 VARCHAR,
     value INTEGER
 );
+CREATE TABLE IF NOT EXISTS figures (
+    digest VARCHAR NOT NULL,
+    node_id VARCHAR NOT NULL,
+    period VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    value DOUBLE NOT NULL,
+    min_cases INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS log_leaves (
     idx BIGINT PRIMARY KEY,
     digest VARCHAR NOT NULL UNIQUE,
@@ -205,6 +213,12 @@ class HubStore:
                 cur.register("new_cells", frame)
                 cur.execute("INSERT INTO cells SELECT * FROM new_cells")
                 cur.unregister("new_cells")
+                if bundle.figures:
+                    cur.executemany(
+                        "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?)",
+                        [[digest, bundle.node.id, f["period"], f["name"], f["value"],
+                          f["min_cases"]] for f in bundle.figures],
+                    )  # fmt: skip
                 cur.execute(
                     "INSERT INTO log_leaves SELECT coalesce(max(idx) + 1, 0), ?, ?, ?"
                     " FROM log_leaves",
@@ -246,6 +260,15 @@ class HubStore:
     def query(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         with self.cursor() as cur:
             return cur.sql(sql, params=params or None).pl()
+
+    def latest_figures(self) -> pl.DataFrame:
+        with self.cursor() as cur:
+            return cur.sql(
+                "SELECT f.node_id, b.node_name, b.lan, f.period, f.name, f.value, f.min_cases"
+                " FROM figures f JOIN bundles b USING (digest)"
+                " WHERE b.sequence = (SELECT max(sequence) FROM bundles WHERE node_id = f.node_id)"
+                " ORDER BY f.node_id, f.period, f.name"
+            ).pl()
 
     # ------------------------------------------------------------------ transparency log
 

@@ -18,6 +18,7 @@ from lexheller.errors import TransportError, UsageError
 from lexheller.transport import HttpPublisher, backoff_seconds
 from node.aggregate import count_tables, periods_of
 from node.audit import audit
+from node.figures import workflow_figures
 from node.store import NodeStore
 from node.suppression import protect
 from schemas.codes import CURRENT_VERSION
@@ -123,6 +124,7 @@ def build(
         method=METHOD,
         synthetic=bool(config["node"]["synthetic"]),
         tables=tuple(protection.tables),
+        figures=tuple(workflow_figures(store, k, [p for p in periods if len(p) == 4])),
     )
     envelope = sign(PAYLOAD_TYPE_AGGREGATES, bundle.to_bytes(), [key]).to_bytes()
     return Publication(

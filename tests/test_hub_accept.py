@@ -121,6 +121,8 @@ def test_listings_aggregates_and_openapi(client, hub):
                .json["cells"])  # fmt: skip
     csv = client.get("/api/v1/aggregates/problemtyp_x_aktor?format=csv").data.decode()
     assert ",..\n" in csv or csv.rstrip().endswith("..")
+    figures = client.get("/api/v1/figures").json["figures"]
+    assert figures and figures[0]["min_cases"] >= 3
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.") and "/api/v1/bundles" in spec["paths"]
 
