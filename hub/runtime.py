@@ -199,7 +199,10 @@ class Hub:
         }
 
     def operations(self) -> dict[str, Any]:
+        from hub import report
+
         return {
+            **report.operations(self),
             "enroll": self.op_enroll,
             "revoke": self.op_revoke,
             "trust_hub": self.op_trust_hub,

@@ -339,8 +339,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--years", default="2022-2025")
     c.add_argument("--seed", type=int, default=1)
 
+    from hub import report as hub_report
+    from node import importer, report, staff_cli
+
+    importer.add_cli(n)
+    report.add_cli(n)
+    staff_cli.add_cli(n)
+
     h = top.add_parser("hub", help="regionalt eller nationellt nav").add_subparsers(
         dest="cmd", required=True)  # fmt: skip
+    hub_report.add_cli(h)
     c = cmd(h, "init", hub_init, "skapa en navmapp")
     c.add_argument("dir")
     c.add_argument("--id", required=True)

@@ -121,5 +121,11 @@ class Node:
         }
 
     def operations(self) -> dict[str, Any]:
-        return {"publish": self.op_publish, "outbox": self.op_outbox, "key": self.op_key,
+        """Every operation a command may run in this process (or through its server)."""
+        from node import importer, report, staff_cli
+
+        return {
+            **importer.operations(self),
+            **staff_cli.operations(self),
+            **report.operations(self),"publish": self.op_publish, "outbox": self.op_outbox, "key": self.op_key,
                 "status": self.op_status, "check_log": self.op_check_log, "rotate_key": self.op_rotate_key, "audit": self.op_audit}  # fmt: skip

@@ -1,16 +1,27 @@
-"""The node's web server: its own dashboard on exact data, /healthz, the control endpoint."""
+"""The node's web server: the public reporting form at /, the staff pages and the förbund's own
+dashboard on exact data under /personal/, /healthz, and the loopback control endpoint."""
 
 from __future__ import annotations
 
-from dashboards.app import create_dash
 from flask import Flask, jsonify
 
+from dashboards.app import create_dash
 from lexheller import control
 from node.datasource import NodeSource
 from node.runtime import Node
+from node.web import setup_web
+from node.web.public import PublicState, register_public
+from node.web.staff import register_staff, require_login_for
+
+DASHBOARD = "/personal/dashboard/"
 
 
-def create_app(node: Node, token_holder: dict[str, str] | None = None) -> Flask:
+def create_app(
+    node: Node,
+    token_holder: dict[str, str] | None = None,
+    *,
+    public_state: PublicState | None = None,
+) -> Flask:
     app = Flask("lexheller.node")
 
     @app.get("/healthz")
@@ -18,6 +29,10 @@ def create_app(node: Node, token_holder: dict[str, str] | None = None) -> Flask:
         return jsonify({"ok": True, "node_id": node.id})
 
     control.register(app, token_holder if token_holder is not None else {}, node.operations())
+    setup_web(app, node)
+    register_public(app, node, public_state)
+    register_staff(app, node)
+    require_login_for(app, [DASHBOARD.rstrip("/")])
     create_dash(app, NodeSource(node.store, node.config), title=node.config["node"]["name"],
-                level="node")  # fmt: skip
+                level="node", url_base_pathname=DASHBOARD)  # fmt: skip
     return app

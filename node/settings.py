@@ -27,6 +27,8 @@ SETTINGS = [
     Setting("publish", "granularity", ["year", "quarter"], "Perioder som publiceras."),
     Setting("publish", "expires_days", 120, "Hur många dagar ett publicerat paket gäller."),
     Setting("publish", "timeout_seconds", 20, "Tidsgräns för anrop till navet."),
+    Setting("retention", "years_after_close", 2,
+            "År efter avslut som fritext och kontaktuppgifter gallras (koder behålls)."),
     Setting("server", "host", "127.0.0.1", "Adress som servern lyssnar på."),
     Setting("server", "port", 8200, "Port som servern lyssnar på."),
 ]

@@ -95,6 +95,19 @@ REPORT_COLUMNS = [
 ]  # fmt: skip
 
 
+_FRAME_SCHEMA = {
+    "id": pl.Utf8, "receipt": pl.Utf8, "received_at": pl.Datetime("us"), "event_date": pl.Date,
+    "organisation": pl.Utf8, "reporter_role": pl.Utf8, "reporter_name": pl.Utf8,
+    "reporter_contact": pl.Utf8, "kommuner": pl.List(pl.Utf8), "aktorer": pl.List(pl.Utf8),
+    "description": pl.Utf8, "consequences": pl.Utf8, "suggestion": pl.Utf8,
+    "raised_elsewhere": pl.Utf8, "suggested_problemtyp": pl.Utf8, "suggested_niva": pl.Utf8,
+    "problemtyp": pl.Utf8, "niva": pl.Utf8, "malgrupp": pl.Utf8, "status": pl.Utf8,
+    "feedback": pl.Utf8, "closed_at": pl.Datetime("us"), "synthetic": pl.Boolean,
+}  # fmt: skip
+_EVENT_SCHEMA = {"report_id": pl.Utf8, "at": pl.Datetime("us"), "kind": pl.Utf8,
+                 "status": pl.Utf8, "who": pl.Utf8, "data": pl.Utf8}  # fmt: skip
+
+
 def _naive_utc(t: Any) -> Any:
     if isinstance(t, datetime) and t.tzinfo is not None:
         return t.astimezone(UTC).replace(tzinfo=None)
@@ -129,42 +142,56 @@ class NodeStore:
     # ------------------------------------------------------------------ reports
 
     def add_reports(self, reports: Iterable[dict[str, Any]], who: str = "system") -> int:
-        """Insert reports with their event history in one transaction (all or nothing)."""
-        rows, events = [], []
-        for r in reports:
-            rows.append([_naive_utc(r.get(c)) for c in REPORT_COLUMNS])
-            for e in r.get("events", []):
-                extra = {k: v for k, v in e.items() if k not in ("at", "kind", "status")}
-                events.append(
-                    [
-                        r["id"],
-                        _naive_utc(e["at"]),
-                        e["kind"],
-                        e.get("status"),
-                        e.get("who", who),
-                        json.dumps(extra, ensure_ascii=False, default=str),
-                    ]
-                )
-        if not rows:
+        """Insert reports with their event history in one transaction (all or nothing).
+
+        Goes through Arrow frames: a 10 000-row import takes seconds, not minutes.
+        """
+        reports = list(reports)
+        if not reports:
             return 0
+        frame = pl.DataFrame(
+            [{c: _naive_utc(r.get(c)) for c in REPORT_COLUMNS} for r in reports],
+            schema=_FRAME_SCHEMA,
+        )
+        events = pl.DataFrame(
+            [
+                {
+                    "report_id": r["id"],
+                    "at": _naive_utc(e["at"]),
+                    "kind": e["kind"],
+                    "status": e.get("status"),
+                    "who": e.get("who", who),
+                    "data": json.dumps(
+                        {k: v for k, v in e.items() if k not in ("at", "kind", "status", "who")},
+                        ensure_ascii=False,
+                        default=str,
+                    ),
+                }
+                for r in reports
+                for e in r.get("events", [])
+            ],
+            schema=_EVENT_SCHEMA,
+        )
+        cols = ", ".join(REPORT_COLUMNS)
         with self.cursor() as cur:
+            cur.register("new_reports", frame)
+            cur.register("new_events", events)
             cur.execute("BEGIN")
             try:
-                cols = ", ".join(REPORT_COLUMNS)
-                marks = ", ".join("?" for _ in REPORT_COLUMNS)
-                cur.executemany(f"INSERT INTO reports ({cols}) VALUES ({marks})", rows)
-                if events:
-                    cur.executemany(
-                        'INSERT INTO report_events (report_id, "at", kind, status, who, data)'
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        events,
-                    )
+                cur.execute(f"INSERT INTO reports ({cols}) SELECT {cols} FROM new_reports")
+                cur.execute(
+                    'INSERT INTO report_events (report_id, "at", kind, status, who, data)'
+                    ' SELECT report_id, "at", kind, status, who, data::JSON FROM new_events'
+                )
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")
                 raise
+            finally:
+                cur.unregister("new_reports")
+                cur.unregister("new_events")
             cur.execute("CHECKPOINT")
-        return len(rows)
+        return len(reports)
 
     def report_count(self) -> int:
         with self.cursor() as cur:

@@ -1,0 +1,289 @@
+"""The audit trail: append-only, hash-chained logs of every change to a case or an account.
+
+Two chains share one design:
+
+- ``report_events`` (made by :mod:`node.store`): what happened to each case. This module adds
+  the columns ``data_hash``, ``prev_hash``, ``hash`` and ``redacted``.
+- ``staff_events`` (made here): changes to accounts, local sub-codes and retention runs.
+
+Each row's ``hash`` is SHA-256 over the previous row's hash and the row's fields, with the
+free-form ``data`` JSON entering through its own ``data_hash``. Changing, deleting or
+reordering any sealed row breaks the chain from that row on, which :func:`verify_chain`
+reports. Rows written by other modules (the public form, the importer, the demo data) through
+``NodeStore.add_reports`` arrive unsealed; :func:`seal` chains them, in ``seq`` order, on
+startup and before every append.
+
+There is no function here that updates or deletes a row, with one exception required by law:
+gallring (:mod:`node.retention`) may blank the free text inside ``data`` (:func:`redact`). The
+row keeps its ``data_hash`` and is flagged ``redacted``; it is then only valid if a later,
+sealed ``gallrad`` event of the same case lists its ``seq``, so blanking a row by hand is
+still detected.
+
+Anyone who can write the database file could rebuild a whole chain; :func:`head` gives the
+latest hash so that it can be noted outside the node (a signed bundle, a printout).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+GENESIS = "0" * 64
+REDACTED = "[gallrad]"
+"""What blanked free text reads after gallring."""
+
+SCHEMA = """
+ALTER TABLE report_events ADD COLUMN IF NOT EXISTS data_hash VARCHAR;
+ALTER TABLE report_events ADD COLUMN IF NOT EXISTS prev_hash VARCHAR;
+ALTER TABLE report_events ADD COLUMN IF NOT EXISTS hash VARCHAR;
+ALTER TABLE report_events ADD COLUMN IF NOT EXISTS redacted BOOLEAN DEFAULT FALSE;
+CREATE SEQUENCE IF NOT EXISTS staff_event_seq;
+CREATE TABLE IF NOT EXISTS staff_events (
+    seq BIGINT PRIMARY KEY DEFAULT nextval('staff_event_seq'),
+    "at" TIMESTAMP NOT NULL,
+    kind VARCHAR NOT NULL,
+    who VARCHAR NOT NULL,
+    subject VARCHAR,
+    data JSON,
+    data_hash VARCHAR,
+    prev_hash VARCHAR,
+    hash VARCHAR
+);
+"""
+
+# The fields each chain hashes, in order (data enters as data_hash).
+_FIELDS = {
+    "report_events": ("seq", "report_id", "at", "kind", "status", "who"),
+    "staff_events": ("seq", "at", "kind", "who", "subject"),
+}
+
+
+def _cols(names: tuple[str, ...]) -> str:
+    return ", ".join(f'"{n}"' for n in names)  # 'at' is a keyword in DuckDB 2
+
+
+def ensure_schema(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute(SCHEMA)
+
+
+def canonical(value: Any) -> str:
+    """The one JSON spelling of `value` that is hashed (sorted keys, no spaces, ISO dates)."""
+
+    def default(v: Any) -> str:
+        if isinstance(v, datetime | date):
+            return v.isoformat()
+        return str(v)
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=default)  # fmt: skip
+
+
+def data_hash(data: Any) -> str:
+    if isinstance(data, str):
+        data = json.loads(data)
+    return hashlib.sha256(canonical(data).encode()).hexdigest()
+
+
+def row_hash(prev: str, fields: tuple[Any, ...], dhash: str) -> str:
+    text = canonical([prev, [f.isoformat() if isinstance(f, datetime) else f for f in fields],
+                      dhash])  # fmt: skip
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _last_hash(cur: duckdb.DuckDBPyConnection, table: str) -> str:
+    rows = cur.execute(
+        f"SELECT hash FROM {table} WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1"
+    ).fetchall()  # all, not one: DuckDB 2 refuses register() while a result is open
+    return rows[0][0] if rows else GENESIS
+
+
+def seal(cur: duckdb.DuckDBPyConnection) -> int:
+    """Chain every row not yet sealed, in seq order; returns how many were sealed."""
+    sealed = 0
+    for table, names in _FIELDS.items():
+        rows = cur.execute(
+            f"SELECT {_cols(names)}, data FROM {table} WHERE hash IS NULL ORDER BY seq"
+        ).fetchall()
+        if not rows:
+            continue
+        prev = _last_hash(cur, table)
+        out: dict[str, list[Any]] = {"seq": [], "data_hash": [], "prev_hash": [], "hash": []}
+        for row in rows:
+            dhash = data_hash(row[-1] if row[-1] is not None else "null")
+            h = row_hash(prev, tuple(row[:-1]), dhash)
+            for key, value in zip(out, (row[0], dhash, prev, h), strict=True):
+                out[key].append(value)
+            prev = h
+        # One UPDATE joined to an Arrow table: row by row takes seconds for a big import.
+        cur.register("lh_sealed", pa.table(out))
+        try:
+            cur.execute(
+                f"UPDATE {table} SET data_hash = s.data_hash, prev_hash = s.prev_hash,"
+                f" hash = s.hash FROM lh_sealed s WHERE {table}.seq = s.seq"
+            )
+        finally:
+            cur.unregister("lh_sealed")
+        sealed += len(rows)
+    return sealed
+
+
+def append_case_event(
+    cur: duckdb.DuckDBPyConnection,
+    report_id: str,
+    at: datetime,
+    kind: str,
+    who: str,
+    data: dict[str, Any],
+    status: str | None = None,
+) -> int:
+    """Append one sealed event to a case's history (call inside the caller's transaction)."""
+    seal(cur)
+    seq = cur.execute(
+        'INSERT INTO report_events (report_id, "at", kind, status, who, data)'
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+        [report_id, at, kind, status, who, canonical(data)],
+    ).fetchone()[0]
+    seal(cur)
+    return seq
+
+
+def append_case_events(
+    cur: duckdb.DuckDBPyConnection,
+    events: list[tuple[str, datetime, str, str, dict[str, Any], str | None]],
+) -> None:
+    """Append many sealed case events (report_id, at, kind, who, data, status) at once."""
+    seal(cur)
+    cur.executemany(
+        "INSERT INTO report_events (report_id, \"at\", kind, status, who, data)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [[rid, at, kind, status, who, canonical(data)]
+         for rid, at, kind, who, data, status in events],
+    )  # fmt: skip
+    seal(cur)
+
+
+def append_staff_event(
+    cur: duckdb.DuckDBPyConnection,
+    at: datetime,
+    kind: str,
+    who: str,
+    subject: str | None,
+    data: dict[str, Any],
+) -> int:
+    """Append one sealed event about accounts, sub-codes or retention."""
+    seal(cur)
+    seq = cur.execute(
+        'INSERT INTO staff_events ("at", kind, who, subject, data) VALUES (?, ?, ?, ?, ?)'
+        " RETURNING seq",
+        [at, kind, who, subject, canonical(data)],
+    ).fetchone()[0]
+    seal(cur)
+    return seq
+
+
+def _blank(data: dict[str, Any], keep: tuple[str, ...]) -> dict[str, Any]:
+    blanked: dict[str, Any] = {}
+    for k, v in data.items():
+        if k == "changes" and isinstance(v, dict):
+            blanked[k] = {f: (ov if f in keep else [REDACTED, REDACTED]) for f, ov in v.items()}
+        else:
+            blanked[k] = v if k in keep else REDACTED
+    return blanked
+
+
+def redact(cur: duckdb.DuckDBPyConnection, seqs: list[int], keep: tuple[str, ...]) -> None:
+    """Blank every value in these case events' data except the keys in `keep` (gallring only).
+
+    Inside ``changes`` ({field: [old, new]}) the same rule applies per field, so a changed
+    code keeps its old and new value while edited text loses both.
+    """
+    if not seqs:
+        return
+    rows = cur.execute(
+        "SELECT seq, data FROM report_events WHERE list_contains(?, seq)", [seqs]
+    ).fetchall()
+    table = pa.table({
+        "seq": [seq for seq, _ in rows],
+        "data": [canonical(_blank(json.loads(d) if d else {}, keep)) for _, d in rows],
+    })  # fmt: skip
+    cur.register("lh_redacted", table)
+    try:
+        cur.execute(
+            "UPDATE report_events SET data = r.data, redacted = TRUE FROM lh_redacted r"
+            " WHERE report_events.seq = r.seq"
+        )
+    finally:
+        cur.unregister("lh_redacted")
+
+
+@dataclass
+class ChainReport:
+    """The result of :func:`verify_chain`: ``ok``, and each problem with the row it concerns."""
+
+    checked: int = 0
+    unsealed: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _redaction_allowed(cur: duckdb.DuckDBPyConnection) -> set[tuple[str, int]]:
+    """(case, seq) of events that sealed, unredacted ``gallrad`` events of that case list."""
+    allowed: set[tuple[str, int]] = set()
+    for report_id, data in cur.execute(
+        "SELECT report_id, data FROM report_events"
+        " WHERE kind = 'gallrad' AND hash IS NOT NULL AND NOT coalesce(redacted, FALSE)"
+    ).fetchall():
+        allowed.update((report_id, int(s)) for s in json.loads(data).get("events", []))
+    return allowed
+
+
+def verify_chain(cur: duckdb.DuckDBPyConnection) -> ChainReport:
+    """Recompute both chains; report every row that was changed, removed or blanked by hand."""
+    result = ChainReport()
+    allowed = _redaction_allowed(cur)
+    for table, names in _FIELDS.items():
+        extra = ", redacted" if table == "report_events" else ", FALSE"
+        rows = cur.execute(
+            f"SELECT {_cols(names)}, data, data_hash, prev_hash, hash{extra}"
+            f" FROM {table} ORDER BY seq"
+        ).fetchall()
+        prev = GENESIS
+        tail_unsealed = 0
+        for row in rows:
+            fields = tuple(row[: len(names)])
+            data, dhash, stored_prev, stored, redacted = row[len(names) :]
+            seq = fields[0]
+            if stored is None:
+                tail_unsealed += 1
+                continue
+            if tail_unsealed:  # an unsealed row before a sealed one was inserted afterwards
+                result.problems.append({"table": table, "seq": seq, "problem": "gap"})
+                tail_unsealed = 0
+            result.checked += 1
+            if redacted:
+                if (fields[1], seq) not in allowed:
+                    result.problems.append({"table": table, "seq": seq,
+                                            "problem": "redacted without gallring"})  # fmt: skip
+            elif data_hash(data if data is not None else "null") != dhash:
+                result.problems.append({"table": table, "seq": seq, "problem": "data changed"})
+            if stored_prev != prev:
+                result.problems.append({"table": table, "seq": seq, "problem": "chain broken"})
+            if row_hash(prev, fields, dhash or "") != stored:
+                result.problems.append({"table": table, "seq": seq, "problem": "row changed"})
+            prev = stored
+        result.unsealed += tail_unsealed
+    return result
+
+
+def head(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The latest hash of each chain (note it outside the node to anchor the trail)."""
+    return {table: _last_hash(cur, table) for table in _FIELDS}

@@ -1,0 +1,297 @@
+"""The public side of a node: the reporting form, the receipt and the status page (no account).
+
+    /           start: what Lex Heller is (and is not), links to the form and the status page
+    /anmalan    the form; nothing is stored until every field is valid and the personal-data
+                guard finds nothing in the free text
+    /anmalan/kvitto   the receipt code, shown once after a report was stored
+    /status     a receipt code in, the case's status and feedback out (nothing else)
+
+Every POST needs a CSRF token; reports and status look-ups are rate limited per address;
+requests are capped in size. Wire in with :func:`register_public` (idempotent).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from node import privacy
+from node.web import current_lang, setup_web, web_state
+from node.web.i18n import t
+from node.web.security import (
+    RateLimiter,
+    add_security_headers,
+    client_address,
+    limit_request_size,
+    sign,
+)
+from schemas.codes import code_list, kommuner
+
+if TYPE_CHECKING:
+    from node.runtime import Node
+
+MAX_REQUEST_BYTES = 256 * 1024
+TEXT_LIMITS = {"reporter_role": 200, "reporter_name": 200, "reporter_contact": 200,
+               "description": 4000, "consequences": 4000, "suggestion": 4000,
+               "raised_elsewhere": 4000}  # fmt: skip
+REQUIRED_TEXT = ("reporter_role", "description")
+GUARDED = ("reporter_role", "description", "consequences", "suggestion", "raised_elsewhere")
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L (read aloud, typed)
+RECEIPT_COOKIE = "lh_receipt"
+RECEIPT_COOKIE_AGE = 30 * 60
+EXTENSION = "lexheller.public"
+
+
+@dataclass
+class PublicState:
+    report_limit: RateLimiter = field(default_factory=lambda: RateLimiter(5, 600))
+    post_limit: RateLimiter = field(default_factory=lambda: RateLimiter(60, 600))
+    status_limit: RateLimiter = field(default_factory=lambda: RateLimiter(20, 600))
+    status_seconds: float = 0.25  # every look-up takes this long, found or not
+
+
+@dataclass
+class FieldError:
+    field: str
+    anchor: str
+    message: str
+
+
+def new_receipt() -> str:
+    """A fresh receipt code like 'LH-7K3Q-9XPM' (about 39 random bits)."""
+    part = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"LH-{part[:4]}-{part[4:]}"
+
+
+def normalise_receipt(text: str) -> str | None:
+    """'lh 7k3q 9xpm' -> 'LH-7K3Q-9XPM'; None when it cannot be a receipt code."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    raw = raw.removeprefix("LH")
+    if len(raw) != 8 or any(ch not in RECEIPT_ALPHABET for ch in raw):
+        return None
+    return f"LH-{raw[:4]}-{raw[4:]}"
+
+
+def _label(name: str, lang: str) -> str:
+    return t(f"f_{name}", lang)
+
+
+def parse_report_form(
+    form: MultiDict[str, str], member_kommuner: list[str], lang: str, today: date | None = None
+) -> tuple[dict[str, Any], list[FieldError], list[privacy.Finding]]:
+    """The report fields from a posted form, every problem found, and personal-data findings."""
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+    for name, limit in TEXT_LIMITS.items():
+        text = form.get(name, "").replace("\r\n", "\n").strip()
+        values[name] = text or None
+        if len(text) > limit:
+            msg = t("e_too_long", lang, field=_label(name, lang), n=len(text), max=limit)
+            errors.append(FieldError(name, name, msg))
+        elif not text and name in REQUIRED_TEXT:
+            errors.append(FieldError(name, name, t(f"e_required_{name}", lang)))
+    org = form.get("organisation", "")
+    values["organisation"] = org
+    if org not in code_list("organisation").values:
+        errors.append(FieldError("organisation", "organisation", t("e_organisation", lang)))
+    values["event_date"] = None
+    raw_date = form.get("event_date", "").strip()
+    try:
+        values["event_date"] = date.fromisoformat(raw_date)
+    except ValueError:
+        errors.append(FieldError("event_date", "event_date", t("e_date", lang)))
+    else:
+        if values["event_date"] > (today or date.today()):
+            errors.append(FieldError("event_date", "event_date", t("e_date_future", lang)))
+        elif values["event_date"].year < 2000:
+            errors.append(FieldError("event_date", "event_date", t("e_date_old", lang)))
+    for name, allowed in (("kommuner", member_kommuner), ("aktorer", code_list("aktor").values)):
+        chosen = list(dict.fromkeys(form.getlist(name)))
+        values[name] = [c for c in chosen if c in allowed]
+        anchor = f"{name}-{allowed[0]}" if allowed else name
+        if len(values[name]) != len(chosen):
+            msg = t("e_unknown_choice", lang, field=_label(name, lang))
+            errors.append(FieldError(name, anchor, msg))
+        elif allowed and not chosen:
+            errors.append(
+                FieldError(name, anchor, t("e_choose_one", lang, field=_label(name, lang)))
+            )
+    for name, list_name in (("suggested_problemtyp", "problemtyp"), ("suggested_niva", "niva")):
+        value = form.get(name, "")
+        values[name] = value or None
+        if value and value not in code_list(list_name).values:
+            msg = t("e_unknown_choice", lang, field=_label(name, lang))
+            errors.append(FieldError(name, name, msg))
+    findings = privacy.check_fields({name: values[name] for name in GUARDED})
+    for name in GUARDED:
+        here = [f for f in findings if f.field == name]
+        if here:
+            kinds = ", ".join(dict.fromkeys(f.label(lang) for f in here))
+            found = ", ".join(f"\u201c{f.text}\u201d" for f in here)
+            msg = t("e_personal", lang, field=_label(name, lang), kinds=kinds, found=found)
+            errors.append(FieldError(name, name, msg))
+    return values, errors, findings
+
+
+def build_report(values: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """A report as `NodeStore.add_reports` takes it: status S1 with its 'mottagen' event."""
+    now = now or datetime.now(UTC)
+    return {
+        **values,
+        "id": uuid.uuid4().hex,
+        "receipt": new_receipt(),
+        "received_at": now,
+        "status": "S1",
+        "problemtyp": None,
+        "niva": None,
+        "malgrupp": None,
+        "feedback": None,
+        "closed_at": None,
+        "synthetic": False,
+        "events": [{"at": now, "kind": "mottagen", "status": "S1", "who": "anmälare"}],
+    }
+
+
+def store_report(node: Node, values: dict[str, Any]) -> str:
+    """Store one report; returns its receipt code (a new one if a code is already taken)."""
+    for _ in range(5):
+        report = build_report(values)
+        try:
+            node.store.add_reports([report], who="anmälare")
+        except duckdb.ConstraintException:
+            continue
+        return report["receipt"]
+    raise RuntimeError("could not find a free receipt code")
+
+
+def lookup_status(node: Node, receipt: str | None) -> dict[str, Any] | None:
+    """Status label and feedback for a receipt code; never any other column."""
+    with node.store.cursor() as cur:
+        row = cur.execute(
+            "SELECT status, feedback FROM reports WHERE receipt = ?", [receipt or ""]
+        ).fetchone()
+    if row is None:
+        return None
+    return {"status": row[0], "feedback": row[1]}
+
+
+def _public_state(app: Flask) -> PublicState:
+    return app.extensions[EXTENSION]
+
+
+def register_public(app: Flask, node: Node, state: PublicState | None = None) -> PublicState:
+    """Add the public pages to `app` (once; a second call returns the first state)."""
+    if "public" in app.blueprints:
+        return _public_state(app)
+    setup_web(app, node)
+    state = state or PublicState()
+    app.extensions[EXTENSION] = state
+    bp = Blueprint("public", __name__)
+
+    @bp.before_request
+    def _guard() -> None:
+        limit_request_size(MAX_REQUEST_BYTES)
+        if request.method == "POST":
+            state.post_limit.check("post", client_address())
+        web_state().csrf.protect()
+
+    @bp.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"
+        return add_security_headers(response)
+
+    def _error(e: HTTPException) -> tuple[str, int, dict[str, str]]:
+        lang, code = current_lang(), e.code or 400
+        wait = int(getattr(e, "retry_after", 0) or 60)
+        fields = {"limit": f"{MAX_REQUEST_BYTES // 1024} kB", "minutes": -(-wait // 60)}
+        body = render_template("public/error.html", title=t(f"err_{code}_title", lang),
+                               message=t(f"err_{code}", lang, **fields))  # fmt: skip
+        return body, code, ({"Retry-After": str(wait)} if code == 429 else {})
+
+    for code in (400, 413, 429):
+        bp.register_error_handler(code, _error)
+
+    members = [c for c in node.config["node"]["kommuner"] if c in kommuner()]
+
+    def _form_context(values: dict[str, Any], errors: list[FieldError],
+                      findings: list[privacy.Finding]) -> dict[str, Any]:  # fmt: skip
+        lang = current_lang()
+        return {
+            "values": values,
+            "errors": errors,
+            "field_errors": {e.field: e.message for e in errors},
+            "findings": findings,
+            "organisations": [(c.code, c.label(lang)) for c in code_list("organisation").codes],
+            "aktorer": [(c.code, c.label(lang)) for c in code_list("aktor").codes],
+            "problemtyper": [(c.code, c.label(lang)) for c in code_list("problemtyp").codes],
+            "nivaer": [(c.code, c.label(lang)) for c in code_list("niva").codes],
+            "kommuner": sorted(((c, kommuner()[c].name) for c in members), key=lambda x: x[1]),
+            "limits": TEXT_LIMITS,
+            "today": date.today().isoformat(),
+        }
+
+    @bp.get("/")
+    def start() -> str:
+        return render_template("public/start.html")
+
+    @bp.get("/anmalan")
+    def form() -> str:
+        return render_template("public/form.html", **_form_context({"kommuner": [],
+                               "aktorer": []}, [], []))  # fmt: skip
+
+    @bp.post("/anmalan")
+    def submit() -> Any:
+        lang = current_lang()
+        values, errors, findings = parse_report_form(request.form, members, lang)
+        if errors:
+            ctx = _form_context(values, errors, findings)
+            return render_template("public/form.html", **ctx), 422
+        state.report_limit.check("report", client_address())
+        receipt = store_report(node, values)
+        response = redirect(url_for("public.receipt"), code=303)
+        stamp = str(int(time.time()))
+        mac = sign(web_state().secret, "receipt", f"{receipt}.{stamp}")
+        response.set_cookie(RECEIPT_COOKIE, f"{receipt}.{stamp}.{mac}", max_age=RECEIPT_COOKIE_AGE,
+                            httponly=True, samesite="Strict", secure=request.is_secure,
+                            path=url_for("public.receipt"))  # fmt: skip
+        return response
+
+    @bp.get("/anmalan/kvitto")
+    def receipt() -> str:
+        receipt, stamp, mac = (request.cookies.get(RECEIPT_COOKIE, "").split(".") + ["", ""])[:3]
+        fresh = stamp.isdigit() and time.time() - int(stamp) <= RECEIPT_COOKIE_AGE
+        ok = fresh and secrets.compare_digest(
+            mac, sign(web_state().secret, "receipt", f"{receipt}.{stamp}")
+        )
+        return render_template("public/receipt.html", receipt=receipt if ok else None)
+
+    @bp.route("/status", methods=["GET", "POST"])
+    def status() -> Any:
+        lang = current_lang()
+        if request.method == "GET":
+            return render_template("public/status.html", result=None, not_found=False, code="")
+        state.status_limit.check("status", client_address())
+        started = time.monotonic()
+        typed = request.form.get("receipt", "")[:100]
+        code = normalise_receipt(typed)
+        found = lookup_status(node, code)
+        result = None
+        if found is not None:
+            result = {"code": code, "feedback": found["feedback"],
+                      "status": code_list("status").label_of(found["status"], lang)}  # fmt: skip
+        time.sleep(max(0.0, state.status_seconds - (time.monotonic() - started)))
+        page = render_template("public/status.html", result=result, not_found=found is None,
+                               code=typed)  # fmt: skip
+        return page
+
+    app.register_blueprint(bp)
+    return state

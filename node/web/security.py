@@ -1,0 +1,166 @@
+"""Abuse limits shared by the node's web pages: the web secret, CSRF tokens, rate limits, sizes.
+
+- The *web secret* (``DIR/run/web-secret``, mode 0600, made on first use) signs CSRF tokens
+  and short-lived cookies; it never leaves the folder.
+- *CSRF*: double-submit. A random ``lh_csrf`` cookie (HttpOnly, SameSite=Lax) is bound to the
+  browser; a form carries ``csrf_token`` = time + HMAC(secret, cookie, time). A POST without
+  both, with a mismatch or older than ``CSRF_MAX_AGE`` is refused with 400.
+- *Rate limits*: a sliding window per client address and bucket, in memory (a node is one
+  process). Going over answers 429 with ``Retry-After``.
+- *Sizes*: ``limit_request_size(n)`` caps the body of the current request (Flask 3.1
+  per-request ``max_content_length``); more answers 413.
+
+Use from a page module::
+
+    csrf = Csrf(web_secret(node.folder))
+    @bp.before_request
+    def _guard(): csrf.protect()        # aborts 400 on a bad POST
+    limiter = RateLimiter(5, 600)
+    limiter.check("report", client_address())   # aborts 429
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Response, abort, g, request
+from werkzeug.exceptions import TooManyRequests
+
+SECRET_FILE = "run/web-secret"
+CSRF_COOKIE = "lh_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_MAX_AGE = 4 * 3600  # a long form may take a while to write
+
+
+def web_secret(folder: Path) -> bytes:
+    """The folder's web secret; created (0600, 32 random bytes) on first use."""
+    path = folder / SECRET_FILE
+    path.parent.mkdir(exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(32))
+    data = path.read_bytes()
+    if len(data) < 32:
+        raise RuntimeError(f"{path} is damaged (fewer than 32 bytes); remove it to make a new one")
+    return data
+
+
+def sign(secret: bytes, purpose: str, value: str) -> str:
+    """Hex HMAC-SHA256 of `value` for one `purpose` (so signatures never cross purposes)."""
+    return hmac.new(secret, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
+
+
+class Csrf:
+    """Issue and check double-submit CSRF tokens for one secret."""
+
+    def __init__(self, secret: bytes, clock: Callable[[], float] = time.time):
+        self.secret = secret
+        self.clock = clock
+
+    def _browser_id(self) -> str:
+        cookie = request.cookies.get(CSRF_COOKIE)
+        if cookie and len(cookie) == 43:
+            return cookie
+        if "lh_csrf_new" not in g:
+            g.lh_csrf_new = secrets.token_urlsafe(32)
+        return g.lh_csrf_new
+
+    def token(self) -> str:
+        """A token for a form on this page (sets the browser cookie if it is missing)."""
+        stamp = str(int(self.clock()))
+        return f"{stamp}.{sign(self.secret, 'csrf', self._browser_id() + '.' + stamp)}"
+
+    def valid(self, token: str | None) -> bool:
+        cookie = request.cookies.get(CSRF_COOKIE)
+        if not token or not cookie:
+            return False
+        stamp, _, mac = token.partition(".")
+        if not stamp.isdigit() or not 0 <= self.clock() - int(stamp) <= CSRF_MAX_AGE:
+            return False
+        return hmac.compare_digest(mac, sign(self.secret, "csrf", cookie + "." + stamp))
+
+    def protect(self) -> None:
+        """Abort 400 unless a state-changing request carries a valid token."""
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if not self.valid(request.form.get(CSRF_FIELD)):
+            abort(400)
+
+    def set_cookie(self, response: Response) -> Response:
+        """After a page issued a token for a new browser, give it the cookie."""
+        new = g.get("lh_csrf_new")
+        if new:
+            response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="Lax",
+                                secure=request.is_secure)  # fmt: skip
+        return response
+
+
+class RateLimiter:
+    """At most `limit` hits per `window` seconds per (bucket, address); thread-safe."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._hits: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, bucket: str, address: str) -> int:
+        """0 if a hit is allowed now (and count it), else seconds until one is."""
+        now = self.clock()
+        with self._lock:
+            hits = self._hits.setdefault((bucket, address), deque())
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return max(1, int(hits[0] + self.window - now + 0.999))
+            hits.append(now)
+            if len(self._hits) > 10_000:  # forget idle addresses so memory stays bounded
+                self._hits = {
+                    k: v for k, v in self._hits.items() if v and v[-1] > now - self.window
+                }
+            return 0
+
+    def check(self, bucket: str, address: str) -> None:
+        """Count a hit; abort 429 (with Retry-After) when over the limit."""
+        wait = self.retry_after(bucket, address)
+        if wait:
+            raise TooManyRequests(retry_after=wait)
+
+
+def client_address() -> str:
+    """The client's address as the server saw it (put a proxy fix in front if proxied)."""
+    return request.remote_addr or "unknown"
+
+
+def limit_request_size(max_bytes: int) -> None:
+    """Cap the body of the current request; a larger one answers 413 when read."""
+    request.max_content_length = max_bytes
+    request.max_form_memory_size = max_bytes
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
