@@ -27,12 +27,15 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from hub.runtime import Hub
 from lexheller.errors import UsageError
 from lexheller.init import init_hub, init_node
+from node.accounts import Accounts
 from node.publish import publish
 from node.runtime import Node
 from node.synthetic import NodeProfile, demo_profiles, generate_reports
 from schemas.codes import lan
 
 MARKER = "demo.json"
+DEMO_PASSWORD = "demo-losenord-syntetiskt"  # printed by the demo; synthetic data only
+DEMO_USERS = {"vu": ["verksamhetsutvecklare"], "chef": ["forbundschef"], "admin": ["admin"]}
 
 
 @dataclass
@@ -122,6 +125,9 @@ def build(folder: Path, years: int, base_port: int, console: Console) -> dict[st
             node = Node(s.folder)
             reports = generate_reports(p, year_list, seed=sum(map(ord, p.id)), today=now)
             stats["reports"] += node.store.add_reports(reports)
+            accounts = Accounts(node.store)
+            for username, roles in DEMO_USERS.items():
+                accounts.add_user(username, roles, DEMO_PASSWORD, who="demo")
             node.close()
             progress.advance(t)
 
@@ -265,6 +271,9 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
             console.print(f"{h.name}:  {h.url}/")
         for s in nodes:
             console.print(f"  Förbund {s.name}:  {s.url}/  (nav: {region_of[s.id]})")
+        console.print(f"\nFörbundens personalsidor: ADRESS/personal/ – logga in som "
+                      f"{', '.join(DEMO_USERS)} med lösenordet {DEMO_PASSWORD} "
+                      "(bara i demon).")  # fmt: skip
         console.print("\nTryck Ctrl-C för att stoppa allt.")
         if not serve:
             return

@@ -1,0 +1,77 @@
+"""The README's first screen has exactly two commands (demo, tests), .ci/run runs the same test
+command, and the demo itself comes up: hubs, nodes, synthetic data, published and forwarded."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def first_screen_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text("utf-8")
+    first_screen = text.split("\n---\n", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", first_screen)
+
+
+def test_readme_first_screen_has_the_demo_and_the_test_command() -> None:
+    commands = first_screen_commands()
+    assert len(commands) == 2
+    demo, tests = commands
+    assert demo.endswith("lexheller demo") and tests.endswith("pytest")
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert ci.rstrip().splitlines()[-1] == "exec " + tests.split(" && ", 1)[1]
+    assert ("python3 -m pip install -q uv") in ci
+
+
+def _free_base_port() -> int:
+    for base in range(23100, 40000, 500):
+        ports = [base, base + 1, base + 2] + [base + 100 + i for i in range(10)]
+        ok = True
+        for p in ports:
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", p))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return base
+    pytest.skip("no free block of ports on loopback")
+
+
+@pytest.mark.e2e
+def test_demo_comes_up_publishes_and_stops(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    base = _free_base_port()
+    r = subprocess.run(
+        [sys.executable, "-m", "lexheller.cli", "demo", "--dir", str(folder), "--years", "2",
+         "--port", str(base), "--no-serve"],
+        capture_output=True, text=True, timeout=900, env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    out = r.stdout
+    assert "SYNTETISKA DATA" in out and "Allt är stoppat." in out
+    assert f"http://127.0.0.1:{base}/" in out
+    stats = json.loads((folder / "demo.json").read_text("utf-8"))
+    assert stats["bundles"] >= 4 and stats["reports"] > 100 and stats["primary"] > 0
+    # the folders are ordinary ones the node and hub commands accept
+    nodes = sorted((folder / "nodes").iterdir())
+    assert len(nodes) >= 4
+    hubs = {p.name for p in (folder / "hubs").iterdir()}
+    assert "nationell" in hubs and len(hubs) == 3
+    v = subprocess.run([sys.executable, "-m", "lexheller.cli", "hub", "verify",
+                        str(folder / "hubs" / "nationell")], capture_output=True, text=True)  # fmt: skip
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert f"{stats['bundles']} lagrade paket" in v.stdout
+    a = subprocess.run([sys.executable, "-m", "lexheller.cli", "node", "audit", str(nodes[0])],
+                       capture_output=True, text=True)  # fmt: skip
+    assert a.returncode == 0, a.stdout + a.stderr
