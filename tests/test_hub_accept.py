@@ -151,3 +151,37 @@ def test_enrolment_from_trusted_hub_only(make_hub):
     assert r.status_code == 201, r.json
     node = c.get("/api/v1/nodes").json["nodes"][0]
     assert node["keys"][0]["vouched_by"] == keys["hub"]["id"]
+
+
+def test_every_byte_flipped_is_refused_and_nothing_stored(hub):
+    """The tamper suite at the hub: flip each byte of the stored envelope (payload and
+    signature alike); every variant is refused and nothing is stored."""
+    raw = vector("valid_bundle_seq2.json")
+    accepted = hub.accept(vector("valid_bundle.json"))
+    assert accepted.status == 201
+    before = stored(hub)
+    statuses = set()
+    for i in range(len(raw)):
+        tampered = bytearray(raw)
+        tampered[i] ^= 0x01
+        outcome = hub.accept(bytes(tampered))
+        assert not outcome.ok, f"byte {i} flipped was accepted"
+        statuses.add(outcome.status)
+    assert statuses <= {400, 401, 422}
+    assert stored(hub) == before
+
+
+def test_encrypted_private_key(tmp_path, monkeypatch):
+    from lexheller.errors import UsageError
+    from lexheller.init import init_node
+    from lexheller.keys import PRIVATE_NAME, load_private_key
+
+    monkeypatch.setenv("LEXHELLER_KEY_PASSPHRASE", "en hemlig fras")
+    folder = tmp_path / "sf-krypt"
+    init_node(folder, node_id="sf-krypt", name="K", lan_codes=["14"], kommun_codes=[])
+    pem = (folder / PRIVATE_NAME).read_bytes()
+    assert b"ENCRYPTED" in pem and (folder / PRIVATE_NAME).stat().st_mode & 0o777 == 0o600
+    assert load_private_key(folder)
+    monkeypatch.setenv("LEXHELLER_KEY_PASSPHRASE", "fel fras")
+    with pytest.raises(UsageError):
+        load_private_key(folder)
