@@ -28,6 +28,10 @@ def create_app(
     def healthz():  # type: ignore[no-untyped-def]
         return jsonify({"ok": True, "node_id": node.id})
 
+    @app.get("/favicon.ico")
+    def favicon():  # type: ignore[no-untyped-def]
+        return "", 204
+
     control.register(app, token_holder if token_holder is not None else {}, node.operations())
     setup_web(app, node)
     register_public(app, node, public_state)
