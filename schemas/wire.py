@@ -386,6 +386,28 @@ class Table:
         return cls(name, check_period(d.get("period")), tuple(dims), tuple(cells))
 
 
+FIGURE_NAMES = (
+    "median_days_to_first_contact",
+    "median_days_to_feedback",
+    "median_days_to_close",
+)
+
+
+def check_figure(f: Any) -> None:
+    """A workflow figure: a median over at least `min_cases` cases of a year."""
+    if not isinstance(f, dict) or set(f) != {"name", "period", "value", "min_cases"}:
+        raise InvalidPayload("each figure has exactly name, period, value and min_cases")
+    if f["name"] not in FIGURE_NAMES:
+        raise InvalidPayload(f"unknown figure {f['name']!r}")
+    if not isinstance(f["period"], str) or not re.fullmatch(r"[0-9]{4}", f["period"]):
+        raise InvalidPayload("a figure's period is a year, YYYY")
+    v = f["value"]
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 or v == float("inf"):
+        raise InvalidPayload("a figure's value is a number >= 0")
+    if not _is_int(f["min_cases"]) or f["min_cases"] < 1:
+        raise InvalidPayload("a figure's min_cases is an integer >= 1")
+
+
 @dataclass(frozen=True)
 class Bundle:
     """A node's signed publication: count tables per period, already suppressed."""
@@ -464,8 +486,10 @@ class Bundle:
         if not isinstance(tables, list):
             raise InvalidPayload("tables must be a list")
         figures = d.get("figures", [])
-        if not isinstance(figures, list) or not all(isinstance(f, dict) for f in figures):
+        if not isinstance(figures, list):
             raise InvalidPayload("figures must be a list of objects")
+        for f in figures:
+            check_figure(f)
         parsed = tuple(Table.from_dict(t) for t in tables)
         names = [(t.name, t.period) for t in parsed]
         if len(names) != len(set(names)):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from schemas.validation import validate_bundle_dict
 from schemas.wire import (
+    FIGURE_NAMES,
     MAX_ENVELOPE_BYTES,
     PAYLOAD_TYPE_AGGREGATES,
     PAYLOAD_TYPE_ENROLMENT,
@@ -303,6 +304,17 @@ BAD_BUNDLES = {
     "synthetic 0": _set("synthetic", 0),
     "tables not a list": _set("tables", {}),
     "figures not objects": _set("figures", [1]),
+    "figure of unknown name": _set(
+        "figures", [{"name": "x", "period": "2025", "value": 1, "min_cases": 3}]
+    ),
+    "figure with extra field": _set(
+        "figures",
+        [{"name": "median_days_to_feedback", "period": "2025", "value": 1, "min_cases": 3, "n": 2}],
+    ),
+    "figure below one case": _set(
+        "figures",
+        [{"name": "median_days_to_feedback", "period": "2025", "value": 1, "min_cases": 0}],
+    ),
     "created not UTC": _set("created", "2026-01-15T12:00:00+01:00"),
     "created unpadded": _set("created", "2026-1-15T12:00:00Z"),
     "created trailing newline": _set("created", "2026-01-15T12:00:00Z\n"),
@@ -419,7 +431,6 @@ def tables(draw: st.DrawFn) -> Table:
 @st.composite
 def bundles(draw: st.DrawFn) -> Bundle:
     created = draw(TIME)
-    json_value = st.none() | st.booleans() | st.integers() | st.text(max_size=20)
     return Bundle(
         node=draw(NODES),
         sequence=draw(st.integers(min_value=1, max_value=2**53)),
@@ -431,7 +442,19 @@ def bundles(draw: st.DrawFn) -> Bundle:
         synthetic=draw(st.booleans()),
         tables=tuple(draw(st.lists(tables(), max_size=5, unique_by=lambda t: (t.name, t.period)))),
         figures=tuple(
-            draw(st.lists(st.dictionaries(st.text(max_size=10), json_value), max_size=3))
+            draw(
+                st.lists(
+                    st.fixed_dictionaries(
+                        {
+                            "name": st.sampled_from(FIGURE_NAMES),
+                            "period": st.from_regex(r"[0-9]{4}", fullmatch=True),
+                            "value": st.floats(0, 10**6, allow_nan=False) | st.integers(0, 10**6),
+                            "min_cases": st.integers(1, 100),
+                        }
+                    ),
+                    max_size=3,
+                )
+            )
         ),
     )
 
