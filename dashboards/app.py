@@ -17,21 +17,22 @@ from typing import Any
 
 import dash
 import flask
-from dash import Input, Output, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboards import export, pages, periods
+from dashboards import export, measures, pages, periods
 from dashboards.components import aria
 from dashboards.data import DataSource
-from dashboards.filters import Filters, available_periods, bounded_cells, view
+from dashboards.filters import Filters, source_periods, view
 from dashboards.format import sort_sv
 from dashboards.i18n import code_label, lan_name, page_title, t
 from schemas.codes import code_list
 from schemas.wire import UNCLASSIFIED
 
 ASSETS = Path(__file__).parent / "assets"
-CONTROLS = ("f-kind", "f-from", "f-to", "f-lan", "f-forbund", "f-problemtyp")
-MULTI = {"f-lan": "lan", "f-forbund": "forbund", "f-problemtyp": "problemtyp"}
-LEGENDS = ("kind", "from", "to", "lan", "forbund", "problemtyp")
+CONTROLS = ("f-kind", "f-from", "f-to", "f-lan", "f-forbund", "f-problemtyp", "f-aktor", "f-niva")
+LEGENDS = ("kind", "from", "to", "lan", "forbund", "problemtyp", "aktor", "niva")
+COLLAPSED = ("forbund", "problemtyp", "aktor", "niva")
+NO_FILTERS = (None, "metod", "tillganglighet")
 
 INDEX = """<!DOCTYPE html>
 <html lang="sv">
@@ -72,8 +73,13 @@ def create_dash(
     title: str,
     level: str = "national",
     url_base_pathname: str = "/",
+    contact_email: str | None = None,
 ) -> dash.Dash:
-    """Mount the dashboards on `server` at `url_base_pathname` (must start and end with /)."""
+    """Mount the dashboards on `server` at `url_base_pathname` (must start and end with /).
+
+    `contact_email` is where the accessibility statement tells people to report problems;
+    without it the statement says that the address is missing.
+    """
     shown = pages.for_level(level)
     app = LexDash(
         __name__,
@@ -85,10 +91,12 @@ def create_dash(
         title=title,
         update_title=None,  # type: ignore[arg-type]
         meta_tags=[{"name": "description", "content": "Lex Heller"}],
+        # Page-specific inputs (the map) are only in the layout on their page.
+        suppress_callback_exceptions=True,
     )
     app.layout = _shell(level)
     _register_export(server, source, url_base_pathname)
-    _register_callbacks(app, source, shown, title, level, url_base_pathname)
+    _register_callbacks(app, source, shown, title, level, url_base_pathname, contact_email)
     return app
 
 
@@ -133,10 +141,21 @@ def _shell(level: str) -> html.Div:
                         className="filter-area",
                     ),
                     _fieldset("problemtyp", dcc.Checklist(id="f-problemtyp", value=[]), True),
+                    _fieldset("aktor", dcc.Checklist(id="f-aktor", value=[]), True),
+                    _fieldset("niva", dcc.Checklist(id="f-niva", value=[]), True),
                 ],
                 className="filter-grid",
             ),
-            html.P(html.A(id="export", download="lexheller.csv", className="export")),
+            html.P(id="filter-note", className="note", hidden=True),
+            html.Ul(
+                [
+                    html.Li(html.A(id="export", download="lexheller.csv", className="export")),
+                    html.Li(
+                        html.A(id="export-xlsx", download="lexheller.xlsx", className="export")
+                    ),
+                ],
+                className="exports",
+            ),
         ],
         id="filters",
         className="filters",
@@ -170,7 +189,9 @@ def _shell(level: str) -> html.Div:
                 id="main",
                 tabIndex="-1",
             ),
-            html.Footer(html.P(id="footer-text"), className="site-footer"),
+            html.Footer(
+                [html.P(id="footer-text"), html.P(id="footer-links")], className="site-footer"
+            ),
             html.Div(
                 id="announce", className="visually-hidden", role="status", **aria(live="polite")
             ),
@@ -191,13 +212,13 @@ def _slug(pathname: str | None, base: str, shown: list[ModuleType]) -> ModuleTyp
 
 def _options(source: DataSource, f: Filters) -> dict[str, list[dict[str, str]]]:
     lang = f.lang
-    cells = bounded_cells(source)
     nodes = source.nodes()
-    kinds = ["year", "quarter"] + (["month"] if available_periods(cells, "month") else [])
-    ps = available_periods(cells, f.kind)
+    kinds = ["year", "quarter"] + (["month"] if source_periods(source, "month") else [])
+    ps = source_periods(source, f.kind)
     lans = sort_sv(nodes["lan"].unique().to_list(), key=lambda c: lan_name(c, lang))
     forbund = sort_sv(nodes.select("node_id", "node_name").to_dicts(), key=lambda r: r["node_name"])
     ptyp = [*code_list("problemtyp").values, UNCLASSIFIED]
+    niva = [*code_list("niva").values, UNCLASSIFIED]
     period_opts = [{"label": periods.label(p, lang), "value": p} for p in ps]
     return {
         "f-kind": [{"label": t(f"kind_{k}", lang), "value": k} for k in kinds],
@@ -206,6 +227,10 @@ def _options(source: DataSource, f: Filters) -> dict[str, list[dict[str, str]]]:
         "f-lan": [{"label": lan_name(c, lang), "value": c} for c in lans],
         "f-forbund": [{"label": r["node_name"], "value": r["node_id"]} for r in forbund],
         "f-problemtyp": [{"label": code_label("problemtyp", p, lang), "value": p} for p in ptyp],
+        "f-aktor": [
+            {"label": code_label("aktor", a, lang), "value": a} for a in code_list("aktor").values
+        ],
+        "f-niva": [{"label": code_label("niva", n, lang), "value": n} for n in niva],
     }
 
 
@@ -218,6 +243,8 @@ def _values(f: Filters, ps: list[str]) -> dict[str, object]:
         "f-lan": list(f.lan),
         "f-forbund": list(f.forbund),
         "f-problemtyp": list(f.problemtyp),
+        "f-aktor": list(f.aktor),
+        "f-niva": list(f.niva),
     }
 
 
@@ -239,11 +266,42 @@ def _from_controls(current: Filters, values: dict[str, object], ps_of: object) -
         lan=_chosen(values["f-lan"]),
         forbund=_chosen(values["f-forbund"]),
         problemtyp=_chosen(values["f-problemtyp"]),
+        aktor=_chosen(values["f-aktor"]),
+        niva=_chosen(values["f-niva"]),
     )
 
 
+def _nav_item(p: ModuleType, slug: str | None, base: str, query: str, lang: str) -> html.Li:
+    current = slug == p.SLUG
+    hidden = {"sv": " (aktuell sida)", "en": " (current page)"}[lang]
+    return html.Li(
+        dcc.Link(
+            [
+                page_title(p.SLUG, lang),
+                html.Span(hidden, className="visually-hidden") if current else None,
+            ],
+            href=f"{base}{'' if p.SLUG == 'oversikt' else p.SLUG}{query}",
+            className="nav-link current" if current else "nav-link",
+        )
+    )
+
+
+def _notes(f: Filters) -> list[tuple[str, bool]]:
+    sel = f.selection
+    return [
+        ("note_ignored", measures.ignored(sel)),
+        ("note_mentions", measures.counts_mentions(sel)),
+    ]
+
+
 def _register_callbacks(
-    app: dash.Dash, source: DataSource, shown: list[ModuleType], title: str, level: str, base: str
+    app: dash.Dash,
+    source: DataSource,
+    shown: list[ModuleType],
+    title: str,
+    level: str,
+    base: str,
+    contact: str | None,
 ) -> None:
     @app.callback(
         Output("url", "search"),
@@ -255,16 +313,15 @@ def _register_callbacks(
     def sync(search: str | None, *control_values: object) -> tuple:
         current = Filters.from_query(search)
         incoming = dict(zip(CONTROLS, control_values, strict=True))
-        cells = bounded_cells(source)
         from_control = ctx.triggered_id in CONTROLS
         f = (
-            _from_controls(current, incoming, lambda k: available_periods(cells, k))
+            _from_controls(current, incoming, lambda k: source_periods(source, k))
             if from_control
             else current
         )
         query = f.to_query()
         search_out = query if from_control and query != (search or "") else no_update
-        values = _values(f, available_periods(cells, f.kind))
+        values = _values(f, source_periods(source, f.kind))
         value_out = [no_update if values[c] == incoming[c] else values[c] for c in CONTROLS]
         refresh = not from_control or f.kind != current.kind
         opts = _options(source, f)
@@ -283,11 +340,13 @@ def _register_callbacks(
         Output("filters-title", "children"),
         Output("filters-hint", "children"),
         *[Output(f"legend-{n}", "children") for n in LEGENDS],
-        Output("summary-forbund", "children"),
-        Output("summary-problemtyp", "children"),
+        *[Output(f"summary-{n}", "children") for n in COLLAPSED],
         Output("export", "href"),
         Output("export", "children"),
+        Output("export-xlsx", "href"),
+        Output("export-xlsx", "children"),
         Output("footer-text", "children"),
+        Output("footer-links", "children"),
         Input("url", "pathname"),
         Input("url", "search"),
     )
@@ -303,26 +362,7 @@ def _register_callbacks(
             href=f"{pathname or base}{other}",
             className="lang-link",
         )
-        nav = html.Ul(
-            [
-                html.Li(
-                    dcc.Link(
-                        [
-                            page_title(p.SLUG, lang),
-                            html.Span(
-                                {"sv": " (aktuell sida)", "en": " (current page)"}[lang],
-                                className="visually-hidden",
-                            )
-                            if slug == p.SLUG
-                            else None,
-                        ],
-                        href=f"{base}{'' if p.SLUG == 'oversikt' else p.SLUG}{query}",
-                        className="nav-link current" if slug == p.SLUG else "nav-link",
-                    )
-                )
-                for p in shown
-            ]
-        )
+        nav = html.Ul([_nav_item(p, slug, base, query, lang) for p in shown if pages.in_nav(p)])
         heading = (
             page_title(page.SLUG, lang)
             if page
@@ -330,9 +370,18 @@ def _register_callbacks(
         )
         lead = pages.lead(page, lang) if page else ""
         sep = "&" if query else "?"
-        export_href = f"{base}export.csv{query}{sep}page={slug or ''}"
-        n_forbund, n_ptyp = len(f.forbund), len(f.problemtyp)
+        export_q = f"{query}{sep}page={slug or ''}"
         chosen = {"sv": "valda", "en": "selected"}[lang]
+        summaries = [
+            t(n, lang)
+            + (
+                f" ({len(getattr(f, n))} {chosen})"
+                if getattr(f, n)
+                else f" ({t('all', lang).lower()})"
+            )
+            for n in COLLAPSED
+        ]
+        a11y = dcc.Link(t("a11y_link", lang), href=f"{base}tillganglighet{query}", id="a11y-link")
         return (
             f"{title} – {t('site_' + level, lang)}",
             switch,
@@ -341,17 +390,17 @@ def _register_callbacks(
             t("skip", lang),
             heading,
             lead,
-            slug in (None, "metod"),
+            slug in NO_FILTERS,
             t("filters", lang),
             t("filters_hint", lang),
             *[t(n, lang) for n in LEGENDS],
-            f"{t('forbund', lang)}"
-            + (f" ({n_forbund} {chosen})" if n_forbund else f" ({t('all', lang).lower()})"),
-            f"{t('problemtyp', lang)}"
-            + (f" ({n_ptyp} {chosen})" if n_ptyp else f" ({t('all', lang).lower()})"),
-            export_href,
+            *summaries,
+            f"{base}export.csv{export_q}",
             t("export", lang),
+            f"{base}export.xlsx{export_q}",
+            t("export_xlsx", lang),
             t("footer", lang),
+            a11y,
         )
 
     @app.callback(
@@ -359,6 +408,8 @@ def _register_callbacks(
         Output("announce", "children"),
         Output("banner", "children"),
         Output("banner", "hidden"),
+        Output("filter-note", "children"),
+        Output("filter-note", "hidden"),
         Input("url", "pathname"),
         Input("url", "search"),
     )
@@ -374,6 +425,9 @@ def _register_callbacks(
                 html.P({"sv": "Det finns ingen sådan sida.", "en": "There is no such page."}[lang])
             ]
             name = {"sv": "Sidan finns inte", "en": "Page not found"}[lang]
+        elif getattr(page, "WANTS_CONTACT", False):
+            body = page.render(view(source, f), level, contact=contact)
+            name = page_title(page.SLUG, lang)
         else:
             body = page.render(view(source, f), level)
             name = page_title(page.SLUG, lang)
@@ -384,7 +438,25 @@ def _register_callbacks(
                 "sv": f"Vyn {name} har uppdaterats.",
                 "en": f"The view {name} was updated.",
             }[lang]
-        return body, announce, banner, not synthetic
+        notes = [t(k, lang) for k, on in _notes(f) if on]
+        return body, announce, banner, not synthetic, " ".join(notes), not notes
+
+    @app.callback(
+        Output("url", "search", allow_duplicate=True),
+        Input("map-graph", "clickData"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def map_click(click: dict | None, search: str | None) -> str:
+        """Clicking a län on the map chooses it (or unchooses it) in the URL."""
+        point = ((click or {}).get("points") or [{}])[0]
+        location = point.get("location")
+        if not isinstance(location, int | str) or not str(location).isdigit():
+            return no_update  # type: ignore[return-value]
+        code = f"{int(location):02d}"
+        f = Filters.from_query(search)
+        lan = set(f.lan) ^ {code}
+        return f.but(lan=tuple(sorted(lan))).to_query()
 
     app.clientside_callback(
         """function(title, search) {
@@ -400,17 +472,31 @@ def _register_callbacks(
     )
 
 
-def _register_export(server: flask.Flask, source: DataSource, base: str) -> None:
-    def export_csv() -> flask.Response:
-        f = Filters.from_query(flask.request.query_string.decode("utf-8", "replace"))
-        body = export.to_csv(view(source, f))
-        page = flask.request.args.get("page", "") or "oversikt"
-        name = f"lexheller-{page if page.replace('-', '').isalnum() else 'urval'}.csv"
-        return flask.Response(
-            body,
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+EXPORTS = {
+    "csv": (export.to_csv, "text/csv"),
+    "xlsx": (export.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
-    endpoint = "lexheller_export_" + (base.strip("/").replace("/", "_") or "root")
-    server.add_url_rule(f"{base}export.csv", endpoint=endpoint, view_func=export_csv)
+
+def _register_export(server: flask.Flask, source: DataSource, base: str) -> None:
+    """GET {base}export.csv and {base}export.xlsx with the view's query string."""
+
+    def make(fmt: str):  # noqa: ANN202 - a Flask view function
+        build, mimetype = EXPORTS[fmt]
+
+        def download() -> flask.Response:
+            f = Filters.from_query(flask.request.query_string.decode("utf-8", "replace"))
+            body = build(view(source, f))
+            page = flask.request.args.get("page", "") or "oversikt"
+            name = f"lexheller-{page if page.replace('-', '').isalnum() else 'urval'}.{fmt}"
+            return flask.Response(
+                body,
+                mimetype=mimetype,
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+
+        return download
+
+    prefix = "lexheller_export_" + (base.strip("/").replace("/", "_") or "root")
+    for fmt in EXPORTS:
+        server.add_url_rule(f"{base}export.{fmt}", endpoint=f"{prefix}_{fmt}", view_func=make(fmt))

@@ -23,17 +23,21 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import polars as pl
-
-from dashboards import periods
 
 PARTITION_TABLES = ("problemtyp", "niva", "organisation", "status")
 _MAX_ROUNDS = 12
 _INF = math.inf
 
 
-def _edges(c: pl.DataFrame) -> pl.DataFrame:
-    """Relations between cells as rows: gkey, kind ('part' | 'cont'), parent, child."""
+_CHUNK_CELLS = 1_500_000
+_TAGS = {t: i for i, t in enumerate(PARTITION_TABLES)} | {"pa": 4, "an": 5, "time": 6}
+
+
+def _edges(c: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Relations between cells: partitions (gid, tag, parent, child) and containments
+    (parent, child). Cell ids are `cid` (dense row numbers)."""
     sel = ["node_id", "period"]
     total = c.filter(pl.col("table") == "total").select(*sel, parent="cid")
     aktor = c.filter(pl.col("table") == "aktor").select(*sel, a="d1", parent="cid")
@@ -41,15 +45,19 @@ def _edges(c: pl.DataFrame) -> pl.DataFrame:
         c.filter(pl.col("table").is_in(PARTITION_TABLES))
         .select(*sel, "table", child="cid")
         .join(total, on=sel)
-        .select(gkey=pl.format("{}:{}", "parent", "table"), parent="parent", child="child"),
+        .select(
+            tag=pl.col("table").replace_strict(_TAGS, return_dtype=pl.Int64),
+            parent="parent",
+            child="child",
+        ),
         c.filter(pl.col("table") == "problemtyp_x_aktor")
         .select(*sel, a="d2", child="cid")
         .join(aktor, on=[*sel, "a"])
-        .select(gkey=pl.format("{}:pa", "parent"), parent="parent", child="child"),
+        .select(tag=pl.lit(_TAGS["pa"], pl.Int64), parent="parent", child="child"),
         c.filter(pl.col("table") == "aktor_x_niva")
         .select(*sel, a="d1", child="cid")
         .join(aktor, on=[*sel, "a"])
-        .select(gkey=pl.format("{}:an", "parent"), parent="parent", child="child"),
+        .select(tag=pl.lit(_TAGS["an"], pl.Int64), parent="parent", child="child"),
         _time_edges(c),
     ]
     conts = [
@@ -69,138 +77,148 @@ def _edges(c: pl.DataFrame) -> pl.DataFrame:
         )
         .select("parent", "child"),
     ]
-    part = pl.concat(parts).with_columns(kind=pl.lit("part"))
-    cont = (
-        pl.concat(conts)
-        .with_columns(gkey=pl.format("{}>{}", "parent", "child"), kind=pl.lit("cont"))
-        .select(part.columns)
+    part = pl.concat(parts).with_columns(pl.col("parent", "child").cast(pl.Int64))
+    part = part.with_columns(
+        gid=(pl.col("parent") * 8 + pl.col("tag")).rank("dense").cast(pl.Int64) - 1
     )
-    return pl.concat([part, cont]).with_columns(pl.col("parent", "child").cast(pl.Int64))
+    cont = pl.concat(conts).with_columns(pl.col("parent", "child").cast(pl.Int64))
+    return part, cont
+
+
+def _parent_period() -> pl.Expr:
+    """The period a quarter or month nests in (see periods.parent), as a Polars expression."""
+    p = pl.col("period")
+    month = p.str.slice(5, 2).cast(pl.Int32, strict=False)
+    return (
+        pl.when(pl.col("period_kind") == "quarter")
+        .then(p.str.slice(0, 4))
+        .when(pl.col("period_kind") == "month")
+        .then(pl.format("{}-Q{}", p.str.slice(0, 4), ((month - 1) // 3 + 1).cast(pl.String)))
+        .otherwise(None)
+    )
 
 
 def _time_edges(c: pl.DataFrame) -> pl.DataFrame:
     key = ["node_id", "table", "d1", "d2"]
-    nested = c.filter(pl.col("period_kind") != "year").with_columns(
-        up=pl.col("period").map_elements(periods.parent, return_dtype=pl.String)
-    )
+    nested = c.filter(pl.col("period_kind") != "year").with_columns(up=_parent_period())
     ups = c.select(*key, up="period", parent="cid")
     return (
         nested.select(*key, "up", child="cid")
         .join(ups, on=[*key, "up"])
-        .select(gkey=pl.format("{}:time", "parent"), parent="parent", child="child")
+        .select(tag=pl.lit(_TAGS["time"], pl.Int64), parent="parent", child="child")
     )
 
 
-def _complete(edges: pl.DataFrame, c: pl.DataFrame) -> pl.DataFrame:
-    """gkey -> whether a partition lists all its children.
+def _complete(part: pl.DataFrame, c: pl.DataFrame) -> np.ndarray:
+    """Per partition edge: whether its partition lists all its children.
 
     A year has four quarters and a quarter three months; a table partition is complete when
     it has as many children as the fullest partition of the same kind in the data (every node
     publishes the full code cross product, but a newer taxonomy may add codes).
     """
-    part = edges.filter(pl.col("kind") == "part")
     info = c.select(child="cid", tbl="table", pkind="period_kind")
     sizes = (
-        part.join(info, on="child")
-        .group_by("gkey")
-        .agg(n=pl.len(), tbl=pl.col("tbl").first(), pkind=pl.col("pkind").first())
-        .with_columns(tag=pl.col("gkey").str.replace(r"^\d+:", ""))
+        part.join(info, on="child", how="left", maintain_order="left")
+        .with_columns(n=pl.len().over("gid"))
+        .with_columns(
+            expected=pl.when(pl.col("tag") != _TAGS["time"])
+            .then(pl.col("n").max().over("tag", "tbl", "pkind"))
+            .when(pl.col("pkind") == "quarter")
+            .then(4)
+            .otherwise(3)
+        )
     )
-    expected = (
-        pl.when(pl.col("tag") != "time")
-        .then(pl.col("n").max().over("tag", "tbl", "pkind"))
-        .when(pl.col("pkind") == "quarter")
-        .then(4)
-        .otherwise(3)
-    )
-    return sizes.select("gkey", complete=pl.col("n") >= expected)
+    return (sizes["n"] >= sizes["expected"]).to_numpy()
 
 
 def cell_bounds(cells: pl.DataFrame) -> pl.DataFrame:
-    """`cells` plus Int64 columns ``lo`` and ``hi`` (hi null = unbounded above)."""
-    c = cells.with_row_index("cid").with_columns(
-        pl.col("cid").cast(pl.Int64),
-        d1=pl.col("dim1").fill_null(""),
-        d2=pl.col("dim2").fill_null(""),
-    )
-    known = pl.col("value").is_not_null()
-    state = c.select(
-        "cid",
-        supp=~known,
-        lo=pl.when(known).then(pl.col("value").cast(pl.Float64)).otherwise(0.0),
-        hi=pl.when(known).then(pl.col("value").cast(pl.Float64)).otherwise(_INF),
-    )
-    if state["supp"].any():
-        state = _propagate(c, state)
+    """`cells` plus Int64 columns ``lo`` and ``hi`` (hi null = unbounded above).
+
+    Relations never cross förbund, so large inputs are bounded a group of förbund at a time
+    (same result, bounded memory).
+    """
+    if cells.height <= _CHUNK_CELLS or cells["value"].null_count() == 0:
+        return _bounds_one(cells)
+    sizes = cells.group_by("node_id", maintain_order=True).len()
+    group = (sizes["len"].cum_sum() // _CHUNK_CELLS).alias("chunk")
+    chunk_of = sizes.select("node_id", group)
+    tagged = cells.with_row_index("_row").join(chunk_of, on="node_id", how="left")
+    parts = [
+        _bounds_one(part.drop("chunk"))
+        for part in tagged.partition_by("chunk", maintain_order=True)
+    ]
+    return pl.concat(parts).sort("_row").drop("_row")
+
+
+def _bounds_one(cells: pl.DataFrame) -> pl.DataFrame:
+    known = cells["value"].is_not_null().to_numpy()
+    values = cells["value"].fill_null(0).cast(pl.Float64).to_numpy()
+    lo = np.where(known, values, 0.0)
+    hi = np.where(known, values, np.inf)
+    if not known.all():
+        c = cells.with_row_index("cid").with_columns(
+            pl.col("cid").cast(pl.Int64),
+            d1=pl.col("dim1").fill_null(""),
+            d2=pl.col("dim2").fill_null(""),
+        )
+        lo, hi = _propagate(c, ~known, lo, hi)
     return cells.with_columns(
-        lo=state["lo"].cast(pl.Int64),
-        hi=pl.when(state["hi"].is_infinite()).then(None).otherwise(state["hi"]).cast(pl.Int64),
+        lo=pl.Series(lo).cast(pl.Int64),
+        hi=pl.Series(np.where(np.isinf(hi), np.nan, hi)).fill_nan(None).cast(pl.Int64),
     )
 
 
-def _propagate(c: pl.DataFrame, state: pl.DataFrame) -> pl.DataFrame:
-    edges = _edges(c)
-    supp_ids = state.filter("supp")["cid"]
-    touched = edges.filter(
-        pl.col("parent").is_in(supp_ids.implode()) | pl.col("child").is_in(supp_ids.implode())
-    )
-    edges = edges.filter(pl.col("gkey").is_in(touched["gkey"].unique().implode()))
-    if edges.is_empty():
-        return state
-    edges = edges.join(_complete(edges, c), on="gkey", how="left").with_columns(
-        pl.col("complete").fill_null(True)
-    )
+def _propagate(
+    c: pl.DataFrame, supp: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    part, cont = _edges(c)
+    # Only relations that involve a suppressed cell can tighten anything.
+    p_par, p_ch = part["parent"].to_numpy(), part["child"].to_numpy()
+    gid = part["gid"].to_numpy()
+    n_groups = int(gid.max()) + 1 if gid.size else 0
+    touched = np.bincount(gid, weights=supp[p_par] | supp[p_ch], minlength=n_groups) > 0
+    keep = touched[gid]
+    complete = _complete(part, c)[keep]
+    p_par, p_ch, gid = p_par[keep], p_ch[keep], gid[keep]
+    gid = np.unique(gid, return_inverse=True)[1]
+    n_groups = int(gid.max()) + 1 if gid.size else 0
+    c_par, c_ch = cont["parent"].to_numpy(), cont["child"].to_numpy()
+    c_keep = supp[c_par] | supp[c_ch]
+    c_par, c_ch = c_par[c_keep], c_ch[c_keep]
     for _ in range(_MAX_ROUNDS):
-        new = _round(edges, state)
-        if new.select("lo", "hi").equals(state.select("lo", "hi")):
+        new_lo, new_hi = _round(lo, hi, supp, p_par, p_ch, gid, n_groups, complete, c_par, c_ch)
+        if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
             break
-        state = new
-    return state
+        lo, hi = new_lo, new_hi
+    return lo, hi
 
 
-def _round(edges: pl.DataFrame, state: pl.DataFrame) -> pl.DataFrame:
-    s = state.select("cid", "lo", "hi")
-    e = edges.join(s.rename({"cid": "parent", "lo": "plo", "hi": "phi"}), on="parent").join(
-        s.rename({"cid": "child", "lo": "clo", "hi": "chi"}), on="child"
-    )
-    part = e.filter(pl.col("kind") == "part").with_columns(
-        slo=pl.col("clo").sum().over("gkey"),
-        shi_fin=pl.col("chi").filter(pl.col("chi").is_finite()).sum().over("gkey"),
-        ninf=pl.col("chi").is_infinite().sum().over("gkey"),
-    )
-    others_inf = (pl.col("ninf") - pl.col("chi").is_infinite().cast(pl.UInt32)) > 0
-    others_hi = pl.col("shi_fin") - pl.when(pl.col("chi").is_finite()).then("chi").otherwise(0.0)
-    child_part = part.select(
-        cid="child",
-        lo=pl.when(pl.col("complete") & ~others_inf).then(pl.col("plo") - others_hi).otherwise(0.0),
-        hi=pl.col("phi") - (pl.col("slo") - pl.col("clo")),
-    )
-    parent_part = part.group_by("gkey").agg(
-        cid=pl.col("parent").first(),
-        lo=pl.col("slo").first(),
-        hi=pl.when(pl.col("complete").first() & (pl.col("ninf").first() == 0))
-        .then(pl.col("shi_fin").first())
-        .otherwise(_INF),
-    )
-    cont = e.filter(pl.col("kind") == "cont")
-    candidates = pl.concat(
-        [
-            child_part,
-            parent_part.select("cid", "lo", "hi"),
-            cont.select(cid="child", lo=pl.lit(0.0), hi="phi"),
-            cont.select(cid="parent", lo="clo", hi=pl.lit(_INF)),
-        ]
-    )
-    best = candidates.group_by("cid").agg(clo=pl.col("lo").max(), chi=pl.col("hi").min())
-    merged = state.join(best, on="cid", how="left", maintain_order="left")
-    lo = pl.max_horizontal("lo", pl.col("clo").fill_null(0.0).ceil())
-    hi = pl.min_horizontal("hi", pl.col("chi").fill_null(_INF).floor())
-    return merged.select(
-        "cid",
-        "supp",
-        lo=pl.when("supp").then(lo).otherwise("lo"),
-        hi=pl.when("supp").then(pl.max_horizontal(hi, lo)).otherwise("hi"),
-    )
+def _round(
+    lo: np.ndarray, hi: np.ndarray, supp: np.ndarray,
+    p_par: np.ndarray, p_ch: np.ndarray, gid: np.ndarray, n_groups: int, complete: np.ndarray,
+    c_par: np.ndarray, c_ch: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """One pass of interval propagation over every relation, vectorised with NumPy."""
+    clo, chi, plo, phi = lo[p_ch], hi[p_ch], lo[p_par], hi[p_par]
+    fin = np.isfinite(chi)
+    slo = np.bincount(gid, weights=clo, minlength=n_groups)[gid]
+    shi_fin = np.bincount(gid, weights=np.where(fin, chi, 0.0), minlength=n_groups)[gid]
+    ninf = np.bincount(gid, weights=~fin, minlength=n_groups)[gid]
+    others_inf = (ninf - ~fin) > 0
+    others_hi = shi_fin - np.where(fin, chi, 0.0)
+    cand_lo, cand_hi = np.zeros_like(lo), np.full_like(hi, _INF)
+    # child of a partition: at least parent.lo − others' hi (if complete), at most
+    # parent.hi − others' lo; parent: at least Σ lo, at most Σ hi (if complete).
+    np.maximum.at(cand_lo, p_ch, np.where(complete & ~others_inf, plo - others_hi, 0.0))
+    np.minimum.at(cand_hi, p_ch, phi - (slo - clo))
+    np.maximum.at(cand_lo, p_par, slo)
+    np.minimum.at(cand_hi, p_par, np.where(complete & (ninf == 0), shi_fin, _INF))
+    # containment: child ≤ parent
+    np.minimum.at(cand_hi, c_ch, hi[c_par])
+    np.maximum.at(cand_lo, c_par, lo[c_ch])
+    new_lo = np.where(supp, np.maximum(lo, np.ceil(cand_lo)), lo)
+    new_hi = np.where(supp, np.maximum(np.minimum(hi, np.floor(cand_hi)), new_lo), hi)
+    return new_lo, new_hi
 
 
 def summarise(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:

@@ -72,12 +72,31 @@ def chart_block(chart: Chart, lang: str, open_table: bool = False) -> html.Secti
                 style={"height": f"{chart.figure.layout.height or 420}px"},
             )
         )
+        parts.append(image_buttons(chart.key, lang))
     table = data_table(chart.table, chart.caption, chart.key)
     if chart.figure is None or open_table:
         parts.append(table)
     else:
         parts.append(html.Details([html.Summary(t("show_data", lang)), table]))
     return html.Section(parts, className="chart", id=chart.key, **aria(labelledby=title_id))
+
+
+def image_buttons(key: str, lang: str) -> html.Div:
+    """Buttons that save the chart as PNG or SVG in the browser (assets/download.js calls
+    Plotly.downloadImage; nothing is sent anywhere)."""
+    return html.Div(
+        [
+            html.Button(
+                t(f"download_{fmt}", lang),
+                type="button",
+                className="image-download",
+                id=f"{key}-{fmt}",
+                **{"data-graph": f"{key}-graph", "data-format": fmt, "data-name": key},
+            )
+            for fmt in ("png", "svg")
+        ],
+        className="image-downloads",
+    )
 
 
 def key_figure_cards(figures: list[KeyFigure]) -> html.Ul:
@@ -101,3 +120,36 @@ def key_figure_cards(figures: list[KeyFigure]) -> html.Ul:
 
 def lead(text: str) -> html.P:
     return html.P(text, className="lead")
+
+
+def choice_links(label: str, choices: list[tuple[str, str, bool]], key: str, lang: str) -> html.Nav:
+    """A small set of links that switch one view setting: (text, query string, current).
+
+    Links, not buttons: the setting lives in the URL like every filter, so it can be
+    bookmarked, and the back button undoes it.
+    """
+    return html.Nav(
+        [
+            html.Span(label, className="choice-label", id=f"{key}-label"),
+            html.Ul(
+                [
+                    html.Li(
+                        dcc.Link(
+                            [
+                                text,
+                                html.Span(f" ({t('chosen', lang)})", className="visually-hidden"),
+                            ]
+                            if current
+                            else text,
+                            href=query or "?",
+                            className="choice current" if current else "choice",
+                        )
+                    )
+                    for text, query, current in choices
+                ]
+            ),
+        ],
+        className="choices",
+        id=key,
+        **aria(labelledby=f"{key}-label"),
+    )

@@ -97,8 +97,14 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 64
 
 
-def cached(source: DataSource, name: str, build: Callable[[], T], *key: Hashable) -> T:
-    """Return `build()` memoised per (source, its version, name, key); a small LRU."""
+def cached(
+    source: DataSource, name: str, build: Callable[[], T], *key: Hashable, limit: int = 0
+) -> T:
+    """Return `build()` memoised per (source, its version, name, key); a small LRU.
+
+    `limit` > 0 keeps at most that many entries of this `name` (large frames: bounded cells
+    of an older version are dropped as soon as the new ones are built).
+    """
     full = (id(source), source.version(), name, *key)
     with _CACHE_LOCK:
         if full in _CACHE:
@@ -107,6 +113,10 @@ def cached(source: DataSource, name: str, build: Callable[[], T], *key: Hashable
     value = build()
     with _CACHE_LOCK:
         _CACHE[full] = value
+        if limit:
+            same = [k for k in _CACHE if k[0] == full[0] and k[2] == name]
+            for k in same[: max(0, len(same) - limit)]:
+                del _CACHE[k]
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return value

@@ -1,7 +1,13 @@
-"""CSV export of the current selection: the published cells the page's filters select.
+"""Exports of the current selection: the published cells the view's filters select, as CSV
+and as XLSX.
 
-Semicolon-separated UTF-8 with a byte order mark, so Excel in Swedish opens it directly.
-Suppressed values are written "..", bounds alongside, labels in the chosen language.
+Every filter is honoured: area and period range (the view), and the chosen problem types,
+actors and levels narrow every table that has that dimension (a cross table keeps a cell
+only when both its codes are chosen). Suppressed values are written "..", never 0, with
+their bounds alongside; labels in the chosen language.
+
+CSV: semicolon-separated UTF-8 with a byte order mark, so Excel in Swedish opens it directly.
+XLSX: one sheet of cells (numbers as numbers, ".." as text) and one describing the selection.
 """
 
 from __future__ import annotations
@@ -9,10 +15,12 @@ from __future__ import annotations
 import io
 
 import polars as pl
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboards import periods
 from dashboards.filters import View
-from dashboards.i18n import code_label, lan_name
+from dashboards.i18n import code_label, lan_name, t
 
 DIM_LISTS = {
     "problemtyp": ("problemtyp", None),
@@ -29,42 +37,111 @@ HEADERS = {
     "en": ["association_id", "association", "county", "period", "table", "code1", "label1",
            "code2", "label2", "value", "lower_bound", "upper_bound"],
 }  # fmt: skip
+SUPPRESSED = ".."
+
+
+def selected_cells(view: View) -> pl.DataFrame:
+    """The view's cells narrowed by the chosen codes, in reading order."""
+    cells = view.cells
+    for dim in ("problemtyp", "aktor", "niva"):
+        chosen = getattr(view.filters, dim)
+        if not chosen:
+            continue
+        for d in ("dim1", "dim2"):
+            has_dim = pl.col("table").is_in(
+                [tbl for tbl, lists in DIM_LISTS.items() if lists[int(d[-1]) - 1] == dim]
+            )
+            cells = cells.filter(~has_dim | pl.col(d).is_in(chosen))
+    order = pl.DataFrame(
+        {"period": view.periods, "_order": list(range(len(view.periods)))},
+        schema={"period": pl.String, "_order": pl.Int64},
+    )
+    return (
+        cells.join(order, on="period", how="left")
+        .sort(["node_name", "_order", "table", "dim1", "dim2"], nulls_last=False)
+        .drop("_order")
+    )
+
+
+def rows(view: View) -> list[list[object]]:
+    """One list per cell: the HEADERS columns; value None = suppressed, hi None = unbounded."""
+    lang = view.lang
+    out = []
+    for r in selected_cells(view).iter_rows(named=True):
+        l1, l2 = DIM_LISTS.get(r["table"], (None, None))
+        out.append(
+            [
+                r["node_id"],
+                r["node_name"],
+                lan_name(r["lan"], lang),
+                periods.label(r["period"], lang),
+                r["table"],
+                r["dim1"] or "",
+                code_label(l1, r["dim1"], lang) if l1 and r["dim1"] else "",
+                r["dim2"] or "",
+                code_label(l2, r["dim2"], lang) if l2 and r["dim2"] else "",
+                r["value"],
+                r["lo"],
+                r["hi"],
+            ]
+        )
+    return out
 
 
 def to_csv(view: View) -> bytes:
-    lang = view.lang
-    cells = view.cells
-    if view.filters.problemtyp:
-        pt = view.filters.problemtyp
-        keep = ~pl.col("table").is_in(["problemtyp", "problemtyp_x_aktor"]) | pl.col("dim1").is_in(
-            pt
-        )
-        cells = cells.filter(keep)
-    order = {p: i for i, p in enumerate(view.periods)}
-    rows = sorted(
-        cells.to_dicts(),
-        key=lambda r: (r["node_name"], order.get(r["period"], 0), r["table"], r["dim1"] or "", r["dim2"] or ""),
-    )  # fmt: skip
     out = io.StringIO()
-    out.write(";".join(HEADERS[lang]) + "\n")
-    for r in rows:
-        l1, l2 = DIM_LISTS.get(r["table"], (None, None))
+    out.write(";".join(HEADERS[view.lang]) + "\n")
+    for row in rows(view):
         fields = [
-            r["node_id"],
-            r["node_name"],
-            lan_name(r["lan"], lang),
-            periods.label(r["period"], lang),
-            r["table"],
-            r["dim1"] or "",
-            code_label(l1, r["dim1"], lang) if l1 and r["dim1"] else "",
-            r["dim2"] or "",
-            code_label(l2, r["dim2"], lang) if l2 and r["dim2"] else "",
-            ".." if r["value"] is None else str(r["value"]),
-            str(r["lo"]),
-            "" if r["hi"] is None else str(r["hi"]),
+            SUPPRESSED if i == 9 and v is None else "" if v is None else str(v)
+            for i, v in enumerate(row)
         ]
         out.write(";".join(_quote(f) for f in fields) + "\n")
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(view: View) -> bytes:
+    lang = view.lang
+    wb = Workbook()
+    ws: Worksheet = wb.active  # type: ignore[assignment]
+    ws.title = {"sv": "Celler", "en": "Cells"}[lang]
+    ws.append(HEADERS[lang])
+    for row in rows(view):
+        ws.append([SUPPRESSED if i == 9 and v is None else v for i, v in enumerate(row)])
+    ws.freeze_panes = "A2"
+    about = wb.create_sheet({"sv": "Urval", "en": "Selection"}[lang])
+    for line in describe(view):
+        about.append(line)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def describe(view: View) -> list[list[str]]:
+    """The selection in words, for the XLSX's second sheet."""
+    f, lang = view.filters, view.lang
+    every = t("all", lang)
+
+    def codes(dim: str) -> str:
+        chosen = getattr(f, dim)
+        return "; ".join(code_label(dim, c, lang) for c in chosen) if chosen else every
+
+    span = [periods.label(p, lang) for p in view.periods]
+    return [
+        [t("period", lang), f"{span[0]}–{span[-1]}" if span else "–"],
+        [t("lan", lang), "; ".join(lan_name(c, lang) for c in f.lan) if f.lan else every],
+        [t("forbund", lang), "; ".join(f.forbund) if f.forbund else every],
+        [t("problemtyp", lang), codes("problemtyp")],
+        [t("aktor", lang), codes("aktor")],
+        [t("niva", lang), codes("niva")],
+        [
+            {"sv": "Tecken", "en": "Mark"}[lang],
+            {
+                "sv": ".. = skyddat värde (aldrig noll); nedre och övre gräns visar vad det kan vara.",
+                "en": ".. = protected value (never zero); lower and upper bound show what it can be.",
+            }[lang],
+        ],
+    ]
 
 
 def _quote(field: str) -> str:

@@ -57,6 +57,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "total": ("Totalt", "Total"),
     "not_declared": ("ej angiven", "not declared"),
     "yes": ("Ja", "Yes"),
+    "chosen": ("vald", "chosen"),
+    "no_data_short": ("inga siffror", "no figures"),
+    "per10k_short": ("per 10 000 inv.", "per 10,000 inh."),
+    "n_forbund": ("Förbund", "Associations"),
+    "export_xlsx": ("Ladda ner urvalet som Excel (XLSX)", "Download the selection as Excel (XLSX)"),
+    "download_png": ("Ladda ner diagrammet som PNG", "Download the chart as PNG"),
+    "download_svg": ("Ladda ner diagrammet som SVG", "Download the chart as SVG"),
+    "a11y_link": ("Tillgänglighetsredogörelse", "Accessibility statement"),
+    "note_ignored": (
+        "Problemtyp och nivå publiceras inte i samma tabell, så de kan inte avgränsa varandra: "
+        "antalen här följer problemtypsvalet, nivåvalet gäller aktör × nivå.",
+        "Problem type and level are not published in the same table, so they cannot narrow "
+        "each other: counts here follow the problem type choice, the level choice applies to "
+        "actor × level.",
+    ),
+    "note_mentions": (
+        "Flera aktörer är valda: en anmälan som nämner två av dem räknas två gånger.",
+        "Several actors are chosen: a report naming two of them counts twice.",
+    ),
     "no": ("Nej", "No"),
 }
 
@@ -67,7 +86,10 @@ PAGE_TITLES: dict[str, tuple[str, str]] = {
     "problemtyp-aktor": ("Problemtyp × aktör", "Problem type × actor"),
     "utveckling": ("Utveckling över tid", "Trends over time"),
     "tackning": ("Täckning", "Coverage"),
+    "karta": ("Karta", "Map"),
+    "monster": ("Mönster", "Patterns"),
     "metod": ("Metod och sekretess", "Method and confidentiality"),
+    "tillganglighet": ("Tillgänglighetsredogörelse", "Accessibility statement"),
 }
 
 

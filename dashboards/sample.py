@@ -73,7 +73,10 @@ def _reports(rng: np.random.Generator) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def _count(reports: pl.DataFrame, period_col: str, kind: str) -> pl.DataFrame:
+def count_tables(reports: pl.DataFrame, period_col: str, kind: str) -> pl.DataFrame:
+    """Every published table for the periods in `period_col`, full code cross product, zeros
+    included. `reports` has node_id, the period column, one column per single-valued
+    dimension and ``aktor`` (a list)."""
     ptyp = [*code_list("problemtyp").values, UNCLASSIFIED]
     niva = [*code_list("niva").values, UNCLASSIFIED]
     keys = {
@@ -116,7 +119,7 @@ def _count(reports: pl.DataFrame, period_col: str, kind: str) -> pl.DataFrame:
     return pl.concat(frames)
 
 
-def _suppress(cells: pl.DataFrame, k: int) -> pl.DataFrame:
+def suppress(cells: pl.DataFrame, k: int) -> pl.DataFrame:
     """Primary: 1..k−1 hidden. Complementary: a table group with exactly one hidden cell also
     hides its smallest other non-zero cell (so the sum cannot give the first one away)."""
     group = ["node_id", "period", "table"]
@@ -135,7 +138,9 @@ def _suppress(cells: pl.DataFrame, k: int) -> pl.DataFrame:
 def sample_frames(seed: int = 2026, k: int = 3) -> SampleData:
     rng = np.random.default_rng(seed)
     reports = _reports(rng)
-    true = pl.concat([_count(reports, "year", "year"), _count(reports, "quarter", "quarter")])
+    true = pl.concat(
+        [count_tables(reports, "year", "year"), count_tables(reports, "quarter", "quarter")]
+    )
     info = pl.DataFrame(
         {
             "node_id": [n[0] for n in SAMPLE_NODES],
@@ -156,7 +161,7 @@ def sample_frames(seed: int = 2026, k: int = 3) -> SampleData:
         last_published=pl.lit(datetime(2026, 1, 15, 9, 30, tzinfo=UTC)),
         synthetic=pl.lit(True),
     ).select(list(NODE_SCHEMA))
-    return SampleData(true_cells=true, cells=_suppress(true, k), nodes=nodes)
+    return SampleData(true_cells=true, cells=suppress(true, k), nodes=nodes)
 
 
 def sample_source(seed: int = 2026) -> FrameSource:

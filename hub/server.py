@@ -27,5 +27,6 @@ def create_app(hub: Hub, token_holder: dict[str, str] | None = None) -> Flask:
         HubSource(hub.store, hub.trust),
         title=hub.config["hub"]["name"],
         level=hub.config["hub"]["level"],
+        contact_email=hub.config["hub"]["contact_email"] or None,
     )
     return app

@@ -38,5 +38,6 @@ def create_app(
     register_staff(app, node)
     require_login_for(app, [DASHBOARD.rstrip("/")])
     create_dash(app, NodeSource(node.store, node.config), title=node.config["node"]["name"],
-                level="node", url_base_pathname=DASHBOARD)  # fmt: skip
+                level="node", url_base_pathname=DASHBOARD,
+                contact_email=node.config["node"]["contact_email"] or None)  # fmt: skip
     return app

@@ -15,6 +15,7 @@ SETTINGS = [
     Setting("node", "lan", [], "Län (tvåsiffriga koder) som förbundet verkar i."),
     Setting("node", "kommuner", [], "Medlemskommuner (fyrsiffriga koder)."),
     Setting("node", "population", 0, "Befolkning i förbundets område (0 = ej angiven)."),
+    Setting("node", "contact_email", "", "E-post för synpunkter och tillgänglighetsproblem."),
     Setting("node", "synthetic", False, "Sant om noden bara har syntetiska data (demo)."),
     Setting("disclosure", "k", 3, "Minsta antal som får publiceras; 1..k-1 undertrycks."),
     Setting("publish", "hub_url", "", "Navets adress, t.ex. https://nav.example.se."),

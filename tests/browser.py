@@ -100,20 +100,37 @@ class ConsoleLog:
 
 @contextmanager
 def chromium_page(
-    browser: Any | None = None, *, width: int = 1280, height: int = 900, locale: str = "sv-SE"
+    browser: Any | None = None,
+    *,
+    width: int = 1280,
+    height: int = 900,
+    locale: str = "sv-SE",
+    device_scale_factor: float = 1,
 ) -> Iterator[Any]:
     """A fresh page (own context) with ``page.console_log.errors`` collecting console errors.
 
     Pass a browser from :func:`chromium_browser` to reuse one process across many pages.
+    200 % zoom of a 1280 × 900 window is ``width=640, height=450, device_scale_factor=2``.
     """
     if browser is None:
         with (
             chromium_browser() as own,
-            chromium_page(own, width=width, height=height, locale=locale) as page,
+            chromium_page(
+                own,
+                width=width,
+                height=height,
+                locale=locale,
+                device_scale_factor=device_scale_factor,
+            ) as page,
         ):
             yield page
         return
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale=locale,
+        device_scale_factor=device_scale_factor,
+        accept_downloads=True,
+    )
     page = context.new_page()
     log = ConsoleLog()
     log.attach(page)
@@ -150,6 +167,24 @@ def has_horizontal_scroll(page: Any) -> bool:
         page.evaluate(
             "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
         )
+    )
+
+
+def cut_off_elements(page: Any) -> list[str]:
+    """Text elements that stick out past the viewport's right edge (outside scroll regions,
+    which may scroll by design, and charts, which redraw to their container)."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const sel = 'h1,h2,p,label,a,button,summary,legend,li,th,td,caption';
+          const out = [];
+          for (const el of document.querySelectorAll(sel)) {
+            if (el.closest('.table-scroll, .graph, .visually-hidden, [hidden]')) continue;
+            const r = el.getBoundingClientRect();
+            if (r.width && r.right > width + 1) out.push(el.tagName + ': ' + el.textContent.trim().slice(0, 40));
+          }
+          return out;
+        }"""
     )
 
 

@@ -303,7 +303,7 @@ def test_every_page_renders(source: FrameSource, page: object, lang: str) -> Non
     body = page.render(v, "national")  # type: ignore[attr-defined]
     text = _text(body)
     assert '"H2"' in text or "H2" in text
-    if page.SLUG != "metod":  # type: ignore[attr-defined]
+    if page.SLUG not in ("metod", "tillganglighet"):  # type: ignore[attr-defined]
         assert "Table" in text and "Caption" in text
     if lang == "en":
         assert "Anmälningar" not in text
@@ -311,7 +311,7 @@ def test_every_page_renders(source: FrameSource, page: object, lang: str) -> Non
 
 def test_levels_choose_pages() -> None:
     assert [p.SLUG for p in pages.for_level("node")] == [
-        "oversikt", "problemtyp-aktor", "utveckling", "tackning", "metod",
+        "oversikt", "problemtyp-aktor", "utveckling", "tackning", "metod", "tillganglighet",
     ]  # fmt: skip
     assert "jamfor-regioner" not in [p.SLUG for p in pages.for_level("regional")]
     with pytest.raises(ValueError):
@@ -355,3 +355,201 @@ def test_pages_render_before_any_data_arrived() -> None:
         text = _text(page.render(v, "national"))
         if page.SLUG in ("oversikt", "problemtyp-aktor", "jamfor-forbund"):
             assert "Det finns inga publicerade siffror" in text, page.SLUG
+
+
+# --------------------------------------------------------------------------- issue 6 additions
+
+
+def test_actor_and_level_filters_round_trip_and_narrow_counts(source: FrameSource) -> None:
+    f = Filters.from_query("?aktor=FK,XX&niva=N4,-&visa=andel&minst=5")
+    assert f.aktor == ("FK",) and f.niva == ("-", "N4")
+    assert f.measure == "share" and f.min_forbund == 5
+    assert Filters.from_query(f.to_query()) == f
+    v_all, v_fk = view(source, Filters()), view(source, Filters.from_query("?aktor=FK"))
+    all_rows = {r[0]: r[1] for r in volume_chart(v_all.cells, v_all.nodes, "node", v_all.periods, "sv", per_capita=False).table.rows}  # fmt: skip
+    fk = volume_chart(
+        v_fk.cells, v_fk.nodes, "node", v_fk.periods, "sv", v_fk.sel, per_capita=False
+    )
+    assert fk.table.rows and all(r[1] != all_rows[r[0]] for r in fk.table.rows if r[1] != "0")
+
+
+def test_level_and_problem_type_cannot_narrow_each_other() -> None:
+    from dashboards.measures import Selection, counts_mentions, ignored
+
+    assert ignored(Selection(problemtyp=("P01",), niva=("N1",)))
+    assert not ignored(Selection(aktor=("FK",), niva=("N1",)))
+    assert counts_mentions(Selection(aktor=("AF", "FK"))) and not counts_mentions(Selection())
+
+
+def test_actor_level_heatmap_counts_and_shares(sample: SampleData, source: FrameSource) -> None:
+    v = view(source, Filters.from_query("?from=2025"))
+    counts = matrix_chart(v.cells, v.periods, "sv", v.sel, "aktor_x_niva")
+    assert counts.key == "matrix-an" and counts.table.columns[0] == "Aktör"
+    assert counts.table.columns[1:] == [_lvl(c) for c in ("N1", "N2", "N3", "N4", "N5", "-")]
+    shares = matrix_chart(v.cells, v.periods, "sv", v.sel, "aktor_x_niva", "share")
+    assert shares.caption.startswith("Andel av aktörens anmälningar per nivå")
+    texts = [c for row in shares.table.rows for c in row[1:]]
+    assert all(c.endswith("%") or c in ("..", "–") for c in texts)
+    # Exact truth for one actor: the shares of a fully published row add up to 100 %.
+    true = sample.true_cells.filter(
+        (pl.col("period") == "2025") & (pl.col("table") == "aktor_x_niva")
+    )
+    assert true["value"].sum() > 0
+
+
+def _lvl(code: str) -> str:
+    from schemas.codes import code_list
+
+    return code_list("niva").label_of(code, "sv")
+
+
+def test_patterns_count_forbund_that_surely_have_the_skav(source: FrameSource) -> None:
+    from dashboards.figures.monster import monster_chart, patterns
+
+    v = view(source, Filters())
+    ranked = patterns(v.cells, "2025", 2)
+    assert ranked.height and (ranked["n_sure"] >= 2).all()
+    assert (ranked["n_maybe"] >= ranked["n_sure"]).all()
+    assert ranked["n_sure"].to_list() == sorted(ranked["n_sure"].to_list(), reverse=True)
+    # Recount one pattern by hand: förbund whose cell is published ≥ 1 or bounded ≥ 1.
+    top = ranked.row(0, named=True)
+    cell = v.cells.filter(
+        (pl.col("period") == "2025") & (pl.col("table") == "problemtyp_x_aktor")
+        & (pl.col("dim1") == top["p"]) & (pl.col("dim2") == top["a"])
+    )  # fmt: skip
+    assert cell.filter(pl.col("lo") >= 1).height == top["n_sure"]
+    chart = monster_chart(v.cells, "2025", 2, "sv")
+    national = [r for r in chart.table.rows if r[3] == "Ja"]
+    assert all(r[2] in ("Arbetsförmedlingen", "Försäkringskassan") or r[2].startswith("Annan myndighet") for r in national)  # fmt: skip
+    assert "nationell myndighet" in chart.summary
+    assert monster_chart(v.cells, "2025", 999, "sv").figure is None
+
+
+def test_map_colours_lan_by_rate_and_writes_every_value(source: FrameSource) -> None:
+    from dashboards.figures.karta import borders, map_chart
+
+    v = view(source, Filters())
+    chart = map_chart(v.cells, v.nodes, v.periods, "sv", selected=("12",))
+    assert len(chart.table.rows) == 21
+    skane = next(r for r in chart.table.rows if r[0].startswith("Skåne"))
+    assert skane[0] == "Skåne län (vald)" and "," in skane[1]  # decimal comma
+    grey = next(r for r in chart.table.rows if r[0] == "Gotlands län")
+    assert grey[1] == "inga siffror"
+    traces = chart.figure.data
+    coloured = next(t for t in traces if t.type == "choropleth" and t.colorscale[0][1] != "#d9d9d9" and t.showscale is not False)  # fmt: skip
+    assert sorted(coloured.locations) == [12, 14] and coloured.featureidkey == "properties.l_id"
+    labels = next(t for t in traces if t.type == "scattergeo")
+    assert len(labels.text) == 2  # the value is written on the map, not only coloured
+    assert chart.figure.layout.geo.visible is False  # no base map, nothing fetched
+    ring = borders()["features"][0]["geometry"]["coordinates"]
+    outer = ring[0][0] if isinstance(ring[0][0][0], list) else ring[0]
+    area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(outer, outer[1:], strict=False))
+    assert area < 0  # clockwise, as d3-geo wants
+
+
+def test_exports_honour_every_filter_in_csv_and_xlsx(source: FrameSource) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    server = flask.Flask("export")
+    create_dash(server, source, title="t", url_base_pathname="/d/")
+    client = server.test_client()
+    q = "?lan=14&kind=quarter&from=2025-Q1&problemtyp=P01&aktor=FK&niva=N4&page=karta"
+    csv = client.get("/d/export.csv" + q).get_data(as_text=True).splitlines()
+    header, rows = csv[0].lstrip("\ufeff").split(";"), [r.split(";") for r in csv[1:]]
+    col = {h: i for i, h in enumerate(header)}
+    assert rows and all(r[col["län"]] == "Västra Götalands län" for r in rows)
+    assert {r[col["period"]] for r in rows} == {f"2025 kv. {q}" for q in range(1, 5)}
+    for r in rows:
+        codes = {r[col["kod1"]], r[col["kod2"]]} - {""}
+        table = r[col["tabell"]]
+        if table in ("problemtyp", "aktor", "niva", "problemtyp_x_aktor", "aktor_x_niva"):
+            assert codes <= {"P01", "FK", "N4"}, r
+    assert {r[col["tabell"]] for r in rows} >= {"total", "problemtyp", "aktor", "aktor_x_niva"}
+    resp = client.get("/d/export.xlsx" + q)
+    assert resp.status_code == 200 and "karta.xlsx" in resp.headers["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(resp.data))
+    cells_sheet, about = wb["Celler"], wb["Urval"]
+    xrows = list(cells_sheet.iter_rows(values_only=True))
+    assert list(xrows[0]) == header and len(xrows) - 1 == len(rows)
+    values = [r[col["värde"]] for r in xrows[1:]]
+    assert ".." in values and 0 not in [
+        v for v, c in zip(values, rows, strict=True) if c[col["värde"]] == ".."
+    ]
+    assert any(isinstance(v, int) for v in values)
+    assert ["Aktör", "Försäkringskassan"] in [list(r) for r in about.iter_rows(values_only=True)]
+
+
+def test_accessibility_statement_has_contact_and_digg_link(source: FrameSource) -> None:
+    from dashboards.pages import tillganglighet
+
+    v = view(source, Filters())
+    with_contact = _text(tillganglighet.render(v, "national", contact="a11y@example.se"))
+    assert "mailto:a11y@example.se" in with_contact and "https://www.digg.se/" in with_contact
+    without = _text(tillganglighet.render(v, "national"))
+    assert "kontaktadress saknas" in without
+    for heading in (
+        "Hur tillgänglig är webbplatsen?",
+        "Innehåll som inte är tillgängligt",
+        "Tillsyn",
+    ):
+        assert heading in without
+    assert not pages.in_nav(tillganglighet)
+
+
+def _app_with_client(source: DataSource) -> tuple[object, object]:
+    server = flask.Flask("fresh")
+    app = create_dash(
+        server, source, title="t", url_base_pathname="/dash/", contact_email="x@example.se"
+    )
+    return app, server.test_client()
+
+
+def test_new_bundles_show_on_the_next_callback_without_restart(sample: SampleData) -> None:
+    from bench.dashboards import call_callback, callback_keys
+
+    src = sample.source()
+    app, client = _app_with_client(src)
+    key = callback_keys(app)["content"]
+    values = {"url.pathname": "/dash/tackning", "url.search": ""}
+    before = json.dumps(call_callback(client, app, key, values, "/dash/"), ensure_ascii=False)
+    assert "Åmål" in before
+    src.replace(sample.cells.filter(pl.col("node_id") != "amal"), sample.nodes.filter(pl.col("node_id") != "amal"))  # fmt: skip
+    after = json.dumps(call_callback(client, app, key, values, "/dash/"), ensure_ascii=False)
+    assert "Åmål" not in after and "Göteborg" in after
+    resp = client.get("/dash/export.csv")
+    assert "amal" not in resp.get_data(as_text=True)
+
+
+def test_map_click_chooses_and_unchooses_a_lan(source: FrameSource) -> None:
+    app, client = _app_with_client(source)
+    key = next(k for k, v in app.callback_map.items() if v["inputs"][0]["id"] == "map-graph")
+
+    def click(search: str, location: object) -> dict:
+        payload = {
+            "output": key,
+            "outputs": {"id": "url", "property": "search"},
+            "inputs": [{"id": "map-graph", "property": "clickData", "value": {"points": [{"location": location}]}}],
+            "state": [{"id": "url", "property": "search", "value": search}],
+            "changedPropIds": ["map-graph.clickData"],
+        }  # fmt: skip
+        return client.post("/dash/_dash-update-component", json=payload)
+
+    first = click("?kind=quarter", 12)
+    assert first.status_code == 200 and "?kind=quarter&lan=12" in first.get_data(as_text=True)
+    again = click("?kind=quarter&lan=12", 12)
+    assert '"search":"?kind=quarter"' in again.get_data(as_text=True).replace(" ", "")
+    assert "lan=" not in click("", "<script>").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query", ["?problemtyp=P07", "?aktor=FK&niva=N4", "?problemtyp=P01&niva=N1"]
+)
+@pytest.mark.parametrize("page", pages.ALL, ids=lambda p: p.SLUG)
+def test_every_page_renders_with_code_filters(
+    source: FrameSource, page: object, query: str
+) -> None:
+    v = view(source, Filters.from_query(query))
+    text = _text(page.render(v, "national"))  # type: ignore[attr-defined]
+    assert "H2" in text

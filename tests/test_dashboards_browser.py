@@ -19,6 +19,7 @@ from tests.browser import (
     axe_violations,
     chromium_browser,
     chromium_page,
+    cut_off_elements,
     focused_element,
     has_horizontal_scroll,
     serve_wsgi,
@@ -157,3 +158,61 @@ def test_graph_config_hides_plotly_branding(base_url: str, page: Any) -> None:
     page.hover(".graph")
     assert page.locator(".modebar-btn--logo").count() == 0
     assert page.locator("[data-title*='Chart Studio'], [data-title*='cloud' i]").count() == 0
+
+
+@pytest.mark.parametrize("slug", ["karta", "problemtyp-aktor", "jamfor-forbund", "monster"])
+def test_200_percent_zoom_has_no_sideways_scroll(browser: Any, base_url: str, slug: str) -> None:
+    # 200 % zoom of a 1280 × 900 window: a 640 × 450 CSS viewport at twice the pixel density.
+    with chromium_page(browser, width=640, height=450, device_scale_factor=2) as p:
+        p.goto(url(base_url, slug))
+        wait_ready(p)
+        assert not has_horizontal_scroll(p), "page scrolls sideways at 200 % zoom"
+        assert cut_off_elements(p) == []
+        assert p.console_log.errors == []
+
+
+def test_map_fetches_nothing_and_its_list_chooses_a_lan(base_url: str, page: Any) -> None:
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None
+        ),
+    )
+    page.goto(url(base_url, "karta"))
+    wait_ready(page)
+    assert page.locator("#map-graph .choropleth path").count() >= 2
+    assert outside == [], outside  # no map tiles, no topojson from a CDN
+    page.get_by_role("link", name="Skåne län", exact=True).click()
+    page.wait_for_url("**lan=12**")
+    page.wait_for_function("document.querySelector('#map-table').textContent.includes('(vald)')")
+    wait_ready(page)
+    assert axe_violations(page) == []
+    assert page.get_by_label("Skåne län").is_checked()  # the län filter follows the map
+    page.get_by_role("link", name="Mönster").click()
+    page.wait_for_url("**/monster?lan=12")
+    assert page.console_log.errors == []
+
+
+def test_actor_filter_export_links_image_downloads_and_footer(base_url: str, page: Any) -> None:
+    page.goto(url(base_url, "problemtyp-aktor"))
+    wait_ready(page)
+    page.locator("#details-aktor summary").click()
+    page.get_by_label("Försäkringskassan").check()
+    page.wait_for_url("**aktor=FK**")
+    page.wait_for_function("document.querySelectorAll('#matrix-an-table tbody tr').length === 1")
+    assert page.get_attribute("#export-xlsx", "href").endswith("aktor=FK&page=problemtyp-aktor")
+    page.get_by_role("link", name="Andel av raden").click()
+    page.wait_for_url("**visa=andel**")
+    wait_ready(page)
+    assert "%" in page.text_content("#matrix-an-table")
+    assert axe_violations(page) == []
+    with page.expect_download() as svg:
+        page.locator("#matrix-an-svg").click()
+    assert svg.value.suggested_filename == "lexheller-matrix-an.svg"
+    page.get_by_role("link", name="Tillgänglighetsredogörelse").click()
+    page.wait_for_url("**/tillganglighet?aktor=FK&visa=andel")
+    wait_ready(page)
+    assert page.locator("#digg-link").get_attribute("href").startswith("https://www.digg.se/")
+    assert page.locator("#filters").is_hidden()
+    assert page.console_log.errors == []

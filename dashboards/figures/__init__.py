@@ -18,11 +18,33 @@ from dashboards.format import SEPARATORS, fmt_bounded
 from schemas.codes import code_list
 from schemas.wire import UNCLASSIFIED
 
-GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "responsive": True,
+    # The modebar's camera saves PNG; the buttons under each chart offer PNG and SVG.
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross", "hexagon"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+
+
+_AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8",
+         "ticks": "", "automargin": True}  # fmt: skip
+TEMPLATE = go.layout.Template(
+    layout={
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "colorway": COLOURS,
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "hovermode": "closest",
+    }
+)
+"""What we use of Plotly's "plotly_white": validating that whole template (defaults for every
+trace type) costs tens of milliseconds per figure."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +67,7 @@ def base_layout(fig: go.Figure, lang: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         separators=SEPARATORS[lang],
         font={"family": FONT, "size": 14, "color": "#1a1a1a"},
-        template="plotly_white",
+        template=TEMPLATE,
         height=height,
         margin={"l": 10, "r": 20, "t": 40, "b": 10},
         hoverlabel={"font": {"family": FONT}},
@@ -135,7 +157,7 @@ def bar_range(fig: go.Figure, rows: list[dict], lo: str, hi: str) -> None:
     fig.update_xaxes(range=[0, max(top, 1) * 1.3], rangemode="tozero")
 
 
-def _text_colours(z: list[float | None], zmax: float) -> list[str]:
+def text_colours(z: list[float | None], zmax: float) -> list[str]:
     # cividis is dark at the low end: white text there, black on the light high end.
     return ["#ffffff" if v is None or zmax <= 0 or v / zmax < 0.55 else "#000000" for v in z]
 
@@ -153,7 +175,7 @@ def heat(
             ),
             go.Scatter(
                 x=x, y=y, mode="text", text=texts, hovertext=hover, hoverinfo="text",
-                textfont={"color": _text_colours(z, zmax), "size": 12}, showlegend=False,
+                textfont={"color": text_colours(z, zmax), "size": 12}, showlegend=False,
             ),
         ]
     )  # fmt: skip

@@ -21,6 +21,7 @@ from dashboards.figures import (
 )
 from dashboards.format import fmt_bounds, fmt_dec, fmt_int, fmt_pct, sort_sv
 from dashboards.i18n import code_label, t
+from dashboards.measures import ALL, Selection, as_selection
 from schemas.wire import UNCLASSIFIED
 
 
@@ -30,11 +31,11 @@ def volume_chart(
     group: str,
     chosen: list[str],
     lang: str,
-    problemtyp: tuple[str, ...] = (),
+    sel: Selection | tuple[str, ...] = ALL,
     per_capita: bool = True,
 ) -> Chart:
     """Reports per förbund or län, per 10 000 inhabitants (or absolute), with bounds."""
-    v = measures.volume(cells, nodes, group, lang, problemtyp).to_dicts()
+    v = measures.volume(cells, nodes, group, lang, sel).to_dicts()
     v = sort_sv(v, key=lambda r: r["label"] or r["area"])
     span = period_span(chosen, lang)
     what = t("forbund" if group == "node" else "lan", lang).lower()
@@ -102,16 +103,14 @@ def mix_chart(
     dimension: str,
     chosen: list[str],
     lang: str,
-    problemtyp: tuple[str, ...] = (),
+    sel: Selection | tuple[str, ...] = ALL,
 ) -> Chart:
     """Share of reports per code of `dimension` (problemtyp or aktor) in each area."""
-    s = measures.shares(cells, nodes, group, dimension, lang, problemtyp)
+    sel = as_selection(sel)
+    s = measures.shares(cells, nodes, group, dimension, lang, sel)
     areas = sort_sv(s.select("area", "label").unique().to_dicts(), key=lambda r: r["label"] or "")
-    wanted = [
-        c
-        for c in codes(dimension, dimension == "problemtyp")
-        if not problemtyp or dimension != "problemtyp" or c in problemtyp
-    ]
+    picked = getattr(sel, dimension)
+    wanted = [c for c in codes(dimension, dimension != "aktor") if not picked or c in picked]
     by_key = {(r["area"], r["code"]): r for r in s.to_dicts()}
     x, y, z, texts, hover = [], [], [], [], []
     rows = []

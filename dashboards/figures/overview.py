@@ -12,6 +12,7 @@ from dashboards.bounds import summarise
 from dashboards.figures import Chart, DataTable, bar_range, base_layout, bounded_label, hbar, wrap
 from dashboards.format import fmt_bounds, fmt_change, fmt_int, fmt_pct
 from dashboards.i18n import code_label, t
+from dashboards.measures import ALL, Selection, as_selection
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,10 @@ def _one(frame: pl.DataFrame) -> dict | None:
     return s.row(0, named=True) if s.height else None
 
 
-def change(cells: pl.DataFrame, period: str, problemtyp: tuple[str, ...] = ()) -> dict | None:
+def change(cells: pl.DataFrame, period: str, sel: Selection | tuple[str, ...] = ALL) -> dict | None:
     """Reports in `period` against the period before, over förbund that published both."""
     before = periods.previous(period)
-    rep = measures.report_cells(cells, problemtyp)
+    rep = measures.report_cells(cells, sel)
     both = (
         rep.filter(pl.col("period").is_in([period, before]))
         .group_by("node_id")
@@ -55,15 +56,16 @@ def change(cells: pl.DataFrame, period: str, problemtyp: tuple[str, ...] = ()) -
 
 def key_figures(
     cells: pl.DataFrame, nodes: pl.DataFrame, period: str | None, lang: str,
-    problemtyp: tuple[str, ...] = (),
+    sel: Selection | tuple[str, ...] = ALL,
 ) -> list[KeyFigure]:  # fmt: skip
+    sel = as_selection(sel)
     if period is None:
         return []
     plabel = periods.label(period, lang)
     in_p = cells.filter(pl.col("period") == period)
-    reports = _one(measures.report_cells(in_p, problemtyp))
+    reports = _one(measures.report_cells(in_p, sel))
     value = bounded_label(reports, lang) if reports else t("no_data", lang)
-    ch = change(cells, period, problemtyp)
+    ch = change(cells, period, sel)
     if ch:
         ctext = fmt_bounds(
             ch["lo"], ch["hi"], exact=ch["exact"], hidden=False, fmt=lambda v: fmt_change(v, lang)
@@ -91,7 +93,7 @@ def key_figures(
         ),
     ]
     for table, key in (("problemtyp", "top_problemtyp"), ("aktor", "top_aktor")):
-        top = measures.top(in_p, table, 3, problemtyp).to_dicts()
+        top = measures.top(in_p, table, 3, sel).to_dicts()
         names = [f"{code_label(table, r['code'], lang)} ({bounded_label(r, lang)})" for r in top]
         label = {
             "problemtyp": {"sv": "Vanligaste problemtyper", "en": "Most common problem types"},
@@ -117,15 +119,13 @@ def key_figures(
 
 
 def problemtyp_chart(
-    cells: pl.DataFrame, period: str | None, lang: str, problemtyp: tuple[str, ...] = ()
+    cells: pl.DataFrame, period: str | None, lang: str, sel: Selection | tuple[str, ...] = ALL
 ) -> Chart:
     """Reports per problem type in one period, bars at the lower bound with bounds."""
-    in_p = cells.filter((pl.col("period") == (period or "")) & (pl.col("table") == "problemtyp"))
-    if problemtyp:
-        in_p = in_p.filter(pl.col("dim1").is_in(problemtyp))
-    s = summarise(in_p.with_columns(code=pl.col("dim1")), ["code"]).sort(
-        ["lo", "code"], descending=[True, False]
+    in_p = measures.dim_cells(
+        cells.filter(pl.col("period") == (period or "")), "problemtyp", as_selection(sel)
     )
+    s = summarise(in_p, ["code"]).sort(["lo", "code"], descending=[True, False])
     rows = s.to_dicts()
     for r in rows:
         r["hidden"] = r["n"] == r["n_supp"] == 1

@@ -19,19 +19,21 @@ from dashboards.figures import (
     period_span,
 )
 from dashboards.i18n import code_label, t
+from dashboards.measures import ALL, Selection, as_selection
 
 MAX_LINES = 6
 
 
 def trend_chart(
-    cells: pl.DataFrame, chosen: list[str], lang: str, problemtyp: tuple[str, ...] = ()
+    cells: pl.DataFrame, chosen: list[str], lang: str, sel: Selection | tuple[str, ...] = ALL
 ) -> Chart:
     """One line per problem type (the chosen ones, else the six largest) over the periods."""
-    tr = measures.trend(cells, problemtyp)
+    sel = as_selection(sel)
+    problemtyp = sel.problemtyp
+    tr = measures.trend(cells, sel)
     by_key = {(r["period"], r["p"]): r for r in tr.to_dicts()}
     totals = {
-        r["period"]: r
-        for r in summarise(measures.report_cells(cells, problemtyp), ["period"]).to_dicts()
+        r["period"]: r for r in summarise(measures.report_cells(cells, sel), ["period"]).to_dicts()
     }
     present = [p for p in codes("problemtyp", True) if not problemtyp or p in problemtyp]
     size = tr.group_by("p").agg(pl.col("lo").sum()).sort(["lo", "p"], descending=[True, False])

@@ -12,10 +12,13 @@ from types import ModuleType
 from dashboards.pages import (
     jamfor_forbund,
     jamfor_regioner,
+    karta,
     metod,
+    monster,
     oversikt,
     problemtyp_aktor,
     tackning,
+    tillganglighet,
     utveckling,
 )
 
@@ -23,16 +26,21 @@ ALL: tuple[ModuleType, ...] = (
     oversikt,
     jamfor_forbund,
     jamfor_regioner,
+    karta,
     problemtyp_aktor,
+    monster,
     utveckling,
     tackning,
     metod,
+    tillganglighet,
 )
 LEVELS = ("national", "regional", "node")
+# A regional hub covers one region (a map of one län says little); a node has nothing to
+# compare itself with and no other förbund to find patterns in.
 _HIDDEN = {
     "national": set(),
-    "regional": {"jamfor-regioner"},
-    "node": {"jamfor-forbund", "jamfor-regioner"},
+    "regional": {"jamfor-regioner", "karta"},
+    "node": {"jamfor-forbund", "jamfor-regioner", "karta", "monster"},
 }
 
 
@@ -40,6 +48,11 @@ def for_level(level: str) -> list[ModuleType]:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     return [p for p in ALL if p.SLUG not in _HIDDEN[level]]
+
+
+def in_nav(page: ModuleType) -> bool:
+    """Pages linked from the main navigation (the accessibility statement is in the footer)."""
+    return bool(getattr(page, "IN_NAV", True))
 
 
 def lead(page: ModuleType, lang: str) -> str:

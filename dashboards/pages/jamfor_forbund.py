@@ -23,7 +23,7 @@ def render(view: View, level: str) -> list:
 
 
 def compare(view: View, group: str) -> list:
-    lang, pt, chosen = view.lang, view.filters.problemtyp, view.periods
+    lang, pt, chosen = view.lang, view.sel, view.periods
     c, n = view.cells, view.nodes
     return [
         html.Div(

@@ -14,7 +14,6 @@ LEAD = (
 
 
 def render(view: View, level: str) -> list:
-    pt = view.filters.problemtyp
-    figures = key_figures(view.cells, view.nodes, view.period, view.lang, pt)
-    chart = problemtyp_chart(view.cells, view.period, view.lang, pt)
+    figures = key_figures(view.cells, view.nodes, view.period, view.lang, view.sel)
+    chart = problemtyp_chart(view.cells, view.period, view.lang, view.sel)
     return [key_figure_cards(figures), chart_block(chart, view.lang)]

@@ -1,19 +1,40 @@
-"""Problemtyp × aktör: a heatmap with the count written in every cell."""
+"""Problemtyp × aktör and aktör × nivå: heatmaps with counts or shares written in every cell."""
 
 from __future__ import annotations
 
-from dashboards.components import chart_block
+from dash import html
+
+from dashboards.components import chart_block, choice_links
 from dashboards.figures.matrix import matrix_chart
 from dashboards.filters import View
 
 SLUG = "problemtyp-aktor"
 LEAD = (
-    "Hur många anmälningar av varje problemtyp som nämner varje aktör. En anmälan kan nämna "
-    "flera aktörer.",
-    "How many reports of each problem type name each actor. A report can name several actors.",
+    "Hur många anmälningar av varje problemtyp som nämner varje aktör, och på vilken nivå "
+    "skaven uppstod hos varje aktör. En anmälan kan nämna flera aktörer.",
+    "How many reports of each problem type name each actor, and at which level the friction "
+    "arose for each actor. A report can name several actors.",
 )
+LABELS = {
+    "sv": ("Visa", "Antal", "Andel av raden"),
+    "en": ("Show", "Counts", "Share of the row"),
+}
 
 
 def render(view: View, level: str) -> list:
-    chart = matrix_chart(view.cells, view.periods, view.lang, view.filters.problemtyp)
-    return [chart_block(chart, view.lang)]
+    lang, f = view.lang, view.filters
+    title, counts, shares = LABELS[lang]
+    switch = choice_links(
+        title,
+        [
+            (counts, f.but(measure="count").to_query(), f.measure == "count"),
+            (shares, f.but(measure="share").to_query(), f.measure == "share"),
+        ],
+        "measure-switch",
+        lang,
+    )
+    charts = [
+        chart_block(matrix_chart(view.cells, view.periods, lang, view.sel, table, f.measure), lang)
+        for table in ("problemtyp_x_aktor", "aktor_x_niva")
+    ]
+    return [switch, html.Div(charts, className="matrices")]

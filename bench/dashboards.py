@@ -1,0 +1,265 @@
+"""Server time of the dashboards' callbacks at national scale, against the bare queries.
+
+    uv run python -m bench.generate_national --forbund 80 --out bench/data/national
+    uv run python -m bench.dashboards --data bench/data/national --repeat 15
+
+For each page and each filter change it posts the page's callbacks (the URL sync, the shell,
+the content) to Dash's real endpoint through Flask's test client, as the browser would after
+a navigation, and prints the median and p95 server time over `--repeat` runs. Beside it, the
+median time of the bare DuckDB query that produces the page's numbers from the same cells
+(no bounds, no formatting, no figure), and the ratio. Then the peak resident memory.
+
+The first request after new data pays for the bounds of every suppressed cell (cached per
+`version()`); it is reported on its own line ("new data"), not mixed into the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import flask
+import polars as pl
+
+from dashboards.app import create_dash
+from dashboards.data import FrameSource
+
+BASE = "/dash/"
+FILTERS: dict[str, str] = {
+    "standard": "",
+    "kvartal": "?kind=quarter&from=2024-Q1",
+    "län": "?lan=14",
+    "problemtyp": "?problemtyp=P07",
+    "aktör": "?aktor=FK",
+    "nivå": "?niva=N4",
+    "aktör+nivå": "?aktor=FK&niva=N4&from=2020",
+}
+PAGES = (
+    "oversikt",
+    "jamfor-forbund",
+    "jamfor-regioner",
+    "karta",
+    "problemtyp-aktor",
+    "monster",
+    "utveckling",
+    "tackning",
+)
+
+
+# --------------------------------------------------------------------------- Dash callbacks
+
+
+def callback_keys(app: Any) -> dict[str, str]:
+    """The output keys of the callbacks a page load runs: sync, shell, content."""
+    keys = {}
+    for key in app.callback_map:
+        if "url.search" in key and "f-kind.value" in key:
+            keys["sync"] = key
+        if "site-title.children" in key:
+            keys["shell"] = key
+        if "content.children" in key:
+            keys["content"] = key
+    return keys
+
+
+def _outputs(key: str) -> list[dict[str, str]] | dict[str, str]:
+    parts = key.strip(".").split("...") if key.startswith("..") else [key]
+    outs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
+    return outs if key.startswith("..") else outs[0]
+
+
+def call_callback(
+    client: Any, app: Any, key: str, values: dict[str, Any], base: str = BASE
+) -> dict[str, Any]:
+    """POST one callback as the renderer does after a navigation; return its response JSON.
+
+    `values` maps "id.property" to the input's value; missing inputs are sent as None.
+    """
+    spec = app.callback_map[key]
+    inputs = [
+        {
+            "id": i["id"],
+            "property": i["property"],
+            "value": values.get(f"{i['id']}.{i['property']}"),
+        }
+        for i in spec["inputs"]
+    ]
+    state = [
+        {
+            "id": s["id"],
+            "property": s["property"],
+            "value": values.get(f"{s['id']}.{s['property']}"),
+        }
+        for s in spec.get("state", [])
+    ]
+    payload = {
+        "output": key,
+        "outputs": _outputs(key),
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": ["url.pathname", "url.search"],
+    }
+    resp = client.post(f"{base}_dash-update-component", json=payload)
+    if resp.status_code not in (200, 204):
+        raise RuntimeError(f"{key}: HTTP {resp.status_code}: {resp.get_data(as_text=True)[:300]}")
+    return json.loads(resp.get_data(as_text=True) or "{}")
+
+
+def page_load(client: Any, app: Any, keys: dict[str, str], slug: str, query: str) -> float:
+    """Seconds of server time for the callbacks of one page view."""
+    path = BASE + ("" if slug == "oversikt" else slug)
+    values = {"url.pathname": path, "url.search": query}
+    started = time.perf_counter()
+    for name in ("sync", "shell", "content"):
+        call_callback(client, app, keys[name], values)
+    return time.perf_counter() - started
+
+
+# --------------------------------------------------------------------------- bare queries
+
+
+def _where(query: str) -> str:
+    q = {k: v for k, v in (p.split("=", 1) for p in query.lstrip("?").split("&") if p)}
+    kind = q.get("kind", "year")
+    conds = [f"period_kind = '{kind}'"]
+    if "from" in q:
+        conds.append(f"period >= '{q['from']}'")
+    if "lan" in q:
+        conds.append(f"lan IN ('{q['lan']}')")
+    return " AND ".join(conds)
+
+
+def _dims(query: str) -> str:
+    q = dict(p.split("=", 1) for p in query.lstrip("?").split("&") if p)
+    if "aktor" in q and "niva" in q:
+        return f"\"table\" = 'aktor_x_niva' AND dim1 = '{q['aktor']}' AND dim2 = '{q['niva']}'"
+    for dim in ("problemtyp", "aktor", "niva"):
+        if dim in q:
+            return f"\"table\" = '{dim}' AND dim1 = '{q[dim]}'"
+    return "\"table\" = 'total'"
+
+
+def bare_sql(slug: str, query: str) -> list[str]:
+    """The SQL that gives a page's numbers straight from the cells (known sums only)."""
+    w, d = _where(query), _dims(query)
+    agg = "sum(value) AS known, count(*) FILTER (WHERE value IS NULL) AS supp"
+    last = f"(SELECT max(period) FROM cells WHERE {w})"
+    by = {
+        "oversikt": [
+            f"SELECT period, {agg} FROM cells WHERE {w} AND {d} AND period >= "
+            f"(SELECT max(period) FROM cells WHERE {w} AND period < {last}) GROUP BY period",
+            f'SELECT dim1, {agg} FROM cells WHERE {w} AND period = {last} AND "table" IN '
+            "('problemtyp', 'aktor') GROUP BY \"table\", dim1 ORDER BY known DESC LIMIT 6",
+        ],
+        "jamfor-forbund": [
+            f"SELECT node_id, {agg} FROM cells WHERE {w} AND {d} GROUP BY node_id",
+            f'SELECT node_id, "table", dim1, {agg} FROM cells WHERE {w} AND "table" IN '
+            "('problemtyp', 'aktor') GROUP BY ALL",
+        ],
+        "jamfor-regioner": [
+            f"SELECT lan, {agg} FROM cells WHERE {w} AND {d} GROUP BY lan",
+            f'SELECT lan, "table", dim1, {agg} FROM cells WHERE {w} AND "table" IN '
+            "('problemtyp', 'aktor') GROUP BY ALL",
+        ],
+        "karta": [
+            f"SELECT c.lan, {agg}, sum(DISTINCT n.population) FROM cells c JOIN nodes n USING "
+            f"(node_id) WHERE {w.replace('lan IN', 'c.lan IN')} AND {d} GROUP BY c.lan"
+        ],
+        "problemtyp-aktor": [
+            f'SELECT "table", dim1, dim2, {agg} FROM cells WHERE {w} AND "table" IN '
+            "('problemtyp_x_aktor', 'aktor_x_niva') GROUP BY ALL"
+        ],
+        "monster": [
+            f"SELECT dim1, dim2, count(*) FILTER (WHERE value >= 1) AS n, {agg} FROM cells "
+            f"WHERE {w} AND period = {last} AND \"table\" = 'problemtyp_x_aktor' GROUP BY ALL "
+            "HAVING n >= 3 ORDER BY n DESC"
+        ],
+        "utveckling": [
+            f"SELECT period, dim1, {agg} FROM cells WHERE {w} AND \"table\" = 'problemtyp' "
+            "GROUP BY ALL"
+        ],
+        "tackning": [
+            f"SELECT DISTINCT node_id, period FROM cells WHERE {w} AND \"table\" = 'total'"
+        ],
+    }
+    return by[slug]
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _time(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def _p95(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=20, method="inclusive")[-1] if len(xs) > 1 else xs[0]
+
+
+def run(data: Path, repeat: int = 7, pages: tuple[str, ...] = PAGES) -> list[dict[str, Any]]:
+    """Benchmark every page × filter; return one result row each (also printed)."""
+    cells = pl.read_parquet(data / "cells.parquet")
+    nodes = pl.read_parquet(data / "nodes.parquet")
+    source = FrameSource(cells, nodes)
+    server = flask.Flask("bench")
+    app = create_dash(server, source, title="Lex Heller bench", url_base_pathname=BASE)
+    client = server.test_client()
+    keys = callback_keys(app)
+    db = duckdb.connect()
+    db.register("cells", cells.to_arrow())
+    db.register("nodes", nodes.to_arrow())
+
+    print(f"{nodes.height} förbund, {cells.height:,} cells, repeat {repeat}")
+    first = page_load(client, app, keys, "oversikt", "")
+    print(f"new data: first page view (bounds of all suppressed cells) {first * 1000:,.0f} ms")
+    results = []
+    header = f"{'page':<18}{'filter':<12}{'median ms':>10}{'p95 ms':>9}{'bare ms':>9}{'ratio':>7}"
+    print(header)
+    for slug in pages:
+        for name, query in FILTERS.items():
+            page_load(client, app, keys, slug, query)  # warm this view's caches once
+            times = _time(lambda s=slug, q=query: page_load(client, app, keys, s, q), repeat)
+            sqls = bare_sql(slug, query)
+            bare = _time(lambda sqls=sqls: [db.execute(s).fetchall() for s in sqls], repeat)
+            row = {
+                "page": slug,
+                "filter": name,
+                "median_ms": statistics.median(times) * 1000,
+                "p95_ms": _p95(times) * 1000,
+                "bare_ms": statistics.median(bare) * 1000,
+            }
+            row["ratio"] = row["median_ms"] / max(row["bare_ms"], 1e-6)
+            results.append(row)
+            print(
+                f"{slug:<18}{name:<12}{row['median_ms']:>10.1f}{row['p95_ms']:>9.1f}"
+                f"{row['bare_ms']:>9.1f}{row['ratio']:>7.1f}"
+            )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory {peak:,.0f} MB")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("bench/data/national"))
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated page slugs")
+    args = ap.parse_args(argv)
+    run(args.data, args.repeat, tuple(p for p in args.pages.split(",") if p))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

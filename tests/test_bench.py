@@ -1,0 +1,37 @@
+"""Smoke test of the benchmark scripts on a tiny national data set (no timing assertions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from bench import dashboards as bench_dashboards
+from bench import generate_national
+from dashboards.bounds import cell_bounds
+from dashboards.data import CELL_SCHEMA
+
+
+def test_generator_writes_consistent_suppressed_cells(tmp_path: Path) -> None:
+    info = generate_national.write(tmp_path, n_forbund=4, years=2, seed=7)
+    cells = pl.read_parquet(tmp_path / "cells.parquet")
+    nodes = pl.read_parquet(tmp_path / "nodes.parquet")
+    assert cells.columns == list(CELL_SCHEMA) and nodes.height == 4
+    assert info["cells"] == cells.height and 0 < info["suppressed_share"] < 1
+    assert set(cells["period_kind"]) == {"year", "quarter"}
+    known = cells.filter(pl.col("value").is_not_null())
+    assert (known["value"].is_between(1, 2)).sum() == 0  # nothing in 1..k−1 is published
+    bounded = cell_bounds(cells).filter(pl.col("value").is_null())
+    assert (bounded["hi"].is_null() | (bounded["hi"] >= bounded["lo"])).all()
+
+
+def test_benchmark_runs_every_page_and_filter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    generate_national.write(tmp_path, n_forbund=3, years=1, seed=3)
+    results = bench_dashboards.run(tmp_path, repeat=1, pages=("oversikt", "monster", "karta"))
+    assert len(results) == 3 * len(bench_dashboards.FILTERS)
+    assert all(r["median_ms"] > 0 and r["bare_ms"] > 0 for r in results)
+    out = capsys.readouterr().out
+    assert "peak resident memory" in out and "new data" in out
