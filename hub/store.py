@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from lexheller.db import open_database
 from schemas import merkle
 from schemas.wire import Bundle
 
@@ -110,7 +111,7 @@ class HubStore:
         self.bundle_dir.mkdir(exist_ok=True)
         for partial in self.bundle_dir.glob("*.partial"):  # a write cut off by a crash
             partial.unlink()
-        self._con = duckdb.connect(str(folder / db_name))
+        self._con = open_database(folder / db_name)
         self._lock = threading.RLock()
         self._con.execute(SCHEMA)
         self.changes = 0

@@ -162,23 +162,8 @@ def node_serve(args: argparse.Namespace) -> None:
 
 def node_synth(args: argparse.Namespace) -> None:
     """Fill a node with synthetic reports (for trying things out; labelled synthetic)."""
-    from datetime import UTC, datetime
-
-    from node.runtime import Node
-    from node.synthetic import NodeProfile, generate_reports
-
-    node = Node(Path(args.dir))
-    try:
-        n = node.config["node"]
-        first, _, last = args.years.partition("-")
-        years = list(range(int(first), int(last or first) + 1))
-        profile = NodeProfile(n["id"], n["name"], tuple(n["lan"]), tuple(n["kommuner"]),
-                              int(n["population"]) or 100_000)  # fmt: skip
-        reports = generate_reports(profile, years, seed=args.seed, today=datetime.now(UTC))
-        added = node.store.add_reports(reports)
-    finally:
-        node.close()
-    print(f"{added} syntetiska anmälningar lades till.")
+    r = _node_op(args, "synth", years=args.years, seed=args.seed)
+    _print(r, args, f"{r['added']} syntetiska anmälningar lades till.")
 
 
 # ---------------------------------------------------------------------- hub

@@ -20,6 +20,7 @@ from node.logcheck import check_log
 from node.publish import audit_ledger, publish, send_outbox
 from node.rotation import rotate_key
 from node.store import NodeStore
+from node.synthetic import NodeProfile, generate_reports
 from schemas.wire import encode_public_key, fingerprint
 
 log = logging.getLogger("lexheller.node")
@@ -89,7 +90,18 @@ class Node:
         return {"node_id": self.id, "public_key": encode_public_key(pub),
                 "fingerprint": fingerprint(pub)}  # fmt: skip
 
-    def op_add_reports(self, reports: list[dict[str, Any]]) -> dict[str, Any]:
+    def op_synth(self, years: str = "2022-2025", seed: int = 1) -> dict[str, Any]:
+        """Add synthetic reports (clearly marked synthetic) for trying the node out."""
+        first, _, last = years.partition("-")
+        try:
+            year_list = list(range(int(first), int(last or first) + 1))
+        except ValueError as e:
+            raise UsageError(f"--years ska vara t.ex. 2022-2025, inte {years!r}.",
+                             f"--years must be like 2022-2025, not {years!r}.") from e  # fmt: skip
+        n = self.config["node"]
+        profile = NodeProfile(n["id"], n["name"], tuple(n["lan"]), tuple(n["kommuner"]),
+                              int(n["population"]) or 100_000)  # fmt: skip
+        reports = generate_reports(profile, year_list, seed=seed, today=datetime.now(UTC))
         return {"added": self.store.add_reports(reports)}
 
     def op_check_log(self, hub: str | None = None) -> dict[str, Any]:
@@ -127,5 +139,13 @@ class Node:
         return {
             **importer.operations(self),
             **staff_cli.operations(self),
-            **report.operations(self),"publish": self.op_publish, "outbox": self.op_outbox, "key": self.op_key,
-                "status": self.op_status, "check_log": self.op_check_log, "rotate_key": self.op_rotate_key, "audit": self.op_audit}  # fmt: skip
+            **report.operations(self),
+            "publish": self.op_publish,
+            "outbox": self.op_outbox,
+            "key": self.op_key,
+            "status": self.op_status,
+            "synth": self.op_synth,
+            "check_log": self.op_check_log,
+            "rotate_key": self.op_rotate_key,
+            "audit": self.op_audit,
+        }

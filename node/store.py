@@ -17,6 +17,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from lexheller.db import open_database
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     id VARCHAR PRIMARY KEY,
@@ -117,7 +119,7 @@ def _naive_utc(t: Any) -> Any:
 class NodeStore:
     def __init__(self, path: Path):
         self.path = path
-        self._con = duckdb.connect(str(path))
+        self._con = open_database(path)
         self._lock = threading.RLock()
         self._closed = False
         self._con.execute(SCHEMA)

@@ -1,0 +1,22 @@
+"""Opening a folder's DuckDB file: one owner per file (see lexheller.control)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from lexheller.errors import UsageError
+
+
+def open_database(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a folder's DuckDB file, or say plainly that another process holds it."""
+    try:
+        return duckdb.connect(str(path))
+    except duckdb.IOException as e:
+        raise UsageError(
+            f"Databasen {path} används av en annan process ({e}). Stoppa den andra processen, "
+            "eller kör kommandot medan mappens server kör så gör servern jobbet.",
+            f"The database {path} is in use by another process ({e}). Stop that process, or "
+            "run the command while the folder's server runs so the server does the work.",
+        ) from e
