@@ -19,6 +19,7 @@ SETTINGS = [
         "",
         "Adress till det nationella navet som godkända paket skickas vidare till.",
     ),
+    Setting("hub", "contact_email", "", "E-post för synpunkter och tillgänglighetsproblem."),
     Setting("policy", "min_k", 3, "Minsta k som navet godtar i ett paket."),
     Setting("policy", "max_bundle_bytes", 8 * 1024 * 1024, "Största paket som tas emot (byte)."),
     Setting("server", "host", "127.0.0.1", "Adress som servern lyssnar på."),

@@ -58,8 +58,15 @@ def test_revision_keeps_suppression_and_ledger_audits(node, tmp_path, capsys):
 
 def test_publish_refuses_what_the_audit_rejects(node, tmp_path, monkeypatch):
     def naive(tables, k, previous=None):
-        out = [Table(t.name, t.period, t.dims, tuple(
-            (key, None if 0 < v < k else v) for key, v in t.counts.items())) for t in tables]
+        out = [
+            Table(
+                t.name,
+                t.period,
+                t.dims,
+                tuple((key, None if 0 < v < k else v) for key, v in t.counts.items()),
+            )
+            for t in tables
+        ]
         return Protection(out, 1, 0)  # fmt: skip
 
     monkeypatch.setattr(publish_module, "protect", naive)

@@ -147,7 +147,9 @@ def _tables(reports: list[dict[str, Any]]) -> list[Table]:
 
 
 def _bundle(sequence: int, created: datetime, reports: list[dict[str, Any]]) -> Bundle:
-    figures = ({"name": "median_days_to_feedback", "period": "2025", "value": 38.5, "min_cases": 3},)
+    figures = (
+        {"name": "median_days_to_feedback", "period": "2025", "value": 38.5, "min_cases": 3},
+    )
     return Bundle(NODE, sequence, created, created + VALIDITY, "v1", K, METHOD, False,
                   tuple(_tables(reports)), figures)  # fmt: skip
 
