@@ -238,21 +238,11 @@ def operations(hub: Hub) -> dict[str, Callable[..., dict[str, Any]]]:
 
 
 def _report_cmd(args: argparse.Namespace) -> None:
-    from hub.runtime import Hub, check_folder
+    from hub.runtime import Hub
     from lexheller import control
 
-    folder = Path(args.dir)
-    check_folder(folder)
     op_args = {"year": args.year, "out": str(Path(args.out).resolve()) if args.out else None}
-
-    def local() -> dict[str, Any]:
-        hub = Hub(folder)
-        try:
-            return operations(hub)["report"](**op_args)
-        finally:
-            hub.close()
-
-    r = control.run(folder, "report", local, **op_args)
+    r = control.run_op(Path(args.dir), Hub, "report", **op_args)
     if args.json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
     else:

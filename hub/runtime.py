@@ -199,10 +199,11 @@ class Hub:
         }
 
     def operations(self) -> dict[str, Any]:
-        from hub import report
+        from hub import admin_cli, report
 
         return {
             **report.operations(self),
+            **admin_cli.operations(self),
             "enroll": self.op_enroll,
             "revoke": self.op_revoke,
             "trust_hub": self.op_trust_hub,

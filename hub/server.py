@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dashboards.app import create_dash
 from flask import Flask, jsonify
 
+from dashboards.app import create_dash
+from hub.admin import register_admin
 from hub.api import create_api, install_error_handlers
 from hub.datasource import HubSource
 from hub.runtime import Hub
 from lexheller import control
+from node.accounts import Accounts
 
 
-def create_app(hub: Hub, token_holder: dict[str, str] | None = None) -> Flask:
+def create_app(
+    hub: Hub, token_holder: dict[str, str] | None = None, *, admin_accounts: Accounts | None = None
+) -> Flask:
     app = Flask("lexheller.hub")
     app.config["MAX_CONTENT_LENGTH"] = int(hub.config["policy"]["max_bundle_bytes"]) + 1024
     app.register_blueprint(create_api(hub))
@@ -21,6 +25,7 @@ def create_app(hub: Hub, token_holder: dict[str, str] | None = None) -> Flask:
     def healthz():  # type: ignore[no-untyped-def]
         return jsonify({"ok": True, "hub_id": hub.id, "level": hub.config["hub"]["level"]})
 
+    register_admin(app, hub, accounts=admin_accounts)
     control.register(app, token_holder if token_holder is not None else {}, hub.operations())
     create_dash(
         app,

@@ -34,19 +34,9 @@ def _print(result: Any, args: argparse.Namespace, text: str | None = None) -> No
 
 
 def _node_op(args: argparse.Namespace, name: str, **op_args: Any) -> dict[str, Any]:
-    from node.runtime import Node, check_folder
+    from node.runtime import Node
 
-    folder = Path(args.dir)
-    check_folder(folder)
-
-    def local() -> dict[str, Any]:
-        node = Node(folder)
-        try:
-            return node.operations()[name](**op_args)
-        finally:
-            node.close()
-
-    return control.run(folder, name, local, **op_args)
+    return control.run_op(Path(args.dir), Node, name, **op_args)
 
 
 def node_init(args: argparse.Namespace) -> None:
@@ -170,19 +160,9 @@ def node_synth(args: argparse.Namespace) -> None:
 
 
 def _hub_op(args: argparse.Namespace, name: str, **op_args: Any) -> dict[str, Any]:
-    from hub.runtime import Hub, check_folder
+    from hub.runtime import Hub
 
-    folder = Path(args.dir)
-    check_folder(folder)
-
-    def local() -> dict[str, Any]:
-        hub = Hub(folder)
-        try:
-            return hub.operations()[name](**op_args)
-        finally:
-            hub.close()
-
-    return control.run(folder, name, local, **op_args)
+    return control.run_op(Path(args.dir), Hub, name, **op_args)
 
 
 def hub_init(args: argparse.Namespace) -> None:
@@ -324,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--years", default="2022-2025")
     c.add_argument("--seed", type=int, default=1)
 
+    from hub import admin_cli
     from hub import report as hub_report
     from node import importer, report, staff_cli
 
@@ -334,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     h = top.add_parser("hub", help="regionalt eller nationellt nav").add_subparsers(
         dest="cmd", required=True)  # fmt: skip
     hub_report.add_cli(h)
+    admin_cli.add_cli(h)
     c = cmd(h, "init", hub_init, "skapa en navmapp")
     c.add_argument("dir")
     c.add_argument("--id", required=True)

@@ -86,6 +86,21 @@ def register(app: Flask, token_holder: dict[str, str], ops: dict[str, Operation]
             return jsonify({"ok": False, "sv": e.sv, "en": e.en}), 400
 
 
+def run_op(folder: Path, open_folder: Callable[[Path], Any], name: str, **args: Any) -> dict:
+    """Run operation `name` of a node or hub folder: in its running server if there is one,
+    else by opening the folder here (`open_folder` gives an object with `operations()` and
+    `close()`, e.g. `node.runtime.Node`)."""
+
+    def local() -> dict[str, Any]:
+        opened = open_folder(folder)
+        try:
+            return opened.operations()[name](**args)
+        finally:
+            opened.close()
+
+    return run(folder, name, local, **args)
+
+
 def run(folder: Path, name: str, local: Callable[[], dict[str, Any]], **args: Any) -> dict:
     """Run operation `name` in the folder's running server if there is one, else locally."""
     info = running_server(folder)

@@ -28,16 +28,16 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from lexheller.errors import UsageError
 from node import audit_trail
-from node.store import NodeStore
 
 ROLES = ("admin", "verksamhetsutvecklare", "forbundschef", "lasare")
 ROLE_ALIASES = {"förbundschef": "forbundschef", "läsare": "lasare"}
@@ -78,6 +78,21 @@ CREATE TABLE IF NOT EXISTS login_failures (
     address VARCHAR NOT NULL
 );
 """
+
+
+class CursorStore(Protocol):
+    """Where the accounts live: anything with a DuckDB ``cursor()`` context (node or hub store)."""
+
+    def cursor(self) -> AbstractContextManager[Any]: ...
+
+
+class AuditSink(Protocol):
+    """Where account events go; :mod:`node.audit_trail` on a node, the admin log on a hub."""
+
+    def ensure_schema(self, cur: Any) -> None: ...
+
+    def append_staff_event(self, cur: Any, at: datetime, kind: str, who: str,
+                           subject: str | None, data: dict[str, Any]) -> int: ...  # fmt: skip
 
 
 class AccountError(UsageError):
@@ -143,21 +158,26 @@ def _sid_hash(sid: str) -> str:
 
 
 class Accounts:
-    """Users, sessions and login failures of one node store."""
+    """Users, sessions and login failures of one store (a node's, or a hub's for its admins).
+
+    Every account event goes to `audit` (default: the node's hash-chained audit trail).
+    """
 
     def __init__(
         self,
-        store: NodeStore,
+        store: CursorStore,
         clock: Callable[[], datetime] = utcnow,
         hasher: PasswordHasher | None = None,
+        audit: AuditSink | None = None,
     ):
         self.store = store
         self.clock = clock
         self.hasher = hasher or PasswordHasher()
+        self.audit: AuditSink = audit or audit_trail
         self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
         with store.cursor() as cur:
             cur.execute(SCHEMA)
-            audit_trail.ensure_schema(cur)
+            self.audit.ensure_schema(cur)
 
     # ------------------------------------------------------------------ users
 
@@ -184,8 +204,8 @@ class Accounts:
                     " password_set_at) VALUES (?, ?, ?, ?, ?)",
                     [username, list(roles), digest, now, now],
                 )
-                audit_trail.append_staff_event(cur, now, "anvandare_skapad", who, username,
-                                               {"roles": list(roles)})  # fmt: skip
+                self.audit.append_staff_event(cur, now, "anvandare_skapad", who, username,
+                                                    {"roles": list(roles)})  # fmt: skip
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")
@@ -225,7 +245,7 @@ class Accounts:
                             " WHERE username = ?", [digest, now, username])  # fmt: skip
                 cur.execute("DELETE FROM sessions WHERE username = ?", [username])
                 cur.execute("DELETE FROM login_failures WHERE username = ?", [username])
-                audit_trail.append_staff_event(cur, now, "losenord_satt", who, username, {})
+                self.audit.append_staff_event(cur, now, "losenord_satt", who, username, {})
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")
@@ -242,8 +262,8 @@ class Accounts:
                 cur.execute("UPDATE users SET active = ? WHERE username = ?", [active, username])
                 if not active:
                     cur.execute("DELETE FROM sessions WHERE username = ?", [username])
-                audit_trail.append_staff_event(cur, now, "anvandare_aktiv", who, username,
-                                               {"changes": {"active": [old, active]}})  # fmt: skip
+                change = {"changes": {"active": [old, active]}}
+                self.audit.append_staff_event(cur, now, "anvandare_aktiv", who, username, change)
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")
@@ -290,8 +310,8 @@ class Accounts:
                 )
                 locked = self.locked_until(username, address)
                 if locked is not None:
-                    audit_trail.append_staff_event(cur, now, "inloggning_last", "system",
-                                                   username, {"address": address})  # fmt: skip
+                    self.audit.append_staff_event(cur, now, "inloggning_last", "system",
+                                                        username, {"address": address})  # fmt: skip
                     raise LockedOut(locked, now)
                 raise LoginRefused("Fel användarnamn eller lösenord.",
                                    "Wrong user name or password.")  # fmt: skip
@@ -299,8 +319,8 @@ class Accounts:
             if self.hasher.check_needs_rehash(row[0]):
                 cur.execute("UPDATE users SET password_hash = ? WHERE username = ?",
                             [self.hasher.hash(password), username])  # fmt: skip
-            audit_trail.append_staff_event(cur, now, "inloggad", username, username,
-                                           {"address": address})  # fmt: skip
+            self.audit.append_staff_event(cur, now, "inloggad", username, username,
+                                                {"address": address})  # fmt: skip
         return User(username, tuple(row[1]), True)
 
     # ------------------------------------------------------------------ sessions
@@ -340,4 +360,4 @@ class Accounts:
             gone = cur.execute("DELETE FROM sessions WHERE id_hash = ? RETURNING username",
                                [_sid_hash(sid)]).fetchone()  # fmt: skip
             if gone:
-                audit_trail.append_staff_event(cur, now, "utloggad", who or gone[0], gone[0], {})
+                self.audit.append_staff_event(cur, now, "utloggad", who or gone[0], gone[0], {})

@@ -58,19 +58,9 @@ def _iso(value: Any) -> str:
 
 
 def _run(args: argparse.Namespace, name: str, **op_args: Any) -> dict[str, Any]:
-    from node.runtime import Node, check_folder
+    from node.runtime import Node
 
-    folder = Path(args.dir)
-    check_folder(folder)
-
-    def local() -> dict[str, Any]:
-        node = Node(folder)
-        try:
-            return operations(node)[name](**op_args)
-        finally:
-            node.close()
-
-    return control.run(folder, name, local, **op_args)
+    return control.run_op(Path(args.dir), Node, name, **op_args)
 
 
 def read_password(args: argparse.Namespace) -> str:

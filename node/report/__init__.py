@@ -95,20 +95,10 @@ def operations(node: Node) -> dict[str, Callable[..., dict[str, Any]]]:
 
 def _report_cmd(args: argparse.Namespace) -> None:
     from lexheller import control
-    from node.runtime import Node, check_folder
+    from node.runtime import Node
 
-    folder = Path(args.dir)
-    check_folder(folder)
     op_args = {"year": args.year, "out": str(Path(args.out).resolve()) if args.out else None}
-
-    def local() -> dict[str, Any]:
-        node = Node(folder)
-        try:
-            return operations(node)["report"](**op_args)
-        finally:
-            node.close()
-
-    r = control.run(folder, "report", local, **op_args)
+    r = control.run_op(Path(args.dir), Node, "report", **op_args)
     if args.json:
         print(json.dumps(r, ensure_ascii=False, indent=2))
         return

@@ -5,11 +5,15 @@ serves ``templates/`` (``base.html`` is the layout every page extends) and ``sta
 (``lexheller.css``), the page language, CSRF tokens signed with the folder's web secret, and
 the template context (``t``, ``lang``, ``node_name``, ``synthetic``, ``csrf_token`` ...).
 Page modules then add their own blueprints: ``node.web.public.register_public``.
+
+:func:`setup_site` does the same for any folder that serves pages (the hub's admin pages use
+it with the hub's folder and name), so the layout, texts and CSRF are shared, not copied.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -25,7 +29,7 @@ EXTENSION = "lexheller.web"
 
 @dataclass
 class WebState:
-    node: Node
+    node: Any  # the Node (or, for the hub's admin pages, the Hub) that serves the pages
     secret: bytes
     csrf: Csrf
 
@@ -43,9 +47,15 @@ def web_state(app: Flask | None = None) -> WebState:
 
 def setup_web(app: Flask, node: Node) -> WebState:
     """Install the shared layout, static files, language and CSRF on `app` (idempotent)."""
+    cfg = node.config["node"]
+    return setup_site(app, node, node.folder, cfg["name"] or node.id, bool(cfg["synthetic"]))
+
+
+def setup_site(app: Flask, owner: Any, folder: Path, name: str, synthetic: bool) -> WebState:
+    """:func:`setup_web` for any folder: `name` heads every page, the secret is the folder's."""
     if EXTENSION in app.extensions:
         return app.extensions[EXTENSION]
-    state = WebState(node, web_secret(node.folder), Csrf(web_secret(node.folder)))
+    state = WebState(owner, web_secret(folder), Csrf(web_secret(folder)))
     app.extensions[EXTENSION] = state
     bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static/lexheller")  # fmt: skip
@@ -59,8 +69,8 @@ def setup_web(app: Flask, node: Node) -> WebState:
             "lang_switch_url": i18n.switch_url(request, lang),
             "t": lambda key, **fields: i18n.t(key, lang, **fields),
             "number": lambda value: i18n.number(value, lang),
-            "node_name": node.config["node"]["name"] or node.id,
-            "synthetic": bool(node.config["node"]["synthetic"]),
+            "node_name": name,
+            "synthetic": synthetic,
             "csrf_token": state.csrf.token,
         }
 
