@@ -162,7 +162,7 @@ def _safe_next(value: str | None) -> str:
 # ---------------------------------------------------------------------- helpers for templates
 
 
-def _helpers() -> dict[str, Any]:
+def template_helpers() -> dict[str, Any]:
     lang = current_lang()
 
     def label(list_name: str, code: str | None) -> str:
@@ -228,7 +228,7 @@ def _helpers() -> dict[str, Any]:
 
 
 def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    return render_template(f"staff/{template}", **_helpers(), **context), status
+    return render_template(f"staff/{template}", **template_helpers(), **context), status
 
 
 # ---------------------------------------------------------------------- the blueprint
