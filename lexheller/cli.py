@@ -113,8 +113,9 @@ def node_audit(args: argparse.Namespace) -> None:
     lines = []
     for p in r["publications"]:
         lines.append(f"Paket {p['sequence']} ({p['created']}): {p['cells']} celler, "
-                     f"{p['suppressed']} undertryckta, smalaste möjliga intervall "
-                     f"{p['narrowest'] if p['narrowest'] is not None else '–'}: "
+                     f"{p['suppressed']} undertryckta – {p['covers_0_to_k']} kan vara allt från 0 "
+                     f"till {r['k']} eller mer, {p['known_at_least_k']} är bevisligen minst "
+                     f"{r['k']} (avslöjar inget litet antal): "
                      + ("godkänt" if p["ok"] else f"{len(p['failures'])} celler går att räkna ut"))  # fmt: skip
         for f in p["failures"]:
             lines.append(f"  {f['table']} {f['period']} {'/'.join(f['key'])}: "

@@ -70,8 +70,8 @@ def audit_ledger(store: NodeStore, k: int) -> dict[str, Any]:
     results = []
     for pub in store.publications():
         bundle = Bundle.from_bytes(Envelope.from_bytes(store.envelope(pub["sequence"])).payload)
-        report = audit(list(bundle.tables), max(k, bundle.k))
-        widths = [b.high - b.low for b in report.bounds]
+        kk = max(k, bundle.k)
+        report = audit(list(bundle.tables), kk)
         results.append({
             "sequence": pub["sequence"],
             "created": str(pub["created"]),
@@ -81,7 +81,10 @@ def audit_ledger(store: NodeStore, k: int) -> dict[str, Any]:
                 {"table": f.table, "period": f.period, "key": list(f.key), "low": f.low,
                  "high": f.high} for f in report.failures[:20]
             ],
-            "narrowest": min(widths) if widths else None,
+            # interval reaches both 0 and k: the attacker cannot tell zero from k or more
+            "covers_0_to_k": sum(1 for b in report.bounds if b.low < 0.5 and b.high > kk - 0.5),
+            # proven to be at least k: no small count, so nothing to protect
+            "known_at_least_k": sum(1 for b in report.bounds if b.low > kk - 1 + 1e-6),
             "ok": report.ok,
         })  # fmt: skip
     return {"k": k, "publications": results, "ok": all(r["ok"] for r in results)}
