@@ -16,12 +16,15 @@ A few förbund miss a period (silence, not zero) so the coverage page has gaps t
 from __future__ import annotations
 
 import argparse
+import resource
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 from dashboards.data import CELL_SCHEMA, NODE_SCHEMA
 from dashboards.sample import count_tables, suppress
@@ -48,7 +51,19 @@ def _nodes(n: int, rng: np.random.Generator) -> pl.DataFrame:
     )
 
 
-def _reports(nodes: pl.DataFrame, years: int, rng: np.random.Generator) -> pl.DataFrame:
+def _mix(nodes: pl.DataFrame, rng: np.random.Generator) -> dict[str, object]:
+    """The national problem-type mix, each län's tilt of it, and the actor weights: drawn
+    once, shared by every chunk of förbund."""
+    ptyp = [*code_list("problemtyp").values, UNCLASSIFIED]
+    base = rng.dirichlet(np.full(len(ptyp), 1.5))
+    tilt = {c: rng.dirichlet(base * 40) for c in sorted(set(nodes["lan"].to_list()))}
+    aweights = rng.dirichlet(np.full(len(code_list("aktor").values), 0.9))
+    return {"tilt": tilt, "aweights": aweights}
+
+
+def _reports(
+    nodes: pl.DataFrame, years: int, rng: np.random.Generator, mix: dict[str, object]
+) -> pl.DataFrame:
     ptyp = [*code_list("problemtyp").values, UNCLASSIFIED]
     niva = [*code_list("niva").values, UNCLASSIFIED]
     org = list(code_list("organisation").values)
@@ -65,13 +80,12 @@ def _reports(nodes: pl.DataFrame, years: int, rng: np.random.Generator) -> pl.Da
     q_idx = np.repeat(np.tile(np.arange(len(quarters)), len(pop)), counts.ravel())
     n = len(node_idx)
     lan_codes = nodes["lan"].to_numpy()
-    base = rng.dirichlet(np.full(len(ptyp), 1.5))
-    tilt = {c: rng.dirichlet(base * 40) for c in sorted(set(lan_codes))}
+    tilt: dict[str, np.ndarray] = mix["tilt"]  # type: ignore[assignment]
     p_choice = np.empty(n, dtype=object)
     for code, weights in tilt.items():
         mask = lan_codes[node_idx] == code
         p_choice[mask] = rng.choice(ptyp, size=int(mask.sum()), p=weights)
-    aweights = rng.dirichlet(np.full(len(aktor), 0.9))
+    aweights: np.ndarray = mix["aweights"]  # type: ignore[assignment]
     n_act = rng.integers(1, 4, size=n)
     picks = rng.choice(len(aktor), size=(n, 3), p=aweights)
     act_lists = [
@@ -91,45 +105,76 @@ def _reports(nodes: pl.DataFrame, years: int, rng: np.random.Generator) -> pl.Da
     ).with_columns(year=pl.col("quarter").str.slice(0, 4))
 
 
-def generate(
-    n_forbund: int, years: int = 10, seed: int = 2026, k: int = 3
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(cells, nodes) in the shapes of dashboards.data.CELL_SCHEMA and NODE_SCHEMA."""
+CHUNK_FORBUND = 100
+"""Förbund generated, suppressed and written at a time: memory stays that of one chunk."""
+
+
+def _chunks(
+    n_forbund: int, years: int, seed: int, k: int
+) -> tuple[pl.DataFrame, Iterator[pl.DataFrame]]:
+    """(nodes, an iterator of cell chunks, a group of förbund each)."""
     rng = np.random.default_rng(seed)
     info = _nodes(n_forbund, rng)
-    reports = _reports(info, years, rng)
-    true = pl.concat(
-        [count_tables(reports, "year", "year"), count_tables(reports, "quarter", "quarter")]
-    )
-    # Förbund whose reports table is empty for a period still publish zeros: count_tables only
-    # grids periods that have reports, which at this scale is every förbund and quarter but a few.
-    true = true.join(info.select("node_id", "node_name", "lan"), on="node_id").select(
-        list(CELL_SCHEMA)
-    )
+    mix = _mix(info, rng)
     gaps = info.sample(n=max(1, n_forbund // 40), seed=seed)["node_id"]
     last_q = f"{LAST_YEAR}-Q4"
-    true = true.filter(~(pl.col("node_id").is_in(gaps.implode()) & (pl.col("period") == last_q)))
-    cells = suppress(true, k)
+
+    def cells() -> Iterator[pl.DataFrame]:
+        for start in range(0, n_forbund, CHUNK_FORBUND):
+            part = info.slice(start, CHUNK_FORBUND)
+            reports = _reports(part, years, np.random.default_rng([seed, start]), mix)
+            true = pl.concat(
+                [count_tables(reports, "year", "year"), count_tables(reports, "quarter", "quarter")]
+            )
+            true = true.join(part.select("node_id", "node_name", "lan"), on="node_id").select(
+                list(CELL_SCHEMA)
+            )
+            gap = pl.col("node_id").is_in(gaps.implode()) & (pl.col("period") == last_q)
+            yield suppress(true.filter(~gap), k).select(list(CELL_SCHEMA))
+
     nodes = info.with_columns(
         vouched_by=pl.format("hub-{}", pl.col("lan")),
         last_published=pl.lit(datetime(LAST_YEAR + 1, 1, 20, 8, 0, tzinfo=UTC)),
         synthetic=pl.lit(True),
     ).select(list(NODE_SCHEMA))
-    return cells.select(list(CELL_SCHEMA)), nodes
+    return nodes, cells()
+
+
+def generate(
+    n_forbund: int, years: int = 10, seed: int = 2026, k: int = 3
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(cells, nodes) in the shapes of dashboards.data.CELL_SCHEMA and NODE_SCHEMA, in memory
+    (for small sizes; :func:`write` streams)."""
+    nodes, chunks = _chunks(n_forbund, years, seed, k)
+    return pl.concat(list(chunks)), nodes
 
 
 def write(out: Path, n_forbund: int, years: int = 10, seed: int = 2026) -> dict[str, float]:
-    """Generate and write cells.parquet and nodes.parquet under `out`; return some figures."""
+    """Generate and write cells.parquet and nodes.parquet under `out`, a chunk of förbund at a
+    time (one row group each); return some figures."""
     started = time.perf_counter()
-    cells, nodes = generate(n_forbund, years, seed)
     out.mkdir(parents=True, exist_ok=True)
-    cells.write_parquet(out / "cells.parquet")
+    nodes, chunks = _chunks(n_forbund, years, seed, 3)
+    n_cells = n_null = 0
+    writer: pq.ParquetWriter | None = None
+    try:
+        for part in chunks:
+            table = part.to_arrow()
+            if writer is None:
+                writer = pq.ParquetWriter(out / "cells.parquet", table.schema)
+            writer.write_table(table)
+            n_cells += part.height
+            n_null += part["value"].null_count()
+    finally:
+        if writer is not None:
+            writer.close()
     nodes.write_parquet(out / "nodes.parquet")
     return {
         "forbund": float(n_forbund),
-        "cells": float(cells.height),
-        "suppressed_share": float(cells["value"].is_null().mean() or 0.0),
+        "cells": float(n_cells),
+        "suppressed_share": n_null / n_cells if n_cells else 0.0,
         "seconds": time.perf_counter() - started,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
@@ -143,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     info = write(args.out, args.forbund, args.years, args.seed)
     print(
         f"{int(info['forbund'])} förbund, {int(info['cells']):,} cells "
-        f"({info['suppressed_share']:.1%} suppressed) in {info['seconds']:.1f} s -> {args.out}"
+        f"({info['suppressed_share']:.1%} suppressed) in {info['seconds']:.1f} s, "
+        f"peak {info['peak_mb']:,.0f} MB -> {args.out}"
     )
     return 0
 

@@ -80,7 +80,7 @@ def create_dash(
     `contact_email` is where the accessibility statement tells people to report problems;
     without it the statement says that the address is missing.
     """
-    shown = pages.for_level(level)
+    shown = pages.for_level(level, source)
     app = LexDash(
         __name__,
         server=server,  # type: ignore[arg-type]
@@ -95,6 +95,8 @@ def create_dash(
         suppress_callback_exceptions=True,
     )
     app.layout = _shell(level)
+    # So a server's owner (and tests, benchmarks) can find the dashboards mounted on it.
+    server.extensions.setdefault("lexheller_dash", {})[url_base_pathname] = app
     _register_export(server, source, url_base_pathname)
     _register_callbacks(app, source, shown, title, level, url_base_pathname, contact_email)
     return app
@@ -425,6 +427,9 @@ def _register_callbacks(
                 html.P({"sv": "Det finns ingen sådan sida.", "en": "There is no such page."}[lang])
             ]
             name = {"sv": "Sidan finns inte", "en": "Page not found"}[lang]
+        elif getattr(page, "NEEDS", ()):
+            body = page.render(view(source, f), level, source=source)
+            name = page_title(page.SLUG, lang)
         elif getattr(page, "WANTS_CONTACT", False):
             body = page.render(view(source, f), level, contact=contact)
             name = page_title(page.SLUG, lang)

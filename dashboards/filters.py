@@ -2,10 +2,10 @@
 selection of data it describes.
 
 ``?kind=quarter&from=2024-Q1&to=2025-Q4&lan=14&forbund=goteborg,amal&problemtyp=P01``
-``&aktor=FK&niva=N4&visa=andel&minst=5&lang=en``
+``&aktor=FK&niva=N4&visa=andel&minst=5&antal=50&lang=en``
 
 (`visa` switches the heatmaps between counts and shares, `minst` is the number of förbund a
-pattern needs on Mönster.)
+pattern needs on Mönster, `antal` how many förbund Jämför förbund shows.)
 
 Everything not in the query string has its default, so a link reproduces a view and the
 browser's back button restores the previous one. Unknown or malformed values are dropped,
@@ -32,6 +32,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _LAN = re.compile(r"^\d{2}$")
 MIN_FORBUND = 3
 MIN_FORBUND_CHOICES = (2, 3, 5, 10, 20)
+TOP_FORBUND = 25
+"""Jämför förbund shows this many förbund (most reports first) until asked for more."""
 
 
 def _split(values: list[str]) -> list[str]:
@@ -50,6 +52,7 @@ class Filters:
     niva: tuple[str, ...] = ()
     measure: str = "count"
     min_forbund: int = MIN_FORBUND
+    top: int = TOP_FORBUND
     lang: str = "sv"
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -70,6 +73,7 @@ class Filters:
         niva_codes = {*code_list("niva").values, UNCLASSIFIED}
         aktor_codes = set(code_list("aktor").values)
         minst = first("minst") or ""
+        antal = first("antal") or ""
         return cls(
             kind=kind,
             start=start if start in ok_period else None,
@@ -83,6 +87,7 @@ class Filters:
             niva=tuple(sorted({v for v in _split(q.get("niva", [])) if v in niva_codes})),
             measure="share" if first("visa") == "andel" else "count",
             min_forbund=int(minst) if minst.isdigit() and 1 <= int(minst) <= 9999 else MIN_FORBUND,
+            top=int(antal) if antal.isdigit() and 1 <= int(antal) <= 9999 else TOP_FORBUND,
             lang="en" if first("lang") == "en" else "sv",
         )
 
@@ -108,6 +113,8 @@ class Filters:
             pairs.append(("visa", "andel"))
         if self.min_forbund != MIN_FORBUND:
             pairs.append(("minst", str(self.min_forbund)))
+        if self.top != TOP_FORBUND:
+            pairs.append(("antal", str(self.top)))
         if self.lang != "sv":
             pairs.append(("lang", self.lang))
         return "?" + urlencode(pairs, safe=",") if pairs else ""

@@ -88,6 +88,9 @@ PAGE_TITLES: dict[str, tuple[str, str]] = {
     "tackning": ("Täckning", "Coverage"),
     "karta": ("Karta", "Map"),
     "monster": ("Mönster", "Patterns"),
+    "arenden": ("Ärenden", "Cases"),
+    "handlaggningstid": ("Handläggningstid", "Handling times"),
+    "atgarder": ("Åtgärder", "Actions"),
     "metod": ("Metod och sekretess", "Method and confidentiality"),
     "tillganglighet": ("Tillgänglighetsredogörelse", "Accessibility statement"),
 }

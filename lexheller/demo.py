@@ -244,7 +244,13 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
         stats = json.loads((folder / MARKER).read_text("utf-8"))
         console.print("Mappen finns sedan tidigare: startar om servrarna med befintliga data.")
     procs = Processes()
-    old_int = signal.getsignal(signal.SIGINT)
+    old_int, old_term = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+
+    def _stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, _stop)  # also when started with SIGINT ignored (background)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         with console.status("Startar naven …"):
             for h in hubs:
@@ -286,8 +292,9 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
     except KeyboardInterrupt:
         console.print("\nStoppar …")
     finally:
-        signal.signal(signal.SIGINT, old_int)
         procs.stop()
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)
         console.print("Allt är stoppat.")
 
 

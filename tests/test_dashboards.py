@@ -553,3 +553,15 @@ def test_every_page_renders_with_code_filters(
     v = view(source, Filters.from_query(query))
     text = _text(page.render(v, "national"))  # type: ignore[attr-defined]
     assert "H2" in text
+
+
+def test_compare_forbund_shows_the_top_n_with_more_in_the_url(source: FrameSource) -> None:
+    from dashboards.pages import jamfor_forbund
+
+    f = Filters.from_query("?antal=2")
+    assert f.top == 2 and f.to_query() == "?antal=2" and Filters.from_query("?antal=x").top == 25
+    body = _text(jamfor_forbund.render(view(source, f), "national"))
+    assert "Visar de 2 förbund med flest anmälningar i urvalet, av 5." in body
+    assert '"?antal=5"' in body and "Visa alla 5" in body and "Visa 25 till" not in body
+    assert "Göteborg" in body and "Åmål" not in body  # the smallest förbund is not shown
+    assert "Visar de" not in _text(jamfor_forbund.render(view(source, Filters()), "national"))

@@ -10,6 +10,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from dashboards.pages import (
+    arenden,
+    atgarder,
+    handlaggningstid,
     jamfor_forbund,
     jamfor_regioner,
     karta,
@@ -34,6 +37,9 @@ ALL: tuple[ModuleType, ...] = (
     metod,
     tillganglighet,
 )
+NODE_ONLY: tuple[ModuleType, ...] = (arenden, handlaggningstid, atgarder)
+"""The förbund's own pages on its exact per-case data: only on a node, and only when the
+source offers what each page NEEDS (a hub's source has no cases)."""
 LEVELS = ("national", "regional", "node")
 # A regional hub covers one region (a map of one län says little); a node has nothing to
 # compare itself with and no other förbund to find patterns in.
@@ -44,10 +50,17 @@ _HIDDEN = {
 }
 
 
-def for_level(level: str) -> list[ModuleType]:
+def for_level(level: str, source: object | None = None) -> list[ModuleType]:
+    """The pages of a dashboard at `level`; a node's own pages when `source` can feed them."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-    return [p for p in ALL if p.SLUG not in _HIDDEN[level]]
+    shown = [p for p in ALL if p.SLUG not in _HIDDEN[level]]
+    if level != "node" or source is None:
+        return shown
+    own = [p for p in NODE_ONLY if all(callable(getattr(source, m, None)) for m in p.NEEDS)]
+    # After Översikt, Problemtyp × aktör and Utveckling: the förbund's own work follows.
+    cut = next((i for i, p in enumerate(shown) if p.SLUG == "tackning"), len(shown))
+    return [*shown[:cut], *own, *shown[cut:]]
 
 
 def in_nav(page: ModuleType) -> bool:
