@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from hub import translog
@@ -68,7 +69,7 @@ def create_api(hub: Hub) -> Blueprint:
         return raw
 
     @bp.post("/bundles")
-    def post_bundle():  # type: ignore[no-untyped-def]
+    def post_bundle() -> ResponseReturnValue:
         raw = _read_body()
         if isinstance(raw, Response):
             return raw
@@ -76,29 +77,29 @@ def create_api(hub: Hub) -> Blueprint:
         return jsonify(outcome.to_json()), outcome.status
 
     @bp.post("/enrolments")
-    def post_enrolment():  # type: ignore[no-untyped-def]
+    def post_enrolment() -> ResponseReturnValue:
         raw = _read_body()
         if isinstance(raw, Response):
             return raw
         outcome = accept_enrolment(raw, hub.trust, hub.folder)
         return jsonify(outcome.to_json()), outcome.status
 
-    def _statements(kind: str):  # type: ignore[no-untyped-def]
+    def _statements(kind: str) -> ResponseReturnValue:
         folder = hub.folder / kind
         names = sorted(p.stem for p in folder.glob("*.json")) if folder.exists() else []
         return jsonify({"ok": True, "statements": [
             {"digest": n, "url": f"{API}/{kind}/{n}"} for n in names]})  # fmt: skip
 
     @bp.get("/enrolments")
-    def list_enrolments():  # type: ignore[no-untyped-def]
+    def list_enrolments() -> ResponseReturnValue:
         return _statements("enrolments")
 
     @bp.get("/rotations")
-    def list_rotations():  # type: ignore[no-untyped-def]
+    def list_rotations() -> ResponseReturnValue:
         return _statements("rotations")
 
     @bp.post("/rotations")
-    def post_rotation():  # type: ignore[no-untyped-def]
+    def post_rotation() -> ResponseReturnValue:
         raw = _read_body()
         if isinstance(raw, Response):
             return raw
@@ -106,7 +107,7 @@ def create_api(hub: Hub) -> Blueprint:
         return jsonify(outcome.to_json()), outcome.status
 
     @bp.get("/nodes")
-    def nodes():  # type: ignore[no-untyped-def]
+    def nodes() -> ResponseReturnValue:
         summary = {r["node_id"]: r for r in hub.store.node_summary().to_dicts()}
         out = []
         for node_id, n in sorted(hub.trust.nodes().items()):
@@ -127,7 +128,7 @@ def create_api(hub: Hub) -> Blueprint:
         return jsonify({"ok": True, "hub_id": hub.id, "nodes": out})
 
     @bp.get("/bundles")
-    def bundles():  # type: ignore[no-untyped-def]
+    def bundles() -> ResponseReturnValue:
         node_id = request.args.get("node_id")
         rows = [
             {**{k: _iso(v) for k, v in b.items()}, "url": f"{API}/bundles/{b['digest']}"}
@@ -136,7 +137,7 @@ def create_api(hub: Hub) -> Blueprint:
         return jsonify({"ok": True, "bundles": rows})
 
     @bp.get("/bundles/<digest>")
-    def bundle(digest: str):  # type: ignore[no-untyped-def]
+    def bundle(digest: str) -> ResponseReturnValue:
         if not (len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)):
             return error_response(404, "not_found", "Inget sådant paket.", "No such bundle.")
         path = hub.store.file_path(digest)
@@ -145,7 +146,7 @@ def create_api(hub: Hub) -> Blueprint:
         return Response(path.read_bytes(), mimetype="application/json")
 
     @bp.get("/aggregates/<table>")
-    def aggregates(table: str):  # type: ignore[no-untyped-def]
+    def aggregates(table: str) -> ResponseReturnValue:
         if table not in TABLES:
             return error_response(404, "unknown_table", f"Tabellen {table!r} finns inte. Finns: "
                                   + ", ".join(TABLES), f"No table {table!r}. Tables: "
@@ -177,23 +178,23 @@ def create_api(hub: Hub) -> Blueprint:
         return jsonify({"ok": True, "table": table, "cells": cells.to_dicts()})
 
     @bp.get("/figures")
-    def figures():  # type: ignore[no-untyped-def]
+    def figures() -> ResponseReturnValue:
         return jsonify({"ok": True, "figures": hub.store.latest_figures().to_dicts()})
 
     @bp.get("/hub")
-    def hub_info():  # type: ignore[no-untyped-def]
+    def hub_info() -> ResponseReturnValue:
         return jsonify({"ok": True, "hub_id": hub.id, "level": hub.config["hub"]["level"],
                         "name": hub.config["hub"]["name"],
                         "public_key": encode_public_key(hub.key.public_key()),
                         "fingerprint": fingerprint(hub.key.public_key())})  # fmt: skip
 
     @bp.get("/log/checkpoint")
-    def log_checkpoint():  # type: ignore[no-untyped-def]
+    def log_checkpoint() -> ResponseReturnValue:
         return Response(translog.checkpoint(hub.store, hub.id, hub.key),
                         mimetype="application/json")  # fmt: skip
 
     @bp.get("/log/inclusion/<digest>")
-    def log_inclusion(digest: str):  # type: ignore[no-untyped-def]
+    def log_inclusion(digest: str) -> ResponseReturnValue:
         size = request.args.get("size", type=int)
         proof = translog.inclusion(hub.store, digest, size)
         if proof is None:
@@ -202,7 +203,7 @@ def create_api(hub: Hub) -> Blueprint:
         return jsonify(proof)
 
     @bp.get("/log/consistency")
-    def log_consistency():  # type: ignore[no-untyped-def]
+    def log_consistency() -> ResponseReturnValue:
         old = request.args.get("from", type=int)
         new = request.args.get("to", type=int)
         proof = None if old is None or new is None else translog.consistency(hub.store, old, new)
@@ -212,11 +213,11 @@ def create_api(hub: Hub) -> Blueprint:
         return jsonify(proof)
 
     @bp.get("/openapi.json")
-    def openapi():  # type: ignore[no-untyped-def]
+    def openapi() -> ResponseReturnValue:
         return jsonify(openapi_document())
 
     @bp.get("/<path:rest>")
-    def unknown(rest: str):  # type: ignore[no-untyped-def]
+    def unknown(rest: str) -> ResponseReturnValue:
         return error_response(404, "not_found", f"Det finns ingen resurs /api/v1/{rest}.",
                               f"There is no resource /api/v1/{rest}.")  # fmt: skip
 
@@ -231,7 +232,7 @@ def _iso(v: Any) -> Any:
 
 def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def _http_error(e: HTTPException):  # type: ignore[no-untyped-def]
+    def _http_error(e: HTTPException) -> ResponseReturnValue:
         status = e.code or 500
         if request.path.startswith(API) or request.path == "/healthz":
             resp = error_response(status, (e.name or "error").lower().replace(" ", "_"),
@@ -243,7 +244,7 @@ def install_error_handlers(app: Flask) -> None:
         return e
 
     @app.errorhandler(Exception)
-    def _internal(e: Exception):  # type: ignore[no-untyped-def]
+    def _internal(e: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error")
         return error_response(500, "internal_error", _HTTP_SV[500] + ". Se navets logg.",
                               "Internal hub error. See the hub's log.")  # fmt: skip

@@ -6,6 +6,7 @@ import polars as pl
 
 from hub.store import HubStore
 from hub.trust import Trust
+from lexheller.db import one_row
 
 
 class HubSource:
@@ -18,7 +19,7 @@ class HubSource:
 
     def version(self) -> str:
         with self.store.cursor() as cur:
-            n, last = cur.execute("SELECT count(*), max(received_at) FROM bundles").fetchone()
+            n, last = one_row(cur.execute("SELECT count(*), max(received_at) FROM bundles"))
         return f"{n}:{last}"
 
     def _load(self) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -15,6 +15,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -177,12 +178,13 @@ def build_document(hub: Hub, year: int) -> tuple[Document, list[Table]]:
     n_supp = int(yearly["value"].is_null().sum())
     total_row = summarise(tot.with_columns(all=pl.lit(1)), ["all"]).row(0, named=True)
     latest = nodes["last_published"].max()
+    until = latest.date().isoformat() if isinstance(latest, datetime) else f"{year}-12-31"
     doc = Document(
         title=f"Lex Heller – {level} sammanställning {year}",
         subtitle=name,
         author=name,
         lang="sv",
-        created=f"{latest.date().isoformat() if latest else f'{year}-12-31'}T00:00:00Z",
+        created=f"{until}T00:00:00Z",
         facts=[("Förbund", n(nodes.height)), ("Län", n(nodes["lan"].n_unique())),
                ("Anmälningar", _bounded(total_row)), ("Undertryckta celler", n(n_supp))],
         sections=[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
 
 from dashboards.app import create_dash
 from hub.admin import register_admin
@@ -22,7 +23,7 @@ def create_app(
     install_error_handlers(app)
 
     @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
+    def healthz() -> ResponseReturnValue:
         return jsonify({"ok": True, "hub_id": hub.id, "level": hub.config["hub"]["level"]})
 
     register_admin(app, hub, accounts=admin_accounts)

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from lexheller.db import open_database
+from lexheller.db import one_row, open_database
 from schemas import merkle
 from schemas.wire import Bundle
 
@@ -165,9 +165,11 @@ class HubStore:
 
     def last_sequence(self, node_id: str) -> int:
         with self.cursor() as cur:
-            return cur.execute(
-                "SELECT coalesce(max(sequence), 0) FROM bundles WHERE node_id = ?", [node_id]
-            ).fetchone()[0]
+            return one_row(
+                cur.execute(
+                    "SELECT coalesce(max(sequence), 0) FROM bundles WHERE node_id = ?", [node_id]
+                )
+            )[0]
 
     def index(
         self,
@@ -225,11 +227,10 @@ class HubStore:
                     " FROM log_leaves",
                     [digest, leaf, _naive(received_at)],
                 )
-                cur.execute("COMMIT")
+                cur.execute("COMMIT")  # DuckDB's WAL is synced on commit; no CHECKPOINT per bundle
             except Exception:
                 cur.execute("ROLLBACK")
                 raise
-            cur.execute("CHECKPOINT")
             self.changes += 1
 
     def bundles(self, node_id: str | None = None) -> list[dict[str, Any]]:
@@ -293,7 +294,6 @@ class HubStore:
                 " ON CONFLICT DO NOTHING",
                 [kind, digest, envelope, _naive(now), _naive(now)],
             )
-            cur.execute("CHECKPOINT")
 
     def due_forwards(self, now: datetime) -> list[dict[str, Any]]:
         with self.cursor() as cur:

@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 from flask import Flask, abort, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from lexheller.errors import LexHellerError, UsageError
 
@@ -71,7 +72,7 @@ def register(app: Flask, token_holder: dict[str, str], ops: dict[str, Operation]
     """Add POST /_control/<op> to a server's Flask app (loopback and token only)."""
 
     @app.post("/_control/<name>")
-    def _control(name: str):  # type: ignore[no-untyped-def]
+    def _control(name: str) -> ResponseReturnValue:
         if request.remote_addr not in ("127.0.0.1", "::1"):
             abort(404)
         if request.headers.get("Authorization") != f"Bearer {token_holder.get('token')}":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -20,3 +21,15 @@ def open_database(path: Path) -> duckdb.DuckDBPyConnection:
             f"The database {path} is in use by another process ({e}). Stop that process, or "
             "run the command while the folder's server runs so the server does the work.",
         ) from e
+
+
+def one_row(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row of a query that always yields one: an aggregate, an INSERT … RETURNING.
+
+    DuckDB types ``fetchone()`` as possibly None; for these queries None means a broken
+    database or query, so say so instead of failing later on ``None[0]``.
+    """
+    row = result.fetchone()
+    if row is None:
+        raise LookupError("the query returned no row")
+    return row

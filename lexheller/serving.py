@@ -22,7 +22,7 @@ class Server:
         self._server = create_server(app, host=host, port=port, threads=threads,
                                      ident="lexheller", channel_timeout=60)  # fmt: skip
         self.host = host
-        self.port = int(self._server.effective_port)  # type: ignore[union-attr]
+        self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
 
     @property

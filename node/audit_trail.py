@@ -34,6 +34,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from lexheller.db import one_row
+
 GENESIS = "0" * 64
 REDACTED = "[gallrad]"
 """What blanked free text reads after gallring."""
@@ -144,11 +146,13 @@ def append_case_event(
 ) -> int:
     """Append one sealed event to a case's history (call inside the caller's transaction)."""
     seal(cur)
-    seq = cur.execute(
-        'INSERT INTO report_events (report_id, "at", kind, status, who, data)'
-        " VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
-        [report_id, at, kind, status, who, canonical(data)],
-    ).fetchone()[0]
+    seq = one_row(
+        cur.execute(
+            'INSERT INTO report_events (report_id, "at", kind, status, who, data)'
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+            [report_id, at, kind, status, who, canonical(data)],
+        )
+    )[0]
     seal(cur)
     return seq
 
@@ -178,11 +182,13 @@ def append_staff_event(
 ) -> int:
     """Append one sealed event about accounts, sub-codes or retention."""
     seal(cur)
-    seq = cur.execute(
-        'INSERT INTO staff_events ("at", kind, who, subject, data) VALUES (?, ?, ?, ?, ?)'
-        " RETURNING seq",
-        [at, kind, who, subject, canonical(data)],
-    ).fetchone()[0]
+    seq = one_row(
+        cur.execute(
+            'INSERT INTO staff_events ("at", kind, who, subject, data) VALUES (?, ?, ?, ?, ?)'
+            " RETURNING seq",
+            [at, kind, who, subject, canonical(data)],
+        )
+    )[0]
     seal(cur)
     return seq
 

@@ -23,8 +23,9 @@ from datetime import UTC, datetime
 import polars as pl
 
 from lexheller.config import Config
+from lexheller.db import one_row
 from node.aggregate import count_tables, periods_of
-from node.store import NodeStore
+from node.store import DType, NodeStore
 
 # A contact is with the reporter when the event says so, or (events from before the
 # "with" key, and synthetic ones) when it moved the case to S2 "kontakt med anmälaren".
@@ -46,13 +47,17 @@ SELECT report_id, "at", data->>'code' AS code
 FROM report_events WHERE kind = 'atgard' AND data->>'code' IS NOT NULL
 ORDER BY "at", seq
 """
-WORKFLOW_SCHEMA = {
+WORKFLOW_SCHEMA: dict[str, DType] = {
     "id": pl.String, "received_at": pl.Datetime("us"), "status": pl.String,
     "problemtyp": pl.String, "niva": pl.String, "aktorer": pl.List(pl.String),
     "first_contact_at": pl.Datetime("us"), "feedback_at": pl.Datetime("us"),
     "closed_at": pl.Datetime("us"),
 }  # fmt: skip
-ACTIONS_SCHEMA = {"report_id": pl.String, "at": pl.Datetime("us"), "code": pl.String}
+ACTIONS_SCHEMA: dict[str, DType] = {
+    "report_id": pl.String,
+    "at": pl.Datetime("us"),
+    "code": pl.String,
+}
 CELL_COLUMNS = {
     "node_id": pl.String, "node_name": pl.String, "lan": pl.String, "period": pl.String,
     "period_kind": pl.String, "table": pl.String, "dim1": pl.String, "dim2": pl.String,
@@ -69,9 +74,11 @@ class NodeSource:
 
     def version(self) -> str:
         with self.store.cursor() as cur:
-            n, last = cur.execute(
-                "SELECT (SELECT count(*) FROM reports), (SELECT max(seq) FROM report_events)"
-            ).fetchone()
+            n, last = one_row(
+                cur.execute(
+                    "SELECT (SELECT count(*) FROM reports), (SELECT max(seq) FROM report_events)"
+                )
+            )
         return f"{n}:{last}"
 
     def _cached(self, name: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
@@ -96,7 +103,7 @@ class NodeSource:
         """Per recorded action: the case, when, and its Åtgärd code."""
         return self._cached("actions", lambda: self._query(ACTIONS_SQL, ACTIONS_SCHEMA))
 
-    def _query(self, sql: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    def _query(self, sql: str, schema: dict[str, DType]) -> pl.DataFrame:
         with self.store.cursor() as cur:
             frame = cur.sql(sql).pl()
         if frame.is_empty():

@@ -276,7 +276,7 @@ def build_row(number: int, cells: dict[str, tuple[str, Any]], mapping: Mapping,
     receipt = _text(row.raw("receipt"))
     if receipt and not _RECEIPT.match(receipt.upper()):
         receipt = None  # an old sheet's own case number: keep the row, give a new code
-    report = {
+    report: dict[str, Any] = {
         **texts,
         "id": uuid.uuid4().hex,
         "receipt": receipt.upper() if receipt else new_receipt(),
@@ -377,13 +377,13 @@ def import_sheet(
     for number, cells in rows:
         by_field = {name: (column, cells[index[column]] if index[column] < len(cells) else None)
                     for column, name in mapping.columns.items() if column in index}  # fmt: skip
-        result = build_row(number, by_field, mapping, now)
-        if result.report:
-            code = result.report["receipt"]
+        row_result = build_row(number, by_field, mapping, now)
+        if row_result.report:
+            code = row_result.report["receipt"]
             if code in seen:
-                result.report["receipt"] = new_receipt()
+                row_result.report["receipt"] = new_receipt()
             seen[code] = number
-        results.append(result)
+        results.append(row_result)
     _mark_already_imported(store, results)
     result = ImportResult(str(path), mapping, results, file_problems)
     first = next((r for r in results if r.report), None)

@@ -332,7 +332,8 @@ def _frame(source: Any, year: int | None) -> pl.DataFrame:
             ).pl()
     if year is not None and "received_at" in frame.columns:
         local = pl.col("received_at")
-        if frame.schema["received_at"].time_zone is None:  # type: ignore[union-attr]
+        dtype = frame.schema["received_at"]
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
             local = local.dt.replace_time_zone("UTC")
         frame = frame.filter(local.dt.convert_time_zone("Europe/Stockholm").dt.year() == year)
     return frame

@@ -4,6 +4,7 @@ dashboard on exact data under /personal/, /healthz, and the loopback control end
 from __future__ import annotations
 
 from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
 
 from dashboards.app import create_dash
 from lexheller import control
@@ -26,11 +27,11 @@ def create_app(
     app = Flask("lexheller.node")
 
     @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
+    def healthz() -> ResponseReturnValue:
         return jsonify({"ok": True, "node_id": node.id})
 
     @app.get("/favicon.ico")
-    def favicon():  # type: ignore[no-untyped-def]
+    def favicon() -> ResponseReturnValue:
         return "", 204
 
     control.register(app, token_holder if token_holder is not None else {}, node.operations())

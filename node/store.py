@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import duckdb
 import polars as pl
 
-from lexheller.db import open_database
+from lexheller.db import one_row, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -97,7 +97,10 @@ REPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-_FRAME_SCHEMA = {
+DType: TypeAlias = pl.DataType | type[pl.DataType]
+"""A Polars column type: a class (``pl.Utf8``) or an instance (``pl.Datetime("us")``)."""
+
+_FRAME_SCHEMA: dict[str, DType] = {
     "id": pl.Utf8, "receipt": pl.Utf8, "received_at": pl.Datetime("us"), "event_date": pl.Date,
     "organisation": pl.Utf8, "reporter_role": pl.Utf8, "reporter_name": pl.Utf8,
     "reporter_contact": pl.Utf8, "kommuner": pl.List(pl.Utf8), "aktorer": pl.List(pl.Utf8),
@@ -106,8 +109,8 @@ _FRAME_SCHEMA = {
     "problemtyp": pl.Utf8, "niva": pl.Utf8, "malgrupp": pl.Utf8, "status": pl.Utf8,
     "feedback": pl.Utf8, "closed_at": pl.Datetime("us"), "synthetic": pl.Boolean,
 }  # fmt: skip
-_EVENT_SCHEMA = {"report_id": pl.Utf8, "at": pl.Datetime("us"), "kind": pl.Utf8,
-                 "status": pl.Utf8, "who": pl.Utf8, "data": pl.Utf8}  # fmt: skip
+_EVENT_SCHEMA: dict[str, DType] = {"report_id": pl.Utf8, "at": pl.Datetime("us"), "kind": pl.Utf8,
+                                   "status": pl.Utf8, "who": pl.Utf8, "data": pl.Utf8}  # fmt: skip
 
 
 def _naive_utc(t: Any) -> Any:
@@ -197,7 +200,7 @@ class NodeStore:
 
     def report_count(self) -> int:
         with self.cursor() as cur:
-            return cur.execute("SELECT count(*) FROM reports").fetchone()[0]
+            return one_row(cur.execute("SELECT count(*) FROM reports"))[0]
 
     def aggregation_frame(self) -> pl.DataFrame:
         """Only the coded columns aggregation needs; free text never leaves this method."""
@@ -211,7 +214,7 @@ class NodeStore:
 
     def last_sequence(self) -> int:
         with self.cursor() as cur:
-            return cur.execute("SELECT coalesce(max(sequence), 0) FROM publications").fetchone()[0]
+            return one_row(cur.execute("SELECT coalesce(max(sequence), 0) FROM publications"))[0]
 
     def record_publication(
         self,
@@ -266,6 +269,8 @@ class NodeStore:
             row = cur.execute(
                 "SELECT envelope FROM publications WHERE sequence = ?", [sequence]
             ).fetchone()
+        if row is None:
+            raise LookupError(f"no publication with sequence {sequence}")
         return bytes(row[0])
 
     def record_rotation(self, digest: str, created: datetime, old_keyid: str, new_keyid: str,

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from lexheller.db import one_row
 from lexheller.errors import UsageError
 from node import audit_trail, privacy
 from node.accounts import User, utcnow
@@ -424,9 +425,11 @@ class Cases:
             rows = cur.execute(sql, [today, *params, per_page, (page - 1) * per_page]).fetchall()
             total = rows[0][-1] if rows else 0
             if not rows and page > 1:
-                total = cur.execute(
-                    f"SELECT count(*) FROM reports r WHERE {' AND '.join(where)}", params
-                ).fetchone()[0]
+                total = one_row(
+                    cur.execute(
+                        f"SELECT count(*) FROM reports r WHERE {' AND '.join(where)}", params
+                    )
+                )[0]
         keys = ("id", "receipt", "received_at", "status", "problemtyp", "niva", "aktorer",
                 "organisation", "next_meeting", "next_forum")  # fmt: skip
         cases = []

@@ -619,9 +619,10 @@ class Rotation:
         old = d.get("old_keyid")
         if not isinstance(old, str) or not re.fullmatch(r"[0-9a-f]{64}", old):
             raise InvalidPayload("old_keyid must be 64 hex characters")
-        pk = d.get("new_public_key")
+        raw_pk = d.get("new_public_key")
+        pk = raw_pk if isinstance(raw_pk, str) else ""
         try:
-            decode_public_key(pk if isinstance(pk, str) else "")
+            decode_public_key(pk)  # rejects the "" of a missing or non-text key too
         except ValueError as e:
             raise InvalidPayload(f"new_public_key: {e}") from e
         return cls(

@@ -7,6 +7,9 @@ reporters' suggestions, actions, open cases, patterns, and a note on the figures
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from node.patterns import Pattern
 from node.report.data import YearFigures
 from node.report.fmt import day, n, pct, short_day
@@ -35,7 +38,7 @@ NIVA_SHORT = {"N1": "Handläggare", "N2": "Lokal org.", "N3": "Regional org.",
               "N4": "Nationell myndighet", "N5": "Nationell politik", "-": "Ej klass."}  # fmt: skip
 
 
-def _lab(listname: str):  # type: ignore[no-untyped-def]
+def _lab(listname: str) -> Callable[[str], str]:
     cl = code_list(listname)
     return lambda code: cl.label_of(code)
 
@@ -167,8 +170,9 @@ def _actions(f: YearFigures) -> Section:
     s.add(bar_chart("atgard", "Åtgärder", f"åtgärder registrerade {f.year}",
                     [(r[0], r[1]) for r in t.rows]), t)  # fmt: skip
     if f.forum:
-        rows = sorted(([FORUM_LABEL.get(k, k), v] for k, v in f.forum.items()),
-                      key=lambda r: (-r[1], r[0]))  # fmt: skip
+        ranked = sorted(((FORUM_LABEL.get(k, k), v) for k, v in f.forum.items()),
+                        key=lambda r: (-r[1], r[0]))  # fmt: skip
+        rows: list[list[Any]] = [[label, v] for label, v in ranked]
         s.add(
             Table(
                 "Forum",

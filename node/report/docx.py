@@ -13,18 +13,19 @@ from io import BytesIO
 from pathlib import Path
 
 from docx import Document as new_docx
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from node.report.model import CHG, INT, PCT, Chart, Document, Table
+from node.report.model import CHG, INT, PCT, Bullets, Chart, Document, Heading, Para, Table
 
 LANG = "sv-SE"
 
 
-def _set_language(document) -> None:  # type: ignore[no-untyped-def]
+def _set_language(document: DocxDocument) -> None:
     """Swedish as the default proofing language of every style."""
     styles = document.styles.element
     rpr_default = styles.find(qn("w:docDefaults"))
@@ -41,7 +42,7 @@ def _set_language(document) -> None:  # type: ignore[no-untyped-def]
         lang.set(qn(attr), LANG)
 
 
-def _table(document, t: Table) -> None:  # type: ignore[no-untyped-def]
+def _table(document: DocxDocument, t: Table) -> None:
     document.add_paragraph(f"Tabell {t.number}. {t.caption}", style="Caption")
     rows = t.text_rows()
     table = document.add_table(rows=1 + len(rows), cols=len(t.columns))
@@ -68,7 +69,7 @@ def _table(document, t: Table) -> None:  # type: ignore[no-untyped-def]
     document.add_paragraph()
 
 
-def _chart(document, chart: Chart) -> None:  # type: ignore[no-untyped-def]
+def _chart(document: DocxDocument, chart: Chart) -> None:
     document.add_picture(BytesIO(chart.png), width=Cm(16))
     inline = document.inline_shapes[-1]._inline
     inline.docPr.set("descr", chart.alt)
@@ -96,15 +97,15 @@ def write_docx(doc: Document, path: Path) -> Path:
         d.add_page_break()
         d.add_heading(section.title, level=1)
         for b in section.blocks:
-            if b.kind == "p":
-                p = d.add_paragraph(b.text)  # type: ignore[union-attr]
-                if getattr(b, "style", "") == "note":
+            if isinstance(b, Para):
+                p = d.add_paragraph(b.text)
+                if b.style == "note":
                     for run in p.runs:
                         run.italic = True
-            elif b.kind == "h":
-                d.add_heading(b.text, level=2)  # type: ignore[union-attr]
-            elif b.kind == "ul":
-                for item in b.items:  # type: ignore[union-attr]
+            elif isinstance(b, Heading):
+                d.add_heading(b.text, level=2)
+            elif isinstance(b, Bullets):
+                for item in b.items:
                     d.add_paragraph(item, style="List Bullet")
             elif isinstance(b, Chart):
                 _chart(d, b)

@@ -14,7 +14,9 @@ The summary file uses a small part of Markdown: ``## Rubrik``, ``- punkt``, para
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from babel.dates import format_date
@@ -180,10 +182,10 @@ def summary_blocks(folder: Path, f: YearFigures, node_name: str) -> tuple[list[B
     return parse_markdown(path.read_text("utf-8")), path, created
 
 
-def _join(parts: object) -> str:
-    items = list(parts)  # type: ignore[call-overload]
+def _join(parts: Iterable[str]) -> str:
+    items = list(parts)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
 
 
-def _date(d: object) -> str:
-    return format_date(d, "d MMMM y", locale="sv_SE")  # type: ignore[arg-type]
+def _date(d: date) -> str:
+    return format_date(d, "d MMMM y", locale="sv_SE")

@@ -96,9 +96,12 @@ def _sid_from_cookie(secret: bytes) -> str | None:
 def current_user() -> User | None:
     """The logged-in user of this request (None when not logged in or expired)."""
     if "staff_user" not in g:
-        st = current_app.extensions.get(EXTENSION)
-        sid = _sid_from_cookie(st.secret) if st else None
-        g.staff_user = st.accounts.session_user(sid) if sid else None
+        st: StaffState | None = current_app.extensions.get(EXTENSION)
+        user = None
+        if st is not None:
+            sid = _sid_from_cookie(st.secret)
+            user = st.accounts.session_user(sid) if sid else None
+        g.staff_user = user
     return g.staff_user
 
 
@@ -384,7 +387,10 @@ def _add_case_routes(bp: Blueprint, st: StaffState) -> None:
         except WorkflowError as e:
             error = e.message(current_lang())
             result = st.cases.list(CaseFilter(sort=f.sort))
-        args = {k: v for k, v in request.args.items() if k not in ("sida", "lang") and v}
+        # Any, not str: url_for's keyword-only options (_external …) share its **values.
+        args: dict[str, Any] = {
+            k: v for k, v in request.args.items() if k not in ("sida", "lang") and v
+        }
         return _render("cases.html", 400 if error else 200, f=f, result=result, error=error,
                        page_url=lambda n: url_for("staff.case_list", **args, sida=n))  # fmt: skip
 
