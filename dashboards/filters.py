@@ -20,8 +20,7 @@ from urllib.parse import parse_qs, urlencode
 
 import polars as pl
 
-from dashboards import periods
-from dashboards.bounds import cell_bounds
+from dashboards import boundcache, periods
 from dashboards.data import DataSource, cached
 from dashboards.measures import Selection
 from schemas.codes import code_list
@@ -128,15 +127,15 @@ class Filters:
 
 
 def bounded_cells(source: DataSource) -> pl.DataFrame:
-    """All cells with their bounds (see bounds.cell_bounds), cached per source version.
+    """All cells with their bounds (see bounds.cell_bounds), cached per source version;
+    a new version bounds anew only the förbund whose cells changed (see boundcache).
 
     Sorted by period kind and period, so a kind and a period range are a contiguous,
     zero-copy slice (see :func:`period_slice`).
     """
 
     def build() -> pl.DataFrame:
-        # Within one kind, periods written the same way sort chronologically as text.
-        return cell_bounds(source.cells()).sort("period_kind", "period", maintain_order=True)
+        return boundcache.bounded(source, source.cells())[0]
 
     return cached(source, "bounded", build, limit=1)
 

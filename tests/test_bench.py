@@ -35,3 +35,19 @@ def test_benchmark_runs_every_page_and_filter(
     assert all(r["median_ms"] > 0 and r["bare_ms"] > 0 for r in results)
     out = capsys.readouterr().out
     assert "peak resident memory" in out and "new data" in out
+
+
+@pytest.mark.browser
+def test_screenshots_of_a_tiny_hub(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import screenshots
+
+    pages = ("oversikt", "problemtyp-aktor")
+    rows = screenshots.run(tmp_path / "shots", years=1, forbund=2, pages=pages)
+    names = {r["shot"].name for r in rows}
+    assert names == {"oversikt-1280.png", "problemtyp-aktor-1280.png", "oversikt-320.png",
+                     "problemtyp-aktor-320.png"}  # fmt: skip
+    for r in rows:
+        png = tmp_path / "shots" / r["shot"].name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and r["kb"] < 1024
+        assert 0 < r["fcp"] <= r["ready"] and r["errors"] == []
+    assert "4 screenshots" in capsys.readouterr().out

@@ -10,6 +10,7 @@ readers) and every value is also written as text, so colour never carries meanin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -47,6 +48,10 @@ TEMPLATE = go.layout.Template(
 trace type) costs tens of milliseconds per figure."""
 
 
+CIVIDIS = go.Heatmap(colorscale="Cividis").colorscale
+"""Cividis as (position, colour) pairs, resolved once (heatmaps are built unvalidated)."""
+
+
 @dataclass(frozen=True)
 class DataTable:
     columns: list[str]
@@ -63,18 +68,30 @@ class Chart:
     table: DataTable
 
 
+def layout(lang: str, height: int = 420, **extra: Any) -> dict[str, Any]:
+    """Our base layout as a plain dict, `extra` merged in (``xaxis``/``yaxis`` one level deep).
+
+    Figures built often (heatmaps, bars per förbund) pass it to ``go.Figure(..., layout=,
+    _validate=False)``: one constructor call instead of updates that each walk Plotly's
+    property tree (18 ms → 3 ms for a heatmap)."""
+    out: dict[str, Any] = {
+        "separators": SEPARATORS[lang],
+        "font": {"family": FONT, "size": 14, "color": "#1a1a1a"},
+        "template": TEMPLATE,
+        "height": height,
+        "margin": {"l": 10, "r": 20, "t": 40, "b": 10},
+        "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True},
+    }
+    for key, value in extra.items():
+        out[key] = {**out[key], **value} if key in ("xaxis", "yaxis") else value
+    return out
+
+
 def base_layout(fig: go.Figure, lang: str, height: int = 420) -> go.Figure:
-    fig.update_layout(
-        separators=SEPARATORS[lang],
-        font={"family": FONT, "size": 14, "color": "#1a1a1a"},
-        template=TEMPLATE,
-        height=height,
-        margin={"l": 10, "r": 20, "t": 40, "b": 10},
-        hoverlabel={"font": {"family": FONT}},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
-    )
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
+    fig.update_layout(layout(lang, height))
     return fig
 
 
@@ -140,21 +157,26 @@ def hbar(
         go.Bar(
             **common, x=base, name=KNOWN_LABEL[lang], marker={"color": COLOURS[0]},
             customdata=texts, hovertemplate="%{y}: %{customdata}<extra></extra>",
-            showlegend=any(extra),
+            showlegend=any(extra), _validate=False,
         ),
         go.Bar(
             **common, x=extra, name=RANGE_LABEL[lang], text=texts, textposition="outside",
             marker={"color": "#9ecae1", "pattern": {"shape": "/", "fgcolor": COLOURS[0]}},
             customdata=texts, hovertemplate="%{y}: %{customdata}<extra></extra>",
-            showlegend=any(extra),
+            showlegend=any(extra), _validate=False,
         ),
     ]  # fmt: skip
 
 
+def bar_extent(rows: list[dict], lo: str, hi: str) -> list[float]:
+    """The x range that leaves room after the longest bar for its label."""
+    top = max([(r[hi] if r[hi] is not None else r[lo]) or 0 for r in rows] or [0])
+    return [0, max(top, 1) * 1.3]
+
+
 def bar_range(fig: go.Figure, rows: list[dict], lo: str, hi: str) -> None:
     """Leave room after the longest bar for its label."""
-    top = max([(r[hi] if r[hi] is not None else r[lo]) or 0 for r in rows] or [0])
-    fig.update_xaxes(range=[0, max(top, 1) * 1.3], rangemode="tozero")
+    fig.update_xaxes(range=bar_extent(rows, lo, hi), rangemode="tozero")
 
 
 def text_colours(z: list[float | None], zmax: float) -> list[str]:
@@ -165,24 +187,31 @@ def text_colours(z: list[float | None], zmax: float) -> list[str]:
 def heat(
     x: list[str], y: list[str], z: list[float | None], texts: list[str], hover: list[str], lang: str
 ) -> go.Figure:
-    """A heatmap (cividis) with every cell's value written on it; gaps (None) stay white."""
+    """A heatmap (cividis) with every cell's value written on it; gaps (None) stay white.
+
+    Built unvalidated (`_validate=False`): the arguments are fixed here, and validating a
+    heatmap with a few hundred cells costs more than the rest of the page."""
     zmax = max([v for v in z if v is not None] or [0])
+    n_rows, n_cols = len(set(y)), len(set(x))
+    height = max(320, 46 * n_rows + 40 * max(1, 12 // max(n_cols, 1)) + 120)
     fig = go.Figure(
         [
             go.Heatmap(
-                x=x, y=y, z=z, colorscale="Cividis", hoverinfo="skip", xgap=2, ygap=2,
-                showscale=False, zmin=0, zmax=zmax or 1,
+                x=x, y=y, z=z, colorscale=CIVIDIS, hoverinfo="skip", xgap=2, ygap=2,
+                showscale=False, zmin=0, zmax=zmax or 1, _validate=False,
             ),
             go.Scatter(
                 x=x, y=y, mode="text", text=texts, hovertext=hover, hoverinfo="text",
                 textfont={"color": text_colours(z, zmax), "size": 12}, showlegend=False,
+                _validate=False,
             ),
-        ]
+        ],
+        layout=layout(
+            lang, height,
+            xaxis={"side": "top", "tickangle": 0, "type": "category",
+                   "tickfont": {"size": 11 if n_cols > 6 else 13}},
+            yaxis={"autorange": "reversed", "type": "category", "tickfont": {"size": 12}},
+        ),
+        _validate=False,
     )  # fmt: skip
-    n_rows, n_cols = len(set(y)), len(set(x))
-    base_layout(fig, lang, height=max(320, 46 * n_rows + 40 * max(1, 12 // max(n_cols, 1)) + 120))
-    fig.update_xaxes(
-        side="top", tickangle=0, type="category", tickfont={"size": 11 if n_cols > 6 else 13}
-    )
-    fig.update_yaxes(autorange="reversed", type="category", tickfont={"size": 12})
     return fig

@@ -9,12 +9,12 @@ from dashboards import measures
 from dashboards.figures import (
     Chart,
     DataTable,
-    bar_range,
-    base_layout,
+    bar_extent,
     bounded_label,
     codes,
     hbar,
     heat,
+    layout,
     period_span,
     short_name,
     wrap,
@@ -35,8 +35,16 @@ def volume_chart(
     per_capita: bool = True,
 ) -> Chart:
     """Reports per förbund or län, per 10 000 inhabitants (or absolute), with bounds."""
-    v = measures.volume(cells, nodes, group, lang, sel).to_dicts()
-    v = sort_sv(v, key=lambda r: r["label"] or r["area"])
+    v = measures.volume(cells, nodes, group, lang, sel)
+    return volume_chart_of(v, group, chosen, lang, per_capita)
+
+
+def volume_chart_of(
+    volume: pl.DataFrame, group: str, chosen: list[str], lang: str, per_capita: bool = True
+) -> Chart:
+    """:func:`volume_chart` from the frame of measures.volume (a page computes it once for
+    both charts and for choosing which förbund to show)."""
+    v = sort_sv(volume.to_dicts(), key=lambda r: r["label"] or r["area"])
     span = period_span(chosen, lang)
     what = t("forbund" if group == "node" else "lan", lang).lower()
     rows, labels, texts = [], [], []
@@ -60,12 +68,22 @@ def volume_chart(
          "hidden": r["n"] == r["n_supp"] == 1 or (per_capita and not r["rate_nodes"])}
         for r in v
     ]  # fmt: skip
-    fig = go.Figure(hbar(labels, plot_rows, "x_lo", "x_hi", texts, lang))
-    base_layout(fig, lang, height=max(240, 70 * len(v) + 80))
-    fig.update_layout(barmode="stack")
-    bar_range(fig, [r for r in plot_rows if not r["hidden"]], "x_lo", "x_hi")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=t(key, lang))
+    shown = [r for r in plot_rows if not r["hidden"]]
+    fig = go.Figure(
+        hbar(labels, plot_rows, "x_lo", "x_hi", texts, lang),
+        layout=layout(
+            lang,
+            max(240, 70 * len(v) + 80),
+            barmode="stack",
+            yaxis={"autorange": "reversed"},
+            xaxis={
+                "title": {"text": t(key, lang)},
+                "range": bar_extent(shown, "x_lo", "x_hi"),
+                "rangemode": "tozero",
+            },
+        ),
+        _validate=False,
+    )
     ranked = [r for r in plot_rows if not r["hidden"] and r["x_lo"] is not None]
     if ranked:
         best = max(ranked, key=lambda r: r["x_lo"])
@@ -108,6 +126,19 @@ def mix_chart(
     """Share of reports per code of `dimension` (problemtyp or aktor) in each area."""
     sel = as_selection(sel)
     s = measures.shares(cells, nodes, group, dimension, lang, sel)
+    return mix_chart_of(s, group, dimension, chosen, lang, sel)
+
+
+def mix_chart_of(
+    s: pl.DataFrame,
+    group: str,
+    dimension: str,
+    chosen: list[str],
+    lang: str,
+    sel: Selection | tuple[str, ...] = ALL,
+) -> Chart:
+    """:func:`mix_chart` from the frame of measures.shares."""
+    sel = as_selection(sel)
     areas = sort_sv(s.select("area", "label").unique().to_dicts(), key=lambda r: r["label"] or "")
     picked = getattr(sel, dimension)
     wanted = [c for c in codes(dimension, dimension != "aktor") if not picked or c in picked]
@@ -128,7 +159,7 @@ def mix_chart(
                 )  # fmt: skip
                 val = None if r["hidden"] else r["share"]
             row.append(text)
-            x.append(wrap(short_name(a["label"]), 14))
+            x.append(wrap(short_name(a["label"]), 11))
             y.append(wrap(label, 34))
             z.append(val)
             texts.append(text)

@@ -1,0 +1,74 @@
+"""Bounds of every published cell, kept per förbund from one data version to the next.
+
+Bounds never cross förbund (see bounds.py: every relation is within one node's tables), so
+when a bundle from one förbund arrives only that förbund needs new bounds. For each source,
+:func:`bounded` keeps a digest of each förbund's cells and the bounded frame it built last;
+for a new version it bounds the förbund whose digest changed (or that are new), keeps the
+rows of the others as they were, and leaves out förbund that are gone. The result is the same
+as bounding everything again (`tests/test_dashboards.py` checks it), at the cost of one hash
+pass over the cells instead of the propagation over all of them.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboards.bounds import cell_bounds
+from dashboards.data import DataSource
+
+Digest = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    digests: dict[str, Digest]
+    frame: pl.DataFrame
+
+
+_KEPT: weakref.WeakKeyDictionary[DataSource, _Kept] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def node_digests(cells: pl.DataFrame) -> dict[str, Digest]:
+    """Per node_id: (number of cells, two sums over 32-bit halves of each row's hash).
+
+    Independent of row order, so the same cells in another order are the same data."""
+    if cells.is_empty():
+        return {}
+    h = pl.col("h")
+    sums = (
+        pl.DataFrame({"node_id": cells["node_id"], "h": cells.hash_rows(seed=7)})
+        .group_by("node_id")
+        .agg(
+            pl.len(),
+            (h // (1 << 32)).cast(pl.Int64).sum(),
+            (h % (1 << 32)).cast(pl.Int64).alias("h_lo").sum(),
+        )
+    )
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in sums.iter_rows()}
+
+
+def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """`cells` (the source's current cells) with bounds, sorted by period kind and period;
+    and how many förbund had to be bounded anew."""
+    digests = node_digests(cells)
+    with _LOCK:
+        kept = _KEPT.get(source)
+    before = kept.digests if kept is not None else {}
+    changed = [n for n, d in digests.items() if before.get(n) != d]
+    unchanged = [n for n in digests if before.get(n) == digests[n]]
+    fresh = cell_bounds(
+        cells if len(changed) == len(digests) else cells.filter(pl.col("node_id").is_in(changed))
+    )
+    parts = [fresh]
+    if kept is not None and unchanged:
+        parts.insert(0, kept.frame.filter(pl.col("node_id").is_in(unchanged)))
+    # Within one kind, periods written the same way sort chronologically as text.
+    frame = pl.concat(parts).sort("period_kind", "period", maintain_order=True)
+    with _LOCK:
+        _KEPT[source] = _Kept(digests, frame)
+    return frame, len(changed)

@@ -1,0 +1,68 @@
+"""Bounds kept per förbund across data versions (dashboards.boundcache): new data from one
+förbund bounds only that förbund, and the result equals bounding everything again."""
+
+from __future__ import annotations
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from dashboards import boundcache
+from dashboards.bounds import cell_bounds
+from dashboards.data import FrameSource
+from dashboards.filters import bounded_cells
+from dashboards.format import fmt_dec, fmt_int, fmt_pct
+from dashboards.sample import sample_frames
+
+KEY = ["node_id", "period", "table", "dim1", "dim2"]
+
+
+def _canonical(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(KEY, nulls_last=True)
+
+
+def test_new_data_from_one_forbund_bounds_only_that_forbund() -> None:
+    sample = sample_frames()
+    cells, nodes = sample.cells, sample.nodes
+    late = cells["node_id"].unique().sort()[0]
+    last = cells["period"].str.slice(0, 4).max()
+    held = (pl.col("node_id") == late) & pl.col("period").str.starts_with(last)
+    source = FrameSource(cells.filter(~held), nodes)
+
+    first, n_first = boundcache.bounded(source, source.cells())
+    assert n_first == nodes.height
+    source.replace(cells, nodes)
+    second, n_second = boundcache.bounded(source, source.cells())
+    assert n_second == 1  # only the förbund whose cells changed
+    assert_frame_equal(_canonical(second), _canonical(cell_bounds(source.cells())))
+    # Sorted by kind and period, so a period range is a slice (filters.period_slice).
+    assert second.select("period_kind", "period").equals(
+        second.select("period_kind", "period").sort("period_kind", "period")
+    )
+    # The same cells in another order are the same data: nothing to bound again.
+    _, n_same = boundcache.bounded(source, source.cells().reverse())
+    assert n_same == 0
+    assert first.height < second.height
+
+
+def test_a_forbund_that_disappears_leaves_the_bounded_cells() -> None:
+    sample = sample_frames()
+    source = FrameSource(sample.cells, sample.nodes)
+    all_bounded = bounded_cells(source)
+    gone = sample.cells["node_id"].unique().sort()[-1]
+    source.replace(sample.cells.filter(pl.col("node_id") != gone), sample.nodes)
+    after = bounded_cells(source)
+    assert gone in set(all_bounded["node_id"]) and gone not in set(after["node_id"])
+    assert after.height == all_bounded.filter(pl.col("node_id") != gone).height
+
+
+def test_cached_number_formats_equal_babel() -> None:
+    from babel.numbers import format_decimal, format_percent
+
+    for x in (0.0, -0.0, 0.005, 0.015, 0.125, 0.135, -0.004, 0.995, 1234.5678, -1e-9):
+        assert fmt_pct(x) == format_percent(x, format="#,##0\u00a0%", locale="sv_SE")
+        assert fmt_pct(x, "en", 1) == format_percent(x, format="#,##0.0%", locale="en_GB")
+        assert fmt_dec(x) == format_decimal(x, format="#,##0.0", locale="sv_SE")
+        assert fmt_int(x * 1000) == format_decimal(round(x * 1000), format="#,##0", locale="sv_SE")
+    assert (
+        fmt_int(1234567) == "1\u00a0234\u00a0567" and fmt_pct(-0.004) == "-0\u00a0%"
+    )  # sign kept, as Babel
