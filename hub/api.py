@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -22,6 +23,7 @@ from hub.runtime import Hub
 from schemas.wire import encode_public_key, fingerprint
 
 API = "/api/v1"
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 TABLES = ("total", "problemtyp", "aktor", "niva", "organisation", "status",
           "problemtyp_x_aktor", "aktor_x_niva")  # fmt: skip
 AGGREGATE_ARGS: dict[str, tuple[str, ...]] = {
@@ -97,6 +99,13 @@ def create_api(hub: Hub) -> Blueprint:
     @bp.get("/rotations")
     def list_rotations() -> ResponseReturnValue:
         return _statements("rotations")
+
+    @bp.get("/<any(enrolments, rotations):kind>/<digest>")
+    def statement(kind: str, digest: str) -> ResponseReturnValue:
+        path = hub.folder / kind / f"{digest}.json"
+        if not _HEX64.fullmatch(digest) or not path.exists():
+            return error_response(404, "not_found", "Ingen sådan utsaga.", "No such statement.")
+        return Response(path.read_bytes(), mimetype="application/json")
 
     @bp.post("/rotations")
     def post_rotation() -> ResponseReturnValue:

@@ -185,3 +185,16 @@ def test_encrypted_private_key(tmp_path, monkeypatch):
     monkeypatch.setenv("LEXHELLER_KEY_PASSPHRASE", "fel fras")
     with pytest.raises(UsageError):
         load_private_key(folder)
+
+
+def test_enrolment_statements_are_listed_and_served_as_received(make_hub):
+    keys = vector_keys()
+    national = make_hub("nationell-lista", level="national", clock=VECTOR_CLOCK)
+    national.op_trust_hub(keys["hub"]["id"], keys["hub"]["public_key"])
+    c = create_app(national).test_client()
+    assert c.post("/api/v1/enrolments", data=vector("valid_enrolment.json")).status_code == 201
+    listed = c.get("/api/v1/enrolments").json["statements"]
+    assert len(listed) == 1
+    got = c.get(listed[0]["url"])
+    assert got.status_code == 200 and got.data == vector("valid_enrolment.json")
+    assert c.get("/api/v1/rotations/" + "0" * 64).status_code == 404
