@@ -64,11 +64,23 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
     fresh = cell_bounds(
         cells if len(changed) == len(digests) else cells.filter(pl.col("node_id").is_in(changed))
     )
-    parts = [fresh]
     if kept is not None and unchanged:
-        parts.insert(0, kept.frame.filter(pl.col("node_id").is_in(unchanged)))
+        # The kept rows of unchanged förbund, then the fresh ones, stably sorted: gathered
+        # in one step from both frames (no filtered copy of the kept frame in between).
+        rows = kept.frame["node_id"].is_in(unchanged).arg_true().cast(pl.Int64)
+        fresh_rows = pl.int_range(fresh.height, dtype=pl.Int64, eager=True) + kept.frame.height
+        rows = pl.concat([rows, fresh_rows])
+        both = pl.concat([kept.frame, fresh], rechunk=False)
+    else:
+        rows = pl.int_range(fresh.height, dtype=pl.Int64, eager=True)
+        both = fresh
     # Within one kind, periods written the same way sort chronologically as text.
-    frame = pl.concat(parts).sort("period_kind", "period", maintain_order=True)
+    order = (
+        both.select("period_kind", "period")[rows]
+        .with_columns(_row=rows)
+        .sort("period_kind", "period", maintain_order=True)["_row"]
+    )
+    frame = both[order]
     with _LOCK:
         _KEPT[source] = _Kept(digests, frame)
     return frame, len(changed)

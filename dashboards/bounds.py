@@ -135,22 +135,39 @@ def cell_bounds(cells: pl.DataFrame) -> pl.DataFrame:
     """`cells` plus Int64 columns ``lo`` and ``hi`` (hi null = unbounded above).
 
     Relations never cross förbund, so large inputs are bounded a group of förbund at a time
-    (same result, bounded memory).
+    (same result, bounded memory): each group's rows are taken with only the columns the
+    relations need, and their bounds written into two arrays in the input's row order, so
+    the input's columns are never copied.
     """
     if cells.height <= _CHUNK_CELLS or cells["value"].null_count() == 0:
-        return _bounds_one(cells)
+        return _attach(cells, *_bound_arrays(cells))
     sizes = cells.group_by("node_id", maintain_order=True).len()
-    group = (sizes["len"].cum_sum() // _CHUNK_CELLS).alias("chunk")
-    chunk_of = sizes.select("node_id", group)
-    tagged = cells.with_row_index("_row").join(chunk_of, on="node_id", how="left")
-    parts = [
-        _bounds_one(part.drop("chunk"))
-        for part in tagged.partition_by("chunk", maintain_order=True)
-    ]
-    return pl.concat(parts).sort("_row").drop("_row")
+    group = (sizes["len"].cum_sum() // _CHUNK_CELLS).cast(pl.Int32)
+    chunk = (
+        cells["node_id"].replace_strict(sizes["node_id"], group, return_dtype=pl.Int32).to_numpy()
+    )
+    order = np.argsort(chunk, kind="stable")
+    edges = np.searchsorted(chunk[order], np.arange(int(group.max()) + 2))
+    narrow = cells.select(_NEEDED)
+    lo, hi = np.empty(cells.height), np.empty(cells.height)
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        rows = order[a:b]
+        lo[rows], hi[rows] = _bound_arrays(narrow[rows])
+    return _attach(cells, lo, hi)
 
 
-def _bounds_one(cells: pl.DataFrame) -> pl.DataFrame:
+_NEEDED = ("node_id", "period", "period_kind", "table", "dim1", "dim2", "value")
+
+
+def _attach(cells: pl.DataFrame, lo: np.ndarray, hi: np.ndarray) -> pl.DataFrame:
+    return cells.with_columns(
+        lo=pl.Series(lo).cast(pl.Int64),
+        hi=pl.Series(np.where(np.isinf(hi), np.nan, hi)).fill_nan(None).cast(pl.Int64),
+    )
+
+
+def _bound_arrays(cells: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """lo and hi (inf = unbounded) of each row of `cells`, as float arrays."""
     known = cells["value"].is_not_null().to_numpy()
     values = cells["value"].fill_null(0).cast(pl.Float64).to_numpy()
     lo = np.where(known, values, 0.0)
@@ -162,10 +179,7 @@ def _bounds_one(cells: pl.DataFrame) -> pl.DataFrame:
             d2=pl.col("dim2").fill_null(""),
         )
         lo, hi = _propagate(c, ~known, lo, hi)
-    return cells.with_columns(
-        lo=pl.Series(lo).cast(pl.Int64),
-        hi=pl.Series(np.where(np.isinf(hi), np.nan, hi)).fill_nan(None).cast(pl.Int64),
-    )
+    return lo, hi
 
 
 def _propagate(
