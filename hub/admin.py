@@ -20,7 +20,6 @@ is recorded as received ``via`` ``upload``.
 
 from __future__ import annotations
 
-import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,7 +53,8 @@ from node.web.security import (
     add_security_headers,
     client_address,
     limit_request_size,
-    sign,
+    read_signed_cookie,
+    signed_cookie,
 )
 from node.web.staff import STAFF_CSS
 from schemas.wire import (
@@ -115,14 +115,11 @@ def _t(key: str, **fields: Any) -> str:
 
 
 def _cookie_value(sid: str, secret: bytes) -> str:
-    return f"{sid}.{sign(secret, 'hub-admin-session', sid)}"
+    return signed_cookie(secret, "hub-admin-session", sid)
 
 
 def _sid_from_cookie(secret: bytes) -> str | None:
-    sid, _, mac = request.cookies.get(COOKIE, "").rpartition(".")
-    if sid and hmac.compare_digest(mac, sign(secret, "hub-admin-session", sid)):
-        return sid
-    return None
+    return read_signed_cookie(request.cookies.get(COOKIE, ""), secret, "hub-admin-session")
 
 
 def current_admin() -> User | None:

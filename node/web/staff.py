@@ -11,7 +11,6 @@ holds a random session id signed with the folder's web secret; the server keeps 
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,7 +38,13 @@ from node import audit_trail
 from node.accounts import ROLES, AccountError, Accounts, User, utcnow
 from node.web import current_lang, i18n, setup_web, web_state
 from node.web import staff_i18n as _texts  # noqa: F401  (registers the st_ texts)
-from node.web.security import add_security_headers, client_address, limit_request_size, sign
+from node.web.security import (
+    add_security_headers,
+    client_address,
+    limit_request_size,
+    read_signed_cookie,
+    signed_cookie,
+)
 from node.workflow import (
     FORUMS,
     CaseFilter,
@@ -82,15 +87,11 @@ def _t(key: str, **fields: Any) -> str:
 
 
 def _cookie_value(sid: str, secret: bytes) -> str:
-    return f"{sid}.{sign(secret, 'staff-session', sid)}"
+    return signed_cookie(secret, "staff-session", sid)
 
 
 def _sid_from_cookie(secret: bytes) -> str | None:
-    raw = request.cookies.get(COOKIE, "")
-    sid, _, mac = raw.rpartition(".")
-    if sid and hmac.compare_digest(mac, sign(secret, "staff-session", sid)):
-        return sid
-    return None
+    return read_signed_cookie(request.cookies.get(COOKIE, ""), secret, "staff-session")
 
 
 def current_user() -> User | None:
