@@ -144,7 +144,7 @@ class Acceptor:
         store: HubStore,
         trust: Trust,
         rules: Sequence[Rule],
-        on_accept: Callable[[str, bytes, Bundle], None] | None = None,
+        on_accept: Callable[[str, bytes, Bundle, str], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self.store, self.trust, self.rules = store, trust, list(rules)
@@ -211,7 +211,7 @@ class Acceptor:
             self.store.write_file(digest, raw)
             self.store.index(digest, bundle, keyid, via, raw, ctx.now)
         if self.on_accept:
-            self.on_accept(digest, raw, bundle)
+            self.on_accept(digest, raw, bundle, keyid)
         return Outcome(201, "accepted", "Paketet togs emot.", "The bundle was accepted.",
                        digest, bundle.node.id, bundle.sequence)  # fmt: skip
 

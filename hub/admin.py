@@ -45,6 +45,7 @@ from werkzeug.exceptions import HTTPException
 from hub import admin_texts  # noqa: F401  (registers the ha_ texts)
 from hub.accept import Outcome
 from hub.accounts import AdminLog, hub_accounts, is_admin
+from hub.runtime import is_rotation
 from lexheller.errors import UsageError
 from node.accounts import AccountError, Accounts, User
 from node.web import current_lang, i18n, setup_site, web_state
@@ -58,9 +59,6 @@ from node.web.security import (
 )
 from node.web.staff import STAFF_CSS
 from schemas.wire import (
-    PAYLOAD_TYPE_ROTATION,
-    Envelope,
-    WireError,
     decode_public_key,
     fingerprint,
     key_id,
@@ -262,13 +260,6 @@ def _key_form_view(form: KeyForm) -> Any:
 # ---------------------------------------------------------------------- upload
 
 
-def _is_rotation(raw: bytes) -> bool:
-    try:
-        return Envelope.from_bytes(raw).payload_type == PAYLOAD_TYPE_ROTATION
-    except WireError:
-        return False
-
-
 def _upload(st: AdminState, max_bytes: int) -> tuple[Outcome | None, str, str]:
     """(outcome, file name, error): the outcome of the uploaded file, or what to do instead."""
     upload = request.files.get("file")
@@ -278,8 +269,8 @@ def _upload(st: AdminState, max_bytes: int) -> tuple[Outcome | None, str, str]:
     raw = upload.stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         return None, name, _t("ha_e_file_too_large", limit=i18n.number(max_bytes // 1024))
-    rotation = _is_rotation(raw)
-    outcome = st.hub.rotate(raw) if rotation else st.hub.acceptor.accept(raw, "upload")
+    rotation = is_rotation(raw)
+    outcome = st.hub.receive(raw, via="upload")
     st.log.append(_who(), "rotation_uppladdad" if rotation else "paket_uppladdat", outcome.node_id,
                   {"file": name, "bytes": len(raw), "status": outcome.status,
                    "code": outcome.code, "digest": outcome.digest,

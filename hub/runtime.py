@@ -42,7 +42,7 @@ def check_folder(folder: Path) -> None:
         )
 
 
-def _is_rotation(raw: bytes) -> bool:
+def is_rotation(raw: bytes) -> bool:
     try:
         return Envelope.from_bytes(raw).payload_type == PAYLOAD_TYPE_ROTATION
     except WireError:
@@ -79,10 +79,9 @@ class Hub:
 
     # ------------------------------------------------------------------ forwarding
 
-    def _queue_forward(self, digest: str, raw: bytes, bundle: Bundle) -> None:
+    def _queue_forward(self, digest: str, raw: bytes, bundle: Bundle, keyid: str) -> None:
+        """Queue the enrolment statement for the key that verified, then the bundle itself."""
         now = datetime.now(UTC)
-        env = Envelope.from_bytes(raw)
-        keyid = env.signatures[0].keyid
         entry = self.trust.key_entry(keyid)
         if entry is not None:
             stmt = enrolment_statement(self.id, self.key, bundle.node, entry["public_key"], now)
@@ -115,12 +114,16 @@ class Hub:
                                 "message": f"Filen kunde inte läsas: {e}",
                                 "message_en": f"The file could not be read: {e}"})  # fmt: skip
                 continue
-            outcome = self.rotate(raw) if _is_rotation(raw) else self.acceptor.accept(raw, "import")
+            outcome = self.receive(raw, via="import")
             results.append({"file": name, **outcome.to_json()})
         return {"results": results}
 
     def accept(self, raw: bytes) -> Outcome:
         return self.acceptor.accept(raw)
+
+    def receive(self, raw: bytes, via: str) -> Outcome:
+        """A signed file carried by hand: a key rotation statement or a bundle."""
+        return self.rotate(raw) if is_rotation(raw) else self.acceptor.accept(raw, via)
 
     def rotate(self, raw: bytes) -> Outcome:
         outcome, stmt = accept_rotation(raw, self.trust, self.folder)
