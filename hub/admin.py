@@ -46,7 +46,7 @@ from hub import admin_texts  # noqa: F401  (registers the ha_ texts)
 from hub.accept import Outcome
 from hub.accounts import AdminLog, hub_accounts, is_admin
 from hub.runtime import is_rotation
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from node.accounts import AccountError, Accounts, User
 from node.web import current_lang, i18n, setup_site, web_state
 from node.web.security import (

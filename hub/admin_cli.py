@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hub.accounts import ADMIN_ROLE, hub_accounts
-from lexheller import control
+from common import control
 from node.staff_cli import read_password
 
 if TYPE_CHECKING:

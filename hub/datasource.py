@@ -6,7 +6,7 @@ import polars as pl
 
 from hub.store import HubStore
 from hub.trust import Trust
-from lexheller.db import one_row
+from common.db import one_row
 
 
 class HubSource:

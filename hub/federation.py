@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hub.accept import Outcome
 from hub.store import HubStore
 from hub.trust import Trust
-from lexheller.errors import TransportError
-from lexheller.transport import HttpPublisher, backoff_seconds
+from common.errors import TransportError
+from common.transport import HttpPublisher, backoff_seconds
 from schemas.wire import (
     PAYLOAD_TYPE_ENROLMENT,
     Enrolment,

@@ -23,7 +23,7 @@ import polars as pl
 
 from dashboards.bounds import cell_bounds, summarise
 from dashboards.format import fmt_bounded
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from node.report.fmt import dec, n, sv_key
 from node.report.model import BND, INT, TEXT, Document, Para, Section, Table
 from schemas.codes import code_list, lan
@@ -241,7 +241,7 @@ def operations(hub: Hub) -> dict[str, Callable[..., dict[str, Any]]]:
 
 def _report_cmd(args: argparse.Namespace) -> None:
     from hub.runtime import Hub
-    from lexheller import control
+    from common import control
 
     op_args = {"year": args.year, "out": str(Path(args.out).resolve()) if args.out else None}
     r = control.run_op(Path(args.dir), Hub, "report", **op_args)

@@ -2,7 +2,7 @@
 
 Both `lexheller hub serve` and the one-shot commands (`enroll`, `import`, `verify`, ...) open
 a `Hub` and call the same operation methods; when a server runs, the commands reach these
-methods through its loopback control endpoint instead (see lexheller.control).
+methods through its loopback control endpoint instead (see common.control).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from hub.federation import Forwarder, enrolment_statement
 from hub.rotation import accept_rotation
 from hub.store import HubStore
 from hub.trust import Trust
-from lexheller.errors import UsageError
-from lexheller.keys import load_private_key
+from common.errors import UsageError
+from common.keys import load_private_key
 from schemas.wire import (
     PAYLOAD_TYPE_ROTATION,
     Bundle,

@@ -10,7 +10,7 @@ from hub.admin import register_admin
 from hub.api import create_api, install_error_handlers
 from hub.datasource import HubSource
 from hub.runtime import Hub
-from lexheller import control
+from common import control
 from node.accounts import Accounts
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lexheller.config import Config, Setting
+from common.config import Config, Setting
 
 CONFIG_NAME = "hub.toml"
 DB_NAME = "hub.duckdb"

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from lexheller.db import one_row, open_database
+from common.db import one_row, open_database
 from schemas import merkle
 from schemas.wire import Bundle
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from schemas.wire import decode_public_key, fingerprint, format_time, key_id
 
 TRUST_NAME = "trust.json"

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lexheller import control
-from lexheller.errors import LexHellerError, UsageError
+from common import control
+from common.errors import LexHellerError, UsageError
 
 
 def _codes(text: str) -> list[str]:
@@ -135,7 +135,7 @@ def node_status(args: argparse.Namespace) -> None:
 
 
 def node_serve(args: argparse.Namespace) -> None:
-    from lexheller.serving import serve_folder
+    from common.serving import serve_folder
     from node.runtime import Node
     from node.server import create_app
 
@@ -228,7 +228,7 @@ def hub_status(args: argparse.Namespace) -> None:
 def hub_serve(args: argparse.Namespace) -> None:
     from hub.runtime import Hub
     from hub.server import create_app
-    from lexheller.serving import serve_folder
+    from common.serving import serve_folder
 
     hub = Hub(Path(args.dir))
     token: dict[str, str] = {}

@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from hub.runtime import Hub
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from lexheller.init import init_hub, init_node
 from node.accounts import Accounts
 from node.publish import publish

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from hub import settings as hub_settings
-from lexheller.config import Config
-from lexheller.errors import UsageError
-from lexheller.keys import create_key
+from common.config import Config
+from common.errors import UsageError
+from common.keys import create_key
 from node import settings as node_settings
 from node.store import NodeStore
 from schemas.codes import kommuner, lan

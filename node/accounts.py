@@ -15,7 +15,7 @@ Lockout: ``LOCKOUT_FAILURES`` failed logins within ``LOCKOUT_WINDOW`` for one us
 from one address, refuse further attempts (without checking the password) until the oldest
 of those failures is ``LOCKOUT_WINDOW`` old.
 
-Errors (a person's input, so :class:`lexheller.errors.UsageError`)::
+Errors (a person's input, so :class:`common.errors.UsageError`)::
 
     AccountError      bad user name, role or password; unknown user
     ├── LoginRefused  wrong user name or password (one message for both)
@@ -36,7 +36,7 @@ from typing import Any, Protocol
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from node import audit_trail
 
 ROLES = ("admin", "verksamhetsutvecklare", "forbundschef", "lasare")

@@ -34,7 +34,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from lexheller.db import one_row
+from common.db import one_row
 
 GENESIS = "0" * 64
 REDACTED = "[gallrad]"

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from lexheller.config import Config
-from lexheller.db import one_row
+from common.config import Config
+from common.db import one_row
 from node.aggregate import count_tables, periods_of
 from node.store import DType, NodeStore
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from node.store import NodeStore
 from schemas.codes import code_list, kommuner
 

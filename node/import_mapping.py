@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from schemas.codes import code_list, kommuner
 
 FIELDS: dict[str, tuple[str, ...]] = {

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from node import privacy
 from node.import_mapping import (
     CODE_FIELDS,
@@ -420,7 +420,7 @@ def operations(node: Node) -> dict[str, Callable[..., dict[str, Any]]]:
 
 
 def _run(args: argparse.Namespace, name: str, **op_args: Any) -> dict[str, Any]:
-    from lexheller import control
+    from common import control
     from node.runtime import Node
 
     return control.run_op(Path(args.dir), Node, name, **op_args)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from lexheller.errors import UsageError
-from lexheller.transport import HttpPublisher
+from common.errors import UsageError
+from common.transport import HttpPublisher
 from node.store import NodeStore
 from schemas import merkle
 from schemas.wire import PAYLOAD_TYPE_CHECKPOINT, Envelope, WireError, decode_public_key, key_id

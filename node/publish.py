@@ -13,9 +13,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from lexheller.config import Config
-from lexheller.errors import TransportError, UsageError
-from lexheller.transport import HttpPublisher, backoff_seconds
+from common.config import Config
+from common.errors import TransportError, UsageError
+from common.transport import HttpPublisher, backoff_seconds
 from node.aggregate import count_tables, periods_of
 from node.audit import audit
 from node.figures import workflow_figures

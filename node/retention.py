@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from node import audit_trail
 from node.accounts import utcnow
 from node.store import NodeStore

@@ -13,7 +13,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from lexheller.keys import PRIVATE_NAME, PUBLIC_NAME, create_key
+from common.keys import PRIVATE_NAME, PUBLIC_NAME, create_key
 from node.store import NodeStore
 from schemas.wire import (
     PAYLOAD_TYPE_ROTATION,

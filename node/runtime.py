@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from lexheller.errors import UsageError
-from lexheller.keys import load_private_key
-from lexheller.transport import HttpPublisher
+from common.errors import UsageError
+from common.keys import load_private_key
+from common.transport import HttpPublisher
 from node import settings
 from node.logcheck import check_log
 from node.publish import audit_ledger, publish, send_outbox

@@ -7,7 +7,7 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 
 from dashboards.app import create_dash
-from lexheller import control
+from common import control
 from node.datasource import NodeSource
 from node.runtime import Node
 from node.web import setup_web

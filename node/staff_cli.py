@@ -23,8 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lexheller import control
-from lexheller.errors import UsageError
+from common import control
+from common.errors import UsageError
 from node import retention
 from node.accounts import ROLES, Accounts
 

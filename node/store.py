@@ -17,7 +17,7 @@ from typing import Any, TypeAlias
 import duckdb
 import polars as pl
 
-from lexheller.db import one_row, open_database
+from common.db import one_row, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from lexheller.db import one_row
-from lexheller.errors import UsageError
+from common.db import one_row
+from common.errors import UsageError
 from node import audit_trail, privacy
 from node.accounts import User, utcnow
 from node.store import NodeStore

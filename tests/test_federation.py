@@ -12,8 +12,8 @@ import pytest
 
 from hub.federation import enrolment_statement
 from hub.server import create_app
-from lexheller.serving import Server
-from lexheller.transport import HttpPublisher
+from common.serving import Server
+from common.transport import HttpPublisher
 from node.runtime import Node
 from node.synthetic import NodeProfile, generate_reports
 from schemas.wire import NodeInfo, encode_public_key

@@ -172,9 +172,9 @@ def test_every_byte_flipped_is_refused_and_nothing_stored(hub):
 
 
 def test_encrypted_private_key(tmp_path, monkeypatch):
-    from lexheller.errors import UsageError
+    from common.errors import UsageError
     from lexheller.init import init_node
-    from lexheller.keys import PRIVATE_NAME, load_private_key
+    from common.keys import PRIVATE_NAME, load_private_key
 
     monkeypatch.setenv("LEXHELLER_KEY_PASSPHRASE", "en hemlig fras")
     folder = tmp_path / "sf-krypt"

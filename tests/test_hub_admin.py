@@ -22,7 +22,7 @@ from hub.accounts import AdminLog, hub_accounts
 from hub.admin import register_admin
 from hub.runtime import Hub
 from hub.server import create_app
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from lexheller.init import init_hub
 from node.accounts import Accounts
 from schemas.wire import PAYLOAD_TYPE_ROTATION, Rotation, encode_public_key, sign
@@ -417,7 +417,7 @@ def test_cli_reaches_the_running_server(admin: Admin, tmp_path: Path,
     """While a server owns the hub's database, the command runs inside it (control endpoint)."""
     from urllib.parse import urlsplit
 
-    from lexheller import control
+    from common import control
     from tests.browser import serve_wsgi
 
     holder: dict[str, str] = {}

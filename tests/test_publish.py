@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lexheller.cli import main
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from lexheller.init import init_node
 from node import publish as publish_module
 from node.aggregate import count_tables, periods_of

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 
 if TYPE_CHECKING:
     from node.runtime import Node
@@ -94,7 +94,7 @@ def operations(node: Node) -> dict[str, Callable[..., dict[str, Any]]]:
 
 
 def _report_cmd(args: argparse.Namespace) -> None:
-    from lexheller import control
+    from common import control
     from node.runtime import Node
 
     op_args = {"year": args.year, "out": str(Path(args.out).resolve()) if args.out else None}

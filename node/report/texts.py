@@ -21,7 +21,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from node.report.data import YearFigures
 from node.report.fmt import n, pct
 from schemas.codes import code_list

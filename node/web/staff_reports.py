@@ -42,7 +42,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from node.privacy import find_personal_data
 from node.publish import build, publish
 from node.report import build_yearly_report, default_out

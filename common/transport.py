@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from lexheller.errors import TransportError
+from common.errors import TransportError
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 from schemas.wire import decode_public_key, encode_public_key
 
 PRIVATE_NAME = "signing-key.pem"

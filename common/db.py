@@ -1,4 +1,4 @@
-"""Opening a folder's DuckDB file: one owner per file (see lexheller.control)."""
+"""Opening a folder's DuckDB file: one owner per file (see common.control)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 
 
 def open_database(path: Path) -> duckdb.DuckDBPyConnection:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from waitress.server import create_server
 
-from lexheller import control
+from common import control
 
 log = logging.getLogger("lexheller.serve")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import tomli_w
 
-from lexheller.errors import UsageError
+from common.errors import UsageError
 
 
 @dataclass(frozen=True)

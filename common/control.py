@@ -19,7 +19,7 @@ import requests
 from flask import Flask, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from lexheller.errors import LexHellerError, UsageError
+from common.errors import LexHellerError, UsageError
 
 Operation = Callable[..., dict[str, Any]]
 RUN_FILE = "run/server.json"
