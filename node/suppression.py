@@ -236,7 +236,9 @@ def _revision_masks(
     pinned = np.zeros(len(cells), dtype=bool)
     for b in audit(previous, k).bounds:
         i = index.get((b.table, b.period, b.key))
-        if i is not None and math.ceil(b.low - TOL) <= values[i] <= math.floor(b.high + TOL):
+        # An earlier cell may have no upper bound (nothing published above it): compare as
+        # floats, never convert an infinite bound to an integer.
+        if i is not None and math.ceil(b.low - TOL) <= values[i] <= b.high + TOL:
             kept[i] = True
     for t in previous:
         for key, v in t.cells:
