@@ -42,11 +42,15 @@ PAYLOAD_TYPE_AGGREGATES = "application/vnd.lexheller.aggregates+json; version=1"
 PAYLOAD_TYPE_ENROLMENT = "application/vnd.lexheller.enrolment+json; version=1"
 PAYLOAD_TYPE_CHECKPOINT = "application/vnd.lexheller.checkpoint+json; version=1"
 PAYLOAD_TYPE_ROTATION = "application/vnd.lexheller.rotation+json; version=1"
+PAYLOAD_TYPE_SHARES = "application/vnd.lexheller.shares+json; version=1"
+PAYLOAD_TYPE_RELEASE = "application/vnd.lexheller.release+json; version=1"
 PAYLOAD_TYPES = (
     PAYLOAD_TYPE_AGGREGATES,
     PAYLOAD_TYPE_ENROLMENT,
     PAYLOAD_TYPE_CHECKPOINT,
     PAYLOAD_TYPE_ROTATION,
+    PAYLOAD_TYPE_SHARES,
+    PAYLOAD_TYPE_RELEASE,
 )
 
 BUNDLE_FORMAT = "lexheller.aggregates"

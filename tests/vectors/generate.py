@@ -20,12 +20,26 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from schemas.codes import code_list
+from schemas.shares import _SUITE as SHARE_SUITE
+from schemas.shares import (
+    EncryptedShare,
+    Shares,
+    ShareVector,
+    encode_x25519_public_key,
+    hidden_vectors,
+    hpke_info,
+    split,
+    x25519_key_id,
+)
 from schemas.wire import (
     PAYLOAD_TYPE_AGGREGATES,
     PAYLOAD_TYPE_ENROLMENT,
+    PAYLOAD_TYPE_SHARES,
     UNCLASSIFIED,
     Bundle,
     Enrolment,
@@ -33,6 +47,7 @@ from schemas.wire import (
     NodeInfo,
     Signature,
     Table,
+    bundle_digest,
     canonical_json,
     encode_public_key,
     fingerprint,
@@ -329,12 +344,161 @@ def write(out: Path) -> list[Path]:
     return paths
 
 
+# --------------------------------------------------------------------------- share envelopes
+# Written to shares/ with their own manifest. HPKE encryption is randomised (a fresh ephemeral
+# key each time), so a stored ciphertext is kept as long as it still decrypts to exactly the
+# plaintext this generator makes; everything else (the split, the signatures) is deterministic.
+
+SHARES_DIR = HERE / "shares"
+AGGREGATOR_IDS = ("aggregator-a1", "aggregator-a2", "aggregator-a3")
+AGGREGATOR_KEYS = tuple(X25519PrivateKey.from_private_bytes(bytes([0x10 + j]) * 32)
+                        for j in (1, 2, 3))  # fmt: skip
+
+
+def _exact(reports: list[dict[str, Any]]) -> dict[tuple[str, str, tuple[str, ...]], int]:
+    exact = {}
+    for period in PERIODS:
+        rows = [r for r in reports if period == "2025" or r["quarter"] == int(period[-1])]
+        for name, dims in TABLES:
+            for key, n in _counts(rows, dims).items():
+                exact[(name, period, key)] = n
+    return exact
+
+
+def _share_payload(bundle: Bundle, digest: str, exact: dict, seed: int, reuse: Path) -> Shares:
+    rng = random.Random(seed)
+    residuals, indicators = hidden_vectors(bundle.tables, exact)
+    rs, ins = split(residuals, rng.randrange), split(indicators, rng.randrange)
+    old: dict[int, bytes] = {}
+    if reuse.exists():
+        stored = Shares.from_bytes(Envelope.from_bytes(reuse.read_bytes()).payload)
+        old = {s.party: s.ciphertext for s in stored.shares}
+    out = []
+    for j, (agg_id, key) in enumerate(zip(AGGREGATOR_IDS, AGGREGATOR_KEYS, strict=True), 1):
+        vec = ShareVector(NODE.id, digest, j, tuple(rs[j - 1]), tuple(ins[j - 1]))
+        kid = x25519_key_id(key.public_key())
+        info = hpke_info(NODE.id, digest, j, kid)
+        ct = old.get(j)
+        try:
+            fresh = ct is None or SHARE_SUITE.decrypt(ct, key, info=info) != vec.to_bytes()
+        except InvalidTag:
+            fresh = True
+        if fresh:
+            ct = SHARE_SUITE.encrypt(vec.to_bytes(), key.public_key(), info=info)
+        assert ct is not None
+        out.append(EncryptedShare(j, agg_id, kid, ct))
+    cells = len(residuals)
+    return Shares(NODE.id, digest, bundle.sequence, bundle.created, cells, tuple(out))
+
+
+def _signed_shares(d: dict[str, Any], key: Ed25519PrivateKey = NODE_KEY) -> bytes:
+    return sign(PAYLOAD_TYPE_SHARES, canonical_json(d), [key]).to_bytes()
+
+
+def build_shares(reuse: Path = SHARES_DIR) -> dict[str, bytes]:
+    """Share envelopes for the bundles of build(): one valid, the rest one defect each."""
+    bundles = build()
+    reports = _reports(140, seed=2025)
+    seq1 = Bundle.from_bytes(Envelope.from_bytes(bundles["valid_bundle.json"]).payload)
+    seq2 = Bundle.from_bytes(Envelope.from_bytes(bundles["valid_bundle_seq2.json"]).payload)
+    d1 = bundle_digest(bundles["valid_bundle.json"])
+    d2 = bundle_digest(bundles["valid_bundle_seq2.json"])
+    valid = _share_payload(seq2, d2, _exact(reports), 2, reuse / "valid_shares.json")
+    older = _share_payload(seq1, d1, _exact(_classified_later(reports)), 1,
+                           reuse / "replayed_shares.json")  # fmt: skip
+    files = {"valid_shares.json": _signed_shares(valid.to_dict())}
+    env = Envelope.from_bytes(files["valid_shares.json"])
+    payload = bytearray(env.payload)
+    at = payload.index(b'"bundle_sequence":') + len(b'"bundle_sequence":')
+    payload[at] ^= 0x01  # 2 -> 3
+    files["bad_signature.json"] = Envelope(env.payload_type, bytes(payload),
+                                           env.signatures).to_bytes()  # fmt: skip
+    sig = bytearray(env.signatures[0].sig)
+    sig[0] ^= 0x01
+    files["signature_flipped.json"] = Envelope(
+        env.payload_type, env.payload, (Signature(env.signatures[0].keyid, bytes(sig)),)
+    ).to_bytes()
+    files["unknown_key.json"] = _signed_shares(valid.to_dict(), STRANGER_KEY)
+    swapped = valid.to_dict()
+    a, b = swapped["shares"][0]["ciphertext"], swapped["shares"][1]["ciphertext"]
+    swapped["shares"][0]["ciphertext"], swapped["shares"][1]["ciphertext"] = b, a
+    files["share_swapped.json"] = _signed_shares(swapped)
+    files["wrong_modulus.json"] = _signed_shares(valid.to_dict() | {"modulus": str(2**64)})
+    files["unknown_bundle.json"] = _signed_shares(valid.to_dict() | {"bundle_digest": "ab" * 32})
+    files["cells_mismatch.json"] = _signed_shares(valid.to_dict() | {"cells": valid.cells - 1})
+    files["replayed_shares.json"] = _signed_shares(older.to_dict())
+    files["keys.json"] = _pretty({
+        "note": "Test keys from fixed seeds: aggregator j's X25519 key is 32 bytes of 0x10+j. "
+                "The node key is that of ../keys.json. Never use them for real data.",
+        "aggregators": [{"party": j, "id": agg, "x25519_private_hex": key.private_bytes_raw().hex(),
+                         "public_key": encode_x25519_public_key(key.public_key()),
+                         "keyid": x25519_key_id(key.public_key())}
+                        for j, (agg, key) in enumerate(zip(AGGREGATOR_IDS, AGGREGATOR_KEYS), 1)],
+    })  # fmt: skip
+    files["manifest.json"] = _pretty({
+        "generated_by": "tests/vectors/generate.py",
+        "context": "Outcome when each file is posted to the national hub's share endpoint, by "
+        "a hub that enrolled the node and accepted ../valid_bundle.json, "
+        "../valid_bundle_seq2.json and then valid_shares.json. 'wire' is what "
+        "schemas.shares.open_envelope says with the node key; 'decrypt' is what "
+        "schemas.shares.decrypt says for aggregator 1 with keys.json.",
+        "files": {name: SHARE_EXPECTED[name] for name in sorted(SHARE_EXPECTED)},
+    })
+    return files
+
+
+def _sx(wire: str, decrypt: str | None, status: int, code: str | None, text: str) -> dict:
+    return {"wire": wire, "decrypt": decrypt, "http_status": status, "code": code,
+            "description": text}  # fmt: skip
+
+
+SHARE_EXPECTED: dict[str, dict[str, Any]] = {
+    "valid_shares.json": _sx("ok", "ok", 200, None,
+        "Shares for ../valid_bundle_seq2.json made from the node's exact counts. Already "
+        "stored: resending is idempotent."),
+    "bad_signature.json": _sx("bad_signature", None, 422, "bad_signature",
+        "valid_shares with bundle_sequence changed from 2 to 3 after signing."),
+    "signature_flipped.json": _sx("bad_signature", None, 422, "bad_signature",
+        "valid_shares with the first byte of the signature flipped."),
+    "unknown_key.json": _sx("unknown_key", None, 401, "unknown_key",
+        "valid_shares signed by a key that is not enrolled (seed 0x03)."),
+    "share_swapped.json": _sx("ok", "share_not_decryptable", 409, "shares_exist",
+        "Validly signed, the ciphertexts of parties 1 and 2 swapped: no aggregator can "
+        "decrypt its share; the hub, which cannot decrypt, already holds other shares for "
+        "the bundle."),
+    "wrong_modulus.json": _sx("invalid_payload", None, 422, "invalid_payload",
+        "Validly signed, modulus 2^64 instead of the SecInt(32) prime."),
+    "unknown_bundle.json": _sx("ok", "share_not_decryptable", 409, "unknown_bundle",
+        "Validly signed, for a bundle digest the hub never received."),
+    "cells_mismatch.json": _sx("ok", "share_not_decryptable", 422, "cells_mismatch",
+        "Validly signed, claims one cell fewer than the bundle has."),
+    "replayed_shares.json": _sx("ok", "ok", 409, "replayed_sequence",
+        "Valid shares for ../valid_bundle.json (sequence 1) posted after those of sequence "
+        "2: no rollback."),
+}  # fmt: skip
+
+
+def write_shares(out: Path, reuse: Path = SHARES_DIR) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in build_shares(reuse).items():
+        (out / name).write_bytes(data)
+        paths.append(out / name)
+    return paths
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write (default: here)")
+    parser.add_argument("--shares-out", type=Path, default=None,
+                        help="folder for the share vectors (default: shares/ when --out is here)")  # fmt: skip
     args = parser.parse_args(argv)
     for path in write(args.out):
         print(path)
+    shares_out = args.shares_out or (SHARES_DIR if args.out == HERE else None)
+    if shares_out is not None:
+        for path in write_shares(shares_out):
+            print(path)
 
 
 if __name__ == "__main__":
