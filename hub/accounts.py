@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 
-from node.accounts import Accounts, User, utcnow
+from common.accounts import Accounts, User, utcnow
 
 if TYPE_CHECKING:
     from hub.runtime import Hub
@@ -42,7 +42,7 @@ def _line_hash(line: str) -> str:
 
 class AdminLog:
     """Append-only, hash-chained JSON lines: ``{"seq", "at", "who", "action", "subject", "data",
-    "prev"}``. Also the :class:`node.accounts.AuditSink` of the hub's :class:`Accounts`."""
+    "prev"}``. Also the :class:`common.accounts.AuditSink` of the hub's :class:`Accounts`."""
 
     def __init__(self, folder: Path, clock: Callable[[], datetime] = utcnow):
         self.path = folder / ADMIN_LOG
@@ -106,7 +106,7 @@ class AdminLog:
             prev = _line_hash(line)
         return problems
 
-    # -------------------------------------------------------- node.accounts.AuditSink
+    # -------------------------------------------------------- common.accounts.AuditSink
 
     def ensure_schema(self, cur: Any) -> None:
         """Nothing to create: the log is a file."""

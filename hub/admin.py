@@ -47,9 +47,9 @@ from hub.accept import Outcome
 from hub.accounts import AdminLog, hub_accounts, is_admin
 from hub.runtime import is_rotation
 from common.errors import UsageError
-from node.accounts import AccountError, Accounts, User
-from node.web import current_lang, i18n, setup_site, web_state
-from node.web.security import (
+from common.accounts import AccountError, Accounts, User
+from common.web import STAFF_CSS, current_lang, i18n, setup_site, web_state
+from common.web.security import (
     RateLimiter,
     add_security_headers,
     client_address,
@@ -57,7 +57,6 @@ from node.web.security import (
     read_signed_cookie,
     signed_cookie,
 )
-from node.web.staff import STAFF_CSS
 from schemas.wire import (
     decode_public_key,
     fingerprint,

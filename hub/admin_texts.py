@@ -1,8 +1,8 @@
-"""Swedish and English texts of the hub's admin pages (registered with node.web.i18n)."""
+"""Swedish and English texts of the hub's admin pages (registered with common.web.i18n)."""
 
 from __future__ import annotations
 
-from node.web import i18n
+from common.web import i18n
 
 i18n.register_strings({
     "ha_tagline": ("Lex Heller – navets administration", "Lex Heller – hub administration"),

@@ -24,8 +24,8 @@ import polars as pl
 from dashboards.bounds import cell_bounds, summarise
 from dashboards.format import fmt_bounded
 from common.errors import UsageError
-from node.report.fmt import dec, n, sv_key
-from node.report.model import BND, INT, TEXT, Document, Para, Section, Table
+from common.report.fmt import dec, n, sv_key
+from common.report.model import BND, INT, TEXT, Document, Para, Section, Table
 from schemas.codes import code_list, lan
 
 if TYPE_CHECKING:
@@ -216,8 +216,8 @@ def build_document(hub: Hub, year: int) -> tuple[Document, list[Table]]:
 
 def build_hub_report(hub: Hub, year: int, out: Path | None = None) -> dict[str, Any]:
     """Write ``sammanstallning-YYYY.pdf`` and ``sammanstallning-YYYY.xlsx`` into `out`."""
-    from node.report.pdf import write_pdf
-    from node.report.xlsx import write_xlsx
+    from common.report.pdf import write_pdf
+    from common.report.xlsx import write_xlsx
 
     started = time.perf_counter()
     doc, tables = build_document(hub, year)

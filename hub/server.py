@@ -11,7 +11,7 @@ from hub.api import create_api, install_error_handlers
 from hub.datasource import HubSource
 from hub.runtime import Hub
 from common import control
-from node.accounts import Accounts
+from common.accounts import Accounts
 
 
 def create_app(

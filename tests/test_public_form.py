@@ -13,7 +13,7 @@ from lexheller.init import init_node
 from node.runtime import Node
 from node.server import create_app
 from node.web.public import PublicState, normalise_receipt, register_public
-from node.web.security import RateLimiter
+from common.web.security import RateLimiter
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

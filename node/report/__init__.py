@@ -4,7 +4,7 @@
 button, a test). It reads the year's exact figures from the node's DuckDB
 (`node.report.data`), finds patterns in the free text (`node.patterns`, local only), fills
 the texts (`node.report.texts`: configurable background, editable summary), builds one
-document model (`node.report.content`), draws the charts offline (`node.report.charts`) and
+document model (`node.report.content`), draws the charts offline (`common.report.charts`) and
 writes ``arsrapport-YYYY.pdf`` (tagged PDF/UA-1), ``arsrapport-YYYY.docx`` and
 ``arsrapport-YYYY-siffror.xlsx``. Output is deterministic for the same data and year.
 """
@@ -35,10 +35,11 @@ def build_yearly_report(node: Node, year: int, out: Path | None = None) -> dict[
     created, and the seconds each step took.
     """
     from node.patterns import find_patterns
-    from node.report import charts, content, data, texts
-    from node.report.docx import write_docx
-    from node.report.pdf import write_pdf
-    from node.report.xlsx import write_xlsx
+    from common.report import charts
+    from node.report import content, data, texts
+    from common.report.docx import write_docx
+    from common.report.pdf import write_pdf
+    from common.report.xlsx import write_xlsx
 
     if not 1900 < year < 2200:
         raise UsageError(f"Året {year} är inte giltigt.", f"The year {year} is not valid.")

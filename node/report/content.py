@@ -12,8 +12,8 @@ from typing import Any
 
 from node.patterns import Pattern
 from node.report.data import YearFigures
-from node.report.fmt import day, n, pct, short_day
-from node.report.model import (
+from common.report.fmt import day, n, pct, short_day
+from common.report.model import (
     CHG,
     INT,
     PCT,

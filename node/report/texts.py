@@ -23,7 +23,7 @@ from babel.dates import format_date
 
 from common.errors import UsageError
 from node.report.data import YearFigures
-from node.report.fmt import n, pct
+from common.report.fmt import n, pct
 from schemas.codes import code_list
 
 CONFIG_NAME = "report.toml"

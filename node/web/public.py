@@ -25,9 +25,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from node import privacy
-from node.web import current_lang, setup_web, web_state
-from node.web.i18n import t
-from node.web.security import (
+from common.web import current_lang, web_state
+from node.web import setup_web
+from common.web.i18n import t
+from common.web.security import (
     RateLimiter,
     add_security_headers,
     client_address,

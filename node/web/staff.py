@@ -1,7 +1,7 @@
 """The staff pages under ``/personal/``: login, case list, case page, users, local sub-codes.
 
 Server-rendered forms that work without JavaScript; Swedish first (``?lang=en``). Every POST
-carries the shared CSRF token (:mod:`node.web.security`). The session cookie ``lh_staff``
+carries the shared CSRF token (:mod:`common.web.security`). The session cookie ``lh_staff``
 holds a random session id signed with the folder's web secret; the server keeps the session
 (:mod:`node.accounts`), so logging out or an expired session ends it for good.
 
@@ -36,9 +36,10 @@ from werkzeug.exceptions import HTTPException
 
 from node import audit_trail
 from node.accounts import ROLES, AccountError, Accounts, User, utcnow
-from node.web import current_lang, i18n, setup_web, web_state
+from common.web import STAFF_CSS, current_lang, i18n, web_state
+from node.web import setup_web
 from node.web import staff_i18n as _texts  # noqa: F401  (registers the st_ texts)
-from node.web.security import (
+from common.web.security import (
     add_security_headers,
     client_address,
     limit_request_size,
@@ -468,25 +469,3 @@ def _add_admin_routes(bp: Blueprint, st: StaffState) -> None:
     def css() -> Response:
         return Response(STAFF_CSS, mimetype="text/css",
                         headers={"Cache-Control": "max-age=3600"})  # fmt: skip
-
-
-STAFF_CSS = """
-/* Staff pages: wider than the public form, for the case list and the audit trail. */
-.wrap, .site-nav ul { max-width: 72rem; }
-th, td { overflow-wrap: normal; }
-.filters { display: grid; gap: 0 1rem; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); }
-.filters .field { margin-bottom: 1rem; }
-.userline { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
-.userline form { margin: 0; }
-.userline button { padding: 0.2rem 0.8rem; background: #fff; color: #0b4f6c; }
-input[type="password"], input[type="search"] { display: block; width: 100%; max-width: 100%;
-  font: inherit; color: #1b1b1f; background: #fff; border: 2px solid #767b83;
-  border-radius: 4px; padding: 0.45rem 0.6rem; }
-input[type="password"].short { max-width: 14rem; }
-.steps section { border-top: 2px solid #767b83; padding-top: 0.5rem; }
-.paging { display: flex; gap: 1rem; flex-wrap: wrap; list-style: none; padding: 0; }
-.overdue { color: #b00020; font-weight: 700; }
-.inline { display: inline; }
-.trail td { font-size: 0.95rem; }
-.changes { margin: 0; padding-left: 1.1rem; }
-"""

@@ -1,4 +1,4 @@
-"""Texts of the staff pages (Swedish, English), registered with :mod:`node.web.i18n`.
+"""Texts of the staff pages (Swedish, English), registered with :mod:`common.web.i18n`.
 
 Keys start with ``st_``. Code labels (status, problemtyp, ...) come from the taxonomy;
 this module adds the labels the taxonomy does not have: roles, forums, event kinds.
@@ -6,7 +6,7 @@ this module adds the labels the taxonomy does not have: roles, forums, event kin
 
 from __future__ import annotations
 
-from node.web.i18n import register_strings
+from common.web.i18n import register_strings
 
 ROLE_LABELS = {
     "admin": ("Administratör", "Administrator"),

@@ -46,9 +46,9 @@ from common.errors import UsageError
 from node.privacy import find_personal_data
 from node.publish import build, publish
 from node.report import build_yearly_report, default_out
-from node.web import current_lang, i18n, web_state
+from common.web import current_lang, i18n, web_state
 from node.web import staff_reports_i18n as _texts  # noqa: F401  (registers the sr_ texts)
-from node.web.security import add_security_headers, limit_request_size
+from common.web.security import add_security_headers, limit_request_size
 from node.web.staff import needs, register_staff
 from node.web.staff import template_helpers as staff_helpers
 from schemas.wire import Bundle, Envelope

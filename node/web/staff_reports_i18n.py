@@ -1,12 +1,12 @@
 """Texts of the staff pages for the yearly report, the pattern analysis and publishing.
 
-Swedish first, English alongside, registered with :mod:`node.web.i18n`; keys start with
+Swedish first, English alongside, registered with :mod:`common.web.i18n`; keys start with
 ``sr_``. Labels of the published tables are in `TABLE_LABELS`.
 """
 
 from __future__ import annotations
 
-from node.web.i18n import register_strings
+from common.web.i18n import register_strings
 
 TABLE_LABELS = {
     "total": ("Antal anmälningar", "Number of reports"),

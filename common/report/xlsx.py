@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from node.report.model import CHG, INT, PCT, Table
+from common.report.model import CHG, INT, PCT, Table
 
 _BAD = re.compile(r"[\[\]:*?/\\]")
 

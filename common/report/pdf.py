@@ -16,9 +16,9 @@ from typing import Any
 import jinja2
 from weasyprint import HTML
 
-from node.report.model import Document
+from common.report.model import Document
 
-_TEMPLATES = resources.files("node.report").joinpath("templates")
+_TEMPLATES = resources.files("common.report").joinpath("templates")
 
 
 def _svg_uri(svg: bytes) -> str:

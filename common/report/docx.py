@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from node.report.model import CHG, INT, PCT, Bullets, Chart, Document, Heading, Para, Table
+from common.report.model import CHG, INT, PCT, Bullets, Chart, Document, Heading, Para, Table
 
 LANG = "sv-SE"
 

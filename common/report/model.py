@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from node.report.fmt import dec, n, pct, sv_key
+from common.report.fmt import dec, n, pct, sv_key
 
 INT, PCT, CHG, BND, TEXT = "int", "pct", "chg", "bnd", "text"
 """Column kinds; BND is a count already written as text (e.g. "..", "21–26", "≥ 120")."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from node.report.model import Chart
+from common.report.model import Chart
 
 COLOR = "#1f4e79"
 FONT = "DejaVu Sans"
