@@ -28,19 +28,27 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
 from schemas.wire import (
     PAYLOAD_TYPE_RELEASE,
+    Envelope,
     InvalidPayload,
+    MalformedEnvelope,
+    UnknownKey,
     _is_int,
     canonical_json,
     check_id,
     check_period,
     format_time,
     parse_time,
+    sign,
+    verify_all,
 )
 
 RELEASE_FORMAT = "lexheller.release"
@@ -245,3 +253,23 @@ class Release:
             approximate=d["approximate"],
             noise=None if d["noise"] is None else Noise.from_dict(d["noise"]),
         )
+
+
+def sign_release(release: Release, keys: list[Ed25519PrivateKey]) -> Envelope:
+    """The multi-signature envelope: one signature per aggregator over the same bytes."""
+    return sign(PAYLOAD_TYPE_RELEASE, release.to_bytes(), keys)
+
+
+def open_release(data: bytes, aggregators: Mapping[str, Ed25519PublicKey]) -> Release:
+    """Verify every aggregator's signature over the exact bytes, then parse.
+
+    `aggregators` maps key id → public key of each aggregator the receiver trusts; a release
+    must carry a valid signature by *all* of them (one missing or altered → refused).
+    """
+    env = Envelope.from_bytes(data)
+    if env.payload_type != PAYLOAD_TYPE_RELEASE:
+        raise MalformedEnvelope(f"expected a release envelope, got {env.payload_type!r}")
+    if not aggregators:
+        raise UnknownKey("no aggregator keys are configured: a release cannot be checked")
+    verify_all(env, aggregators)
+    return Release.from_bytes(env.payload)
