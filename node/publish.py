@@ -19,6 +19,7 @@ from common.transport import HttpPublisher, backoff_seconds
 from node.aggregate import count_tables, periods_of
 from node.audit import audit
 from node.figures import workflow_figures
+from node.shares import exact_counts, make_shares, recipients
 from node.store import NodeStore
 from node.suppression import protect
 from schemas.codes import CURRENT_VERSION
@@ -44,6 +45,8 @@ class Publication:
     cells: int
     primary: int
     complementary: int
+    shares: bytes | None = None
+    """The signed share envelope for this bundle (issue 13), when aggregators are configured."""
 
 
 def node_info(config: Config) -> NodeInfo:
@@ -105,7 +108,8 @@ def build(
         )
     periods = periods_of(frame, tuple(config["publish"]["granularity"]))
     previous = previous_tables(store)
-    protection = protect(count_tables(frame, periods), k, previous=previous or None)
+    counted = count_tables(frame, periods)
+    protection = protect(counted, k, previous=previous or None)
     report = audit(protection.tables, k)
     if not report.ok:
         first = report.failures[0]
@@ -130,6 +134,11 @@ def build(
         figures=tuple(workflow_figures(store, k, [p for p in periods if len(p) == 4])),
     )
     envelope = sign(PAYLOAD_TYPE_AGGREGATES, bundle.to_bytes(), [key]).to_bytes()
+    to = recipients(config)
+    shares = (
+        make_shares(key, bundle, bundle_digest(envelope), exact_counts(counted), to, now)
+        if to else None
+    )  # fmt: skip
     return Publication(
         sequence=bundle.sequence,
         digest=bundle_digest(envelope),
@@ -138,6 +147,7 @@ def build(
         cells=sum(len(t.cells) for t in protection.tables),
         primary=protection.primary,
         complementary=protection.complementary,
+        shares=shares,
     )
 
 
@@ -162,10 +172,15 @@ def publish(
         tmp = out.with_name(out.name + ".tmp")
         tmp.write_bytes(pub.envelope)
         tmp.replace(out)
+        if pub.shares is not None:  # the offline file's companion, carried with it
+            shares_out = out.with_name(out.stem + ".shares.json")
+            shares_out.write_bytes(pub.shares)
     store.record_publication(
         pub.sequence, now or datetime.now(UTC), pub.digest, pub.periods, pub.primary,
         pub.complementary, pub.envelope, hub_url,
     )  # fmt: skip
+    if pub.shares is not None:
+        store.record_shares(pub.sequence, pub.digest, pub.shares, hub_url, now or datetime.now(UTC))
     result: dict[str, Any] = {
         "sequence": pub.sequence,
         "digest": pub.digest,
@@ -176,6 +191,7 @@ def publish(
         "bytes": len(pub.envelope),
         "out": str(out) if out else None,
         "sent": None,
+        "shares": pub.shares is not None,
     }
     if hub_url:
         sent = send_outbox(store, HttpPublisher(float(config["publish"]["timeout_seconds"])))
@@ -234,4 +250,31 @@ def send_outbox(
                                 next_attempt=None)  # fmt: skip
             results.append({"digest": item["digest"], "ok": False, "status": answer.status,
                             "error": msg, "error_en": msg, "final": True})  # fmt: skip
+    results.extend(send_shares(store, publisher, now))
+    return results
+
+
+def send_shares(
+    store: NodeStore, publisher: HttpPublisher, now: datetime
+) -> list[dict[str, Any]]:
+    """Send share envelopes whose bundle the hub took; a refusal is final, a failure retried."""
+    results = []
+    for item in store.shares_pending():
+        try:
+            answer = publisher.post(item["hub_url"], "/api/v1/shares", bytes(item["envelope"]))
+        except TransportError as e:
+            wait = backoff_seconds(item["attempts"])
+            store.shares_result(item["digest"], sent_at=None, status=None, error=e.sv,
+                                next_attempt=now + timedelta(seconds=wait))  # fmt: skip
+            results.append({"digest": item["digest"], "kind": "shares", "ok": False,
+                            "retry_in": wait, "error": e.sv, "error_en": e.en})  # fmt: skip
+            continue
+        retry = answer.status >= 500 or answer.status in (408, 429)
+        msg = None if answer.status in (200, 201) else str(answer.body.get("error", answer.status))
+        store.shares_result(item["digest"], sent_at=None if retry else now, status=answer.status,
+                            error=msg, next_attempt=now + timedelta(
+                                seconds=backoff_seconds(item["attempts"])) if retry else None)  # fmt: skip
+        results.append({"digest": item["digest"], "kind": "shares",
+                        "ok": answer.status in (200, 201), "status": answer.status,
+                        "error": msg})  # fmt: skip
     return results

@@ -30,6 +30,9 @@ SETTINGS = [
     Setting("publish", "timeout_seconds", 20, "Tidsgräns för anrop till navet."),
     Setting("retention", "years_after_close", 2,
             "År efter avslut som fritext och kontaktuppgifter gallras (koder behålls)."),
+    Setting("aggregation", "aggregators", [],
+            "De tre aggregatorerna (party, id, hpke_public_key, fingerprint) som får var sin "
+            "krypterade andel av det noden döljer; tom = inga andelar."),
     Setting("server", "host", "127.0.0.1", "Adress som servern lyssnar på."),
     Setting("server", "port", 8200, "Port som servern lyssnar på."),
 ]

@@ -75,6 +75,18 @@ CREATE TABLE IF NOT EXISTS rotations (
     hub_status INTEGER,
     last_error VARCHAR
 );
+CREATE TABLE IF NOT EXISTS share_outbox (
+    bundle_digest VARCHAR PRIMARY KEY,
+    sequence BIGINT NOT NULL,
+    envelope BLOB NOT NULL,
+    hub_url VARCHAR,
+    queued_at TIMESTAMP NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt TIMESTAMP NOT NULL,
+    last_error VARCHAR,
+    sent_at TIMESTAMP,
+    hub_status INTEGER
+);
 CREATE TABLE IF NOT EXISTS outbox (
     digest VARCHAR PRIMARY KEY,
     sequence BIGINT NOT NULL,
@@ -341,5 +353,53 @@ class NodeStore:
                 "UPDATE outbox SET attempts = attempts + 1, sent_at = ?, hub_status = ?,"
                 " last_error = ?, next_attempt = coalesce(?, next_attempt) WHERE digest = ?",
                 [_naive_utc(sent_at), status, error, _naive_utc(next_attempt), digest],
+            )
+            cur.execute("CHECKPOINT")
+
+    # ------------------------------------------------------------ share envelopes (issue 13)
+
+    def record_shares(self, sequence: int, bundle_digest: str, envelope: bytes,
+                      hub_url: str | None, created: datetime) -> None:  # fmt: skip
+        """Keep the share envelope of a publication; queued when a hub is set."""
+        with self.cursor() as cur:
+            cur.execute(
+                "INSERT INTO share_outbox (bundle_digest, sequence, envelope, hub_url, queued_at,"
+                " next_attempt) VALUES (?, ?, ?, ?, ?, ?)",
+                [bundle_digest, sequence, envelope, hub_url, _naive_utc(created),
+                 _naive_utc(created)],
+            )  # fmt: skip
+            cur.execute("CHECKPOINT")
+
+    def shares_envelope(self, sequence: int) -> bytes | None:
+        with self.cursor() as cur:
+            row = cur.execute(
+                "SELECT envelope FROM share_outbox WHERE sequence = ?", [sequence]
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def shares_pending(self, now: datetime | None = None) -> list[dict[str, Any]]:
+        """Share envelopes not yet delivered whose bundle the hub has already taken."""
+        q = (
+            "SELECT s.bundle_digest, s.sequence, s.hub_url, s.attempts, s.envelope"
+            " FROM share_outbox s JOIN outbox o ON o.digest = s.bundle_digest"
+            " WHERE s.sent_at IS NULL AND s.hub_url IS NOT NULL AND o.hub_status IN (200, 201)"
+        )
+        params: list[Any] = []
+        if now is not None:
+            q += " AND s.next_attempt <= ?"
+            params.append(_naive_utc(now))
+        with self.cursor() as cur:
+            rows = cur.execute(q + " ORDER BY s.sequence", params).fetchall()
+        keys = ["digest", "sequence", "hub_url", "attempts", "envelope"]
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def shares_result(self, bundle_digest: str, *, sent_at: datetime | None, status: int | None,
+                      error: str | None, next_attempt: datetime | None) -> None:  # fmt: skip
+        with self.cursor() as cur:
+            cur.execute(
+                "UPDATE share_outbox SET attempts = attempts + 1, sent_at = ?, hub_status = ?,"
+                " last_error = ?, next_attempt = coalesce(?, next_attempt)"
+                " WHERE bundle_digest = ?",
+                [_naive_utc(sent_at), status, error, _naive_utc(next_attempt), bundle_digest],
             )
             cur.execute("CHECKPOINT")

@@ -433,7 +433,7 @@ def build_shares(reuse: Path = SHARES_DIR) -> dict[str, bytes]:
         "aggregators": [{"party": j, "id": agg, "x25519_private_hex": key.private_bytes_raw().hex(),
                          "public_key": encode_x25519_public_key(key.public_key()),
                          "keyid": x25519_key_id(key.public_key())}
-                        for j, (agg, key) in enumerate(zip(AGGREGATOR_IDS, AGGREGATOR_KEYS), 1)],
+                        for j, (agg, key) in enumerate(zip(AGGREGATOR_IDS, AGGREGATOR_KEYS, strict=True), 1)],
     })  # fmt: skip
     files["manifest.json"] = _pretty({
         "generated_by": "tests/vectors/generate.py",
