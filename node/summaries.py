@@ -1,0 +1,247 @@
+"""Shareable case summaries: the only free text that may leave the case page.
+
+Staff write a short summary of a case in their own words (kind ``sammanfattning``), or pick a
+reporter's suggestion (kind ``forslag``, prefilled with the reporter's text, which staff may
+shorten). The personal-data guard (:mod:`node.privacy`) refuses any text with a personnummer,
+samordningsnummer, phone number or e-mail address: there is no override here, because an
+approved text is meant to be read outside the förbund. The förbundschef (permission
+``publish.approve``) then approves it as *delbar*, or revokes an approval. Every step is a
+sealed event in the case's audit trail (:mod:`node.audit_trail`).
+
+Only approved texts are given to the yearly report, the party report (partsrapport) and the
+working group on the regional hub (:func:`approved`); they carry the case number, never the
+receipt code, and dates no finer than the quarter.
+
+States: ``utkast`` → ``delbar`` → ``aterkallad``; writing a new text for a case (same kind)
+replaces the old one and needs a fresh approval.
+
+Errors (a person's input, :class:`common.errors.UsageError`)::
+
+    SummaryError              empty or too long text, unknown kind or summary
+    ├── SummaryNotAllowed     the role may not do this
+    └── SummaryPersonalData   the guard found personal data (carries ``findings``)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from common.db import one_row
+from common.errors import UsageError
+from node import audit_trail, privacy
+from node.accounts import User, utcnow
+from node.store import NodeStore
+
+KINDS = ("sammanfattning", "forslag")
+STATES = ("utkast", "delbar", "aterkallad")
+MAX_CHARS = 1200
+MIN_CHARS = 20
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS case_summary_seq;
+CREATE TABLE IF NOT EXISTS case_summaries (
+    id BIGINT PRIMARY KEY DEFAULT nextval('case_summary_seq'),
+    report_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    written_by VARCHAR NOT NULL,
+    written_at TIMESTAMP NOT NULL,
+    decided_by VARCHAR,
+    decided_at TIMESTAMP,
+    replaced BOOLEAN NOT NULL DEFAULT FALSE
+);
+"""
+
+
+class SummaryError(UsageError):
+    """A summary could not be written, approved or revoked (the message says why)."""
+
+
+class SummaryNotAllowed(SummaryError):
+    def __init__(self, sv: str, en: str) -> None:
+        super().__init__(sv, en)
+
+
+class SummaryPersonalData(SummaryError):
+    def __init__(self, findings: list[privacy.Finding]) -> None:
+        kinds = ", ".join(sorted({privacy.KIND_LABELS[f.kind][0] for f in findings}))
+        kinds_en = ", ".join(sorted({privacy.KIND_LABELS[f.kind][1] for f in findings}))
+        super().__init__(
+            f"Texten innehåller personuppgifter ({kinds}). En delbar text får inte innehålla "
+            "några; skriv om den med egna, allmänna ord.",
+            f"The text contains personal data ({kinds_en}). A shareable text may contain none; "
+            "rewrite it in your own general words.",
+        )
+        self.findings = findings
+
+
+def ensure_schema(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute(SCHEMA)
+    audit_trail.ensure_schema(cur)
+
+
+def quarter_of(when: datetime) -> int:
+    return (when.month - 1) // 3 + 1
+
+
+@dataclass(frozen=True)
+class Approved:
+    """One approved text as reports and the working group see it (no receipt, no dates)."""
+
+    summary_id: int
+    case: str
+    kind: str
+    text: str
+    year: int
+    quarter: int
+    problemtyp: str | None
+    niva: str | None
+    aktorer: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"summary_id": self.summary_id, "case": self.case, "kind": self.kind,
+                "text": self.text, "year": self.year, "quarter": self.quarter,
+                "problemtyp": self.problemtyp, "niva": self.niva,
+                "aktorer": list(self.aktorer)}  # fmt: skip
+
+
+class Summaries:
+    """Writes, approves and revokes summaries in one node store (one audited transaction each)."""
+
+    def __init__(self, store: NodeStore, clock: Callable[[], datetime] = utcnow):
+        self.store = store
+        self.clock = clock
+        with store.cursor() as cur:
+            ensure_schema(cur)
+
+    # ------------------------------------------------------------------ changes
+
+    def write(self, user: User, report_id: str, text: str, kind: str = "sammanfattning") -> int:
+        """Store a new draft for the case (replacing an earlier text of the same kind)."""
+        if not user.can("cases.write"):
+            raise SummaryNotAllowed("Din roll får inte skriva sammanfattningar.",
+                                    "Your role may not write summaries.")  # fmt: skip
+        if kind not in KINDS:
+            raise SummaryError(f"Okänd sort {kind!r}; välj {' eller '.join(KINDS)}.",
+                               f"Unknown kind {kind!r}; choose {' or '.join(KINDS)}.")  # fmt: skip
+        text = " ".join((text or "").split())
+        if len(text) < MIN_CHARS:
+            raise SummaryError(f"Skriv minst {MIN_CHARS} tecken.",
+                               f"Write at least {MIN_CHARS} characters.")  # fmt: skip
+        if len(text) > MAX_CHARS:
+            raise SummaryError(f"Texten är {len(text)} tecken; högst {MAX_CHARS} får plats.",
+                               f"The text is {len(text)} characters; at most {MAX_CHARS}.")  # fmt: skip
+        findings = privacy.find_personal_data(text)
+        if findings:
+            raise SummaryPersonalData(findings)
+        now = self.clock()
+        with self.store.cursor() as cur:
+            cur.execute("BEGIN")
+            try:
+                if cur.execute("SELECT 1 FROM reports WHERE id = ?", [report_id]).fetchone() is None:
+                    raise SummaryError(f"Ärendet {report_id} finns inte.",
+                                       f"Case {report_id} does not exist.")  # fmt: skip
+                cur.execute("UPDATE case_summaries SET replaced = TRUE"
+                            " WHERE report_id = ? AND kind = ? AND NOT replaced",
+                            [report_id, kind])  # fmt: skip
+                sid = one_row(cur.execute(
+                    "INSERT INTO case_summaries (report_id, kind, text, state, written_by,"
+                    " written_at) VALUES (?, ?, ?, 'utkast', ?, ?) RETURNING id",
+                    [report_id, kind, text, user.username, now]))[0]  # fmt: skip
+                audit_trail.append_case_event(cur, report_id, now, "sammanfattning_skriven",
+                                              user.username, {"summary": sid, "sort": kind,
+                                                              "text": text})  # fmt: skip
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+        return int(sid)
+
+    def approve(self, user: User, summary_id: int) -> None:
+        self._decide(user, summary_id, "delbar", "sammanfattning_godkand", ("utkast",))
+
+    def revoke(self, user: User, summary_id: int) -> None:
+        self._decide(user, summary_id, "aterkallad", "sammanfattning_aterkallad", ("delbar",))
+
+    def _decide(self, user: User, summary_id: int, state: str, event: str,
+                from_states: tuple[str, ...]) -> None:  # fmt: skip
+        if not user.can("publish.approve"):
+            raise SummaryNotAllowed("Bara förbundschefen får godkänna eller återkalla en delbar "
+                                    "text.", "Only the förbundschef may approve or revoke a "
+                                    "shareable text.")  # fmt: skip
+        now = self.clock()
+        with self.store.cursor() as cur:
+            cur.execute("BEGIN")
+            try:
+                row = cur.execute("SELECT report_id, state, replaced FROM case_summaries"
+                                  " WHERE id = ?", [summary_id]).fetchone()  # fmt: skip
+                if row is None:
+                    raise SummaryError(f"Sammanfattning {summary_id} finns inte.",
+                                       f"Summary {summary_id} does not exist.")  # fmt: skip
+                report_id, current, replaced = row
+                if replaced or current not in from_states:
+                    raise SummaryError(
+                        f"Sammanfattning {summary_id} är {'ersatt' if replaced else current}; "
+                        "ladda om sidan och försök igen.",
+                        f"Summary {summary_id} is {'replaced' if replaced else current}; "
+                        "reload the page and try again.")  # fmt: skip
+                cur.execute("UPDATE case_summaries SET state = ?, decided_by = ?, decided_at = ?"
+                            " WHERE id = ?", [state, user.username, now, summary_id])  # fmt: skip
+                audit_trail.append_case_event(cur, report_id, now, event, user.username,
+                                              {"summary": summary_id})  # fmt: skip
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+
+    # ------------------------------------------------------------------ reading
+
+    def for_case(self, report_id: str) -> list[dict[str, Any]]:
+        """The current (not replaced) texts of a case, summary first."""
+        with self.store.cursor() as cur:
+            rows = cur.execute(
+                "SELECT id, kind, text, state, written_by, written_at, decided_by, decided_at"
+                " FROM case_summaries WHERE report_id = ? AND NOT replaced ORDER BY kind DESC",
+                [report_id]).fetchall()  # fmt: skip
+        keys = ("id", "kind", "text", "state", "written_by", "written_at", "decided_by",
+                "decided_at")  # fmt: skip
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def listing(self, state: str = "") -> list[dict[str, Any]]:
+        """Current texts of every case (for the förbundschef's list), newest first."""
+        where, args = "NOT s.replaced", []
+        if state in STATES:
+            where, args = where + " AND s.state = ?", [state]
+        with self.store.cursor() as cur:
+            rows = cur.execute(
+                "SELECT s.id, s.report_id, s.kind, s.text, s.state, s.written_by, s.written_at,"
+                " s.decided_by, r.problemtyp FROM case_summaries s JOIN reports r"
+                f" ON r.id = s.report_id WHERE {where} ORDER BY s.written_at DESC, s.id DESC",
+                args).fetchall()  # fmt: skip
+        keys = ("id", "case", "kind", "text", "state", "written_by", "written_at", "decided_by",
+                "problemtyp")  # fmt: skip
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def approved(store: NodeStore, year: int | None = None, *, aktorer: tuple[str, ...] = (),
+             kind: str | None = None) -> list[Approved]:  # fmt: skip
+    """Approved, current texts (of cases received in `year`, naming one of `aktorer`)."""
+    with store.cursor() as cur:
+        ensure_schema(cur)
+        rows = cur.execute(
+            "SELECT s.id, s.report_id, s.kind, s.text, r.received_at, r.problemtyp, r.niva,"
+            " r.aktorer FROM case_summaries s JOIN reports r ON r.id = s.report_id"
+            " WHERE s.state = 'delbar' AND NOT s.replaced"
+            " AND (? IS NULL OR year(r.received_at) = ?)"
+            " AND (len(?::VARCHAR[]) = 0 OR len(list_intersect(r.aktorer, ?::VARCHAR[])) > 0)"
+            " AND (? IS NULL OR s.kind = ?)"
+            " ORDER BY r.problemtyp NULLS LAST, r.received_at, s.id",
+            [year, year, list(aktorer), list(aktorer), kind, kind]).fetchall()  # fmt: skip
+    return [Approved(int(i), rid, k, t, at.year, quarter_of(at), p, nv, tuple(a or ()))
+            for i, rid, k, t, at, p, nv, a in rows]  # fmt: skip
