@@ -19,11 +19,13 @@ from werkzeug.exceptions import HTTPException
 
 from hub import translog
 from hub.federation import accept_enrolment
+from hub.releases import totals
 from hub.runtime import Hub
 from schemas.wire import encode_public_key, fingerprint
 
 API = "/api/v1"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_PERIOD = re.compile(r"[0-9]{4}(-Q[1-4])?")
 TABLES = ("total", "problemtyp", "aktor", "niva", "organisation", "status",
           "problemtyp_x_aktor", "aktor_x_niva")  # fmt: skip
 AGGREGATE_ARGS: dict[str, tuple[str, ...]] = {
@@ -185,6 +187,66 @@ def create_api(hub: Hub) -> Blueprint:
                             headers={"Content-Disposition":
                                      f"attachment; filename=lexheller-{table}.csv"})  # fmt: skip
         return jsonify({"ok": True, "table": table, "cells": cells.to_dicts()})
+
+    @bp.post("/shares")
+    def post_shares() -> ResponseReturnValue:
+        raw = _read_body()
+        if isinstance(raw, Response):
+            return raw
+        outcome = hub.shares.accept(raw)
+        return jsonify(outcome.to_json()), outcome.status
+
+    @bp.get("/shares")
+    def list_shares() -> ResponseReturnValue:
+        return jsonify({"ok": True, "shares": hub.shares.listing(request.args.get("node_id"))})
+
+    @bp.get("/shares/<digest>")
+    def shares_file(digest: str) -> ResponseReturnValue:
+        path = hub.shares.path(digest)
+        if not _HEX64.fullmatch(digest) or not path.exists():
+            return error_response(404, "not_found", "Inga sådana andelar.", "No such shares.")
+        return Response(path.read_bytes(), mimetype="application/json")
+
+    @bp.post("/releases")
+    def post_release() -> ResponseReturnValue:
+        raw = _read_body()
+        if isinstance(raw, Response):
+            return raw
+        outcome = hub.releases.receive(raw)
+        return jsonify(outcome.to_json()), outcome.status
+
+    @bp.get("/releases")
+    def list_releases() -> ResponseReturnValue:
+        group = request.args.get("group")
+        rows = [{"digest": s.digest, "group": s.release.group.id, "level": s.release.group.level,
+                 "period": s.release.period, "revision": s.release.revision,
+                 "url": f"{API}/releases/{s.digest}"}
+                for s in hub.releases.all() if group is None or s.release.group.id == group]  # fmt: skip
+        return jsonify({"ok": True, "releases": rows})
+
+    @bp.get("/releases/<digest>")
+    def release_file(digest: str) -> ResponseReturnValue:
+        raw = hub.releases.raw(digest) if _HEX64.fullmatch(digest) else None
+        if raw is None:
+            return error_response(404, "not_found", "Ingen sådan frisläppning.", "No such release.")
+        return Response(raw, mimetype="application/json")
+
+    @bp.get("/totals/<table>")
+    def group_totals(table: str) -> ResponseReturnValue:
+        from dashboards.bounds import cell_bounds  # the same honest bounds the pages show
+
+        if table not in TABLES:
+            return error_response(404, "unknown_table", f"Tabellen {table!r} finns inte. Finns: "
+                                  + ", ".join(TABLES), f"No table {table!r}. Tables: "
+                                  + ", ".join(TABLES))  # fmt: skip
+        periods = request.args.getlist("period")
+        if len(periods) != 1 or not _PERIOD.fullmatch(periods[0]):
+            return error_response(400, "bad_parameter",
+                                  "Ange period en gång, som ÅÅÅÅ eller ÅÅÅÅ-Kn (t.ex. 2025 eller 2025-Q1).",
+                                  "Give period once, as YYYY or YYYY-Qn (e.g. 2025 or 2025-Q1).")  # fmt: skip
+        body = totals(hub.releases, hub.store.latest_cells(), hub.trust.nodes(), table,
+                      periods[0], cell_bounds)  # fmt: skip
+        return jsonify(body)
 
     @bp.get("/figures")
     def figures() -> ResponseReturnValue:

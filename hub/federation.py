@@ -123,7 +123,8 @@ class Forwarder:
         now = now or datetime.now(UTC)
         sent = 0
         for item in self.store.due_forwards(now):
-            path = {"enrolment": "/api/v1/enrolments", "rotation": "/api/v1/rotations"}.get(
+            path = {"enrolment": "/api/v1/enrolments", "rotation": "/api/v1/rotations",
+                    "shares": "/api/v1/shares"}.get(
                 item["kind"], "/api/v1/bundles"
             )
             try:

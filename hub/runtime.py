@@ -15,13 +15,16 @@ from typing import Any
 from hub import settings
 from hub.accept import Acceptor, Outcome, default_rules
 from hub.federation import Forwarder, enrolment_statement
+from hub.releases import ReleaseStore
 from hub.rotation import accept_rotation
+from hub.shares import ShareIntake
 from hub.store import HubStore
 from hub.trust import Trust
 from common.errors import UsageError
 from common.keys import load_private_key
 from schemas.wire import (
     PAYLOAD_TYPE_ROTATION,
+    PAYLOAD_TYPE_SHARES,
     Bundle,
     Envelope,
     WireError,
@@ -40,6 +43,13 @@ def check_folder(folder: Path) -> None:
             f"{folder} is not a hub folder (hub.toml is missing). Create it with "
             "'lexheller hub init'.",
         )
+
+
+def is_shares(raw: bytes) -> bool:
+    try:
+        return Envelope.from_bytes(raw).payload_type == PAYLOAD_TYPE_SHARES
+    except WireError:
+        return False
 
 
 def is_rotation(raw: bytes) -> bool:
@@ -71,6 +81,9 @@ class Hub:
             on_accept=self._queue_forward if self.upstream else None,
         )
         self.reindex()
+        self.shares = ShareIntake(folder, self.store, self.trust,
+                                  on_accept=self._queue_shares if self.upstream else None)  # fmt: skip
+        self.releases = ReleaseStore(folder, self.id, self.config["hub"]["level"])
 
     def close(self) -> None:
         if self.forwarder:
@@ -78,6 +91,12 @@ class Hub:
         self.store.close()
 
     # ------------------------------------------------------------------ forwarding
+
+    def _queue_shares(self, digest: str, raw: bytes) -> None:
+        """Share envelopes go upstream as the bytes received, after the bundle they belong to."""
+        self.store.enqueue("shares", digest, raw, datetime.now(UTC))
+        if self.forwarder:
+            self.forwarder.wake()
 
     def _queue_forward(self, digest: str, raw: bytes, bundle: Bundle, keyid: str) -> None:
         """Queue the enrolment statement for the key that verified, then the bundle itself."""
@@ -123,6 +142,8 @@ class Hub:
 
     def receive(self, raw: bytes, via: str) -> Outcome:
         """A signed file carried by hand: a key rotation statement or a bundle."""
+        if is_shares(raw):
+            return self.shares.accept(raw, via)
         return self.rotate(raw) if is_rotation(raw) else self.acceptor.accept(raw, via)
 
     def rotate(self, raw: bytes) -> Outcome:
@@ -201,16 +222,30 @@ class Hub:
             ],
         }
 
+    def op_trust_aggregator(self, aggregator_id: str, public_key: str) -> dict[str, Any]:
+        """Enrol an aggregator whose signature every release must carry (fingerprint aloud)."""
+        entry = self.releases.aggregators.trust(aggregator_id, public_key)
+        return {"aggregator_id": aggregator_id, "fingerprint": entry["fingerprint"]}
+
+    def op_fetch_releases(self) -> dict[str, Any]:
+        """A regional hub fetches its own group's releases from its upstream."""
+        if not self.upstream:
+            raise UsageError("Navet har inget uppströmsnav att hämta frisläppningar från.",
+                             "The hub has no upstream hub to fetch releases from.")  # fmt: skip
+        return self.releases.fetch_upstream(self.upstream)
+
     def operations(self) -> dict[str, Any]:
-        from hub import admin_cli, report
+        from hub import admin_ops, report
 
         return {
             **report.operations(self),
-            **admin_cli.operations(self),
+            **admin_ops.operations(self),
             "enroll": self.op_enroll,
             "revoke": self.op_revoke,
             "trust_hub": self.op_trust_hub,
             "import": self.op_import,
             "verify": self.op_verify,
             "status": self.op_status,
+            "trust_aggregator": self.op_trust_aggregator,
+            "fetch_releases": self.op_fetch_releases,
         }
