@@ -36,6 +36,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Playwright's ceiling for every wait (navigation, selectors, wait_for_function). Tests wait on
+# conditions, so this only decides how long a broken page takes to fail; it is generous because
+# a machine with 2 cores and a load of 9 can take a minute for what takes 15 s when quiet.
+TIMEOUT_MS = int(float(os.environ.get("LEXHELLER_BROWSER_TIMEOUT_S", "240")) * 1000)
 # Rules about the document as a whole that axe reports on any page; we check all of them.
 AXE_OPTIONS: dict[str, Any] = {
     "resultTypes": ["violations"],
@@ -131,6 +135,8 @@ def chromium_page(
         device_scale_factor=device_scale_factor,
         accept_downloads=True,
     )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
     log = ConsoleLog()
     log.attach(page)
@@ -159,6 +165,31 @@ def axe_violations(page: Any, options: dict[str, Any] | None = None) -> list[dic
         }
         for v in results.response["violations"]
     ]
+
+
+def settle(page: Any) -> None:
+    """Wait until the browser has painted what is in the DOM now (two animation frames)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def resize(page: Any, width: int, height: int) -> None:
+    """Set the viewport and wait until the layout follows it: the document is `width` wide and
+    every Plotly chart has redrawn to fit its container (Plotly redraws a moment after a
+    resize, later still on a loaded machine)."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function(
+        """(width) => {
+          if (document.documentElement.clientWidth > width) return false;
+          for (const g of document.querySelectorAll('.js-plotly-plot')) {
+            const svg = g.querySelector('.main-svg');
+            if (svg && svg.getBoundingClientRect().width > g.getBoundingClientRect().width + 1)
+              return false;
+          }
+          return true;
+        }""",
+        arg=width,
+    )
+    settle(page)
 
 
 def has_horizontal_scroll(page: Any) -> bool:

@@ -28,7 +28,8 @@ from lexheller.cli import main
 from lexheller.init import init_node
 from node.datasource import ACTIONS_SCHEMA, WORKFLOW_SCHEMA, NodeSource
 from node.runtime import Node
-from node.server import DASHBOARD, create_app
+from lexheller.apps import node_app as create_app
+from node.server import DASHBOARD
 from node.synthetic import NodeProfile, generate_reports
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -253,6 +254,7 @@ def test_own_pages_in_chromium_are_axe_clean(node: Node, app: flask.Flask) -> No
         chromium_browser,
         chromium_page,
         has_horizontal_scroll,
+        resize,
         serve_wsgi,
     )  # fmt: skip
     from tests.test_dashboards_browser import wait_ready
@@ -272,7 +274,8 @@ def test_own_pages_in_chromium_are_axe_clean(node: Node, app: flask.Flask) -> No
                 assert page.locator("main h1").count() == 1
                 assert axe_violations(page) == [], (slug, query)
                 page.set_viewport_size({"width": 320, "height": 800})
-                page.wait_for_timeout(300)
+                assert not has_horizontal_scroll(page), (slug, "320 px, charts redrawing")
+                resize(page, 320, 800)
                 assert not has_horizontal_scroll(page), (slug, "320 px")
         page.keyboard.press("Tab")
         assert page.console_log.errors == []
