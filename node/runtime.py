@@ -17,6 +17,7 @@ from common.keys import load_private_key
 from common.transport import HttpPublisher
 from node import settings
 from node.logcheck import check_log
+from node.mail import Mailer
 from node.publish import audit_ledger, publish, send_outbox
 from node.rotation import rotate_key
 from node.store import NodeStore
@@ -43,6 +44,7 @@ class Node:
         self.id = self.config["node"]["id"]
         self.key = load_private_key(folder)
         self.store = NodeStore(folder / settings.DB_NAME)
+        self.mail = Mailer(self.store, self.config, folder)
         self._stop = threading.Event()
         self._sender: threading.Thread | None = None
 
@@ -50,6 +52,7 @@ class Node:
         self._stop.set()
         if self._sender:
             self._sender.join(timeout=10)
+        self.mail.stop()
         self.store.close()
 
     def start_outbox_sender(self, interval: float = 15.0) -> None:
@@ -134,12 +137,14 @@ class Node:
 
     def operations(self) -> dict[str, Any]:
         """Every operation a command may run in this process (or through its server)."""
-        from node import importer, report, staff_cli
+        from node import importer, notifications, report, staff_ops
 
         return {
+            **notifications.operations(self),
             **importer.operations(self),
-            **staff_cli.operations(self),
+            **staff_ops.operations(self),
             **report.operations(self),
+            **_partsrapport_ops(self),
             "publish": self.op_publish,
             "outbox": self.op_outbox,
             "key": self.op_key,
@@ -149,3 +154,9 @@ class Node:
             "rotate_key": self.op_rotate_key,
             "audit": self.op_audit,
         }
+
+
+def _partsrapport_ops(node: Node) -> dict[str, Any]:
+    from node.report import partsrapport
+
+    return partsrapport.operations(node)

@@ -33,8 +33,30 @@ SETTINGS = [
     Setting("aggregation", "aggregators", [],
             "De tre aggregatorerna (party, id, hpke_public_key, fingerprint) som får var sin "
             "krypterade andel av det noden döljer; tom = inga andelar."),
+    Setting("mail", "host", "", "SMTP-server för e-post; tom = ingen e-post skickas (köas ändå)."),
+    Setting("mail", "port", 587, "SMTP-port (25, 465 för ssl, 587 för starttls)."),
+    Setting("mail", "tls", "starttls", "Kryptering mot SMTP-servern: none, starttls eller ssl."),
+    Setting("mail", "user", "", "Användarnamn hos SMTP-servern; tom = ingen inloggning."),
+    Setting("mail", "password", "", "Lösenord hos SMTP-servern; sätt hellre "
+            "LEXHELLER_MAIL_PASSWORD eller password_file än att skriva det i filen."),
+    Setting("mail", "password_file", "", "Fil (relativ till nodmappen) med SMTP-lösenordet."),
+    Setting("mail", "sender", "", "Avsändaradress, t.ex. lexheller@forbund.se."),
+    Setting("mail", "base_url", "", "Nodens publika adress för länkar i e-post, "
+            "t.ex. https://anmalan.forbund.se; tom = http://host:port."),
+    Setting("mail", "timeout_seconds", 20, "Tidsgräns för ett SMTP-anrop."),
+    Setting("mail", "max_attempts", 12, "Försök innan ett brev markeras som misslyckat."),
+    Setting("mail", "digest_hour", 7, "Timme (0-23, UTC) då sammanställningar skickas."),
+    Setting("workflow", "first_contact_days", 5,
+            "Dagar efter mottagande inom vilka anmälaren ska kontaktas."),
+    Setting("workflow", "forum_warning_days", 14,
+            "Forumfrister inom så många dagar tas med i sammanställningen."),
+    Setting("workflow", "inactive_days", 30,
+            "Öppna ärenden utan händelse på så många dagar räknas som inaktiva."),
     Setting("server", "host", "127.0.0.1", "Adress som servern lyssnar på."),
     Setting("server", "port", 8200, "Port som servern lyssnar på."),
+    Setting("server", "trusted_proxies", [],
+            "Omvända proxyer (IP-adresser eller nät, t.ex. [\"127.0.0.1\"]) vars "
+            "X-Forwarded-For/-Proto/-Host godtas; tom = inga (servern nås direkt)."),
 ]
 
 

@@ -1,0 +1,71 @@
+"""The ``[mail]`` settings of a node as one checked value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from common.errors import UsageError
+
+TLS_MODES = ("none", "starttls", "ssl")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str
+    port: int
+    tls: str
+    user: str
+    password: str
+    sender: str
+    base_url: str
+    timeout: float
+    max_attempts: int
+    digest_hour: int
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+def mail_settings(config: Any, folder: Path) -> MailSettings:
+    """Read ``[mail]`` (after env overrides); the password comes from env, file or the TOML."""
+    m = config["mail"]
+    tls = str(m["tls"]).lower()
+    if tls not in TLS_MODES:
+        raise UsageError(
+            f"[mail] tls ska vara none, starttls eller ssl, inte {m['tls']!r}.",
+            f"[mail] tls must be none, starttls or ssl, not {m['tls']!r}.",
+        )
+    password = str(m["password"] or "")
+    if m["password_file"]:
+        path = folder / str(m["password_file"])
+        try:
+            password = path.read_text("utf-8").strip()
+        except OSError as e:
+            raise UsageError(
+                f"Lösenordsfilen för e-post {path} går inte att läsa ({e.strerror}). "
+                "Kontrollera [mail] password_file.",
+                f"The mail password file {path} cannot be read ({e.strerror}). "
+                "Check [mail] password_file.",
+            ) from e
+    if m["host"] and not m["sender"]:
+        raise UsageError(
+            "[mail] sender saknas: ange avsändaradressen, t.ex. lexheller@forbund.se.",
+            "[mail] sender is missing: give the sender address, e.g. lexheller@forbund.se.",
+        )
+    server = config["server"]
+    base = str(m["base_url"] or f"http://{server['host']}:{server['port']}").rstrip("/")
+    return MailSettings(
+        host=str(m["host"]),
+        port=int(m["port"]),
+        tls=tls,
+        user=str(m["user"] or ""),
+        password=password,
+        sender=str(m["sender"] or ""),
+        base_url=base,
+        timeout=float(m["timeout_seconds"]),
+        max_attempts=max(1, int(m["max_attempts"])),
+        digest_hour=int(m["digest_hour"]) % 24,
+    )
