@@ -141,3 +141,73 @@ def test_valid_identity_numbers_are_always_found(
     text = f"{before} {number} {after}"
     found = [f for f in find_personal_data(text) if f.kind in (PERSONNUMMER, SAMORDNINGSNUMMER)]
     assert [(f.kind, f.text) for f in found] == [(kind, number)], text
+
+
+# Issue 16: spellings a caseworker really types, each inside an ordinary sentence.
+CARELESS = [
+    ("pnr:8112189876", "8112189876", PERSONNUMMER),
+    ("811218-9876:", "811218-9876", PERSONNUMMER),
+    ("811218-9876/AF", "811218-9876", PERSONNUMMER),
+    ("811218.9876", "811218.9876", PERSONNUMMER),
+    ("81 12 18-98 76", "81 12 18-98 76", PERSONNUMMER),
+    ("811218\u22129876", "811218\u22129876", PERSONNUMMER),
+    ("811218\u20109876", "811218\u20109876", PERSONNUMMER),
+    ("811218\u20119876", "811218\u20119876", PERSONNUMMER),
+    ("\uff18\uff11\uff11\uff12\uff11\uff18\uff0d\uff19\uff18\uff17\uff16",
+     "\uff18\uff11\uff11\uff12\uff11\uff18\uff0d\uff19\uff18\uff17\uff16", PERSONNUMMER),
+    ("8112\u200b18-98\u200d76", "8112\u200b18-98\u200d76", PERSONNUMMER),
+    ("811218-\n9876", "811218-\n9876", PERSONNUMMER),
+    ("811218\r\n-9876", "811218\r\n-9876", PERSONNUMMER),
+    ("Samordningsnr:811278-0005", "811278-0005", SAMORDNINGSNUMMER),
+    ("070.123.45.67", "070.123.45.67", TELEFONNUMMER),
+    ("(08) 123 456 78", "(08) 123 456 78", TELEFONNUMMER),
+    ("tel:0701234567", "0701234567", TELEFONNUMMER),
+    ("0701234567:", "0701234567", TELEFONNUMMER),
+    ("anna (at) exempel.se", "anna (at) exempel.se", EPOST),
+    ("anna [at] exempel [dot] se", "anna [at] exempel [dot] se", EPOST),
+    ("anna\uff20exempel.se", "anna\uff20exempel.se", EPOST),
+    ("pnr 811218-9875", "811218-9875", PERSONNUMMER),  # wrong check digit, labelled
+    ("personnummer: 8112189875", "8112189875", PERSONNUMMER),
+    ("född 19811218-9875", "19811218-9875", PERSONNUMMER),
+    ("Personnummer är 811218 9875", "811218 9875", PERSONNUMMER),
+]
+
+NOT_FOUND_EITHER = [
+    *NOT_FOUND,
+    "2024-03-15 10.30",
+    "15.03.2024",
+    "08.12.20",
+    "kap. 3 § 7 SFB",
+    "110 kap. 13 § socialförsäkringsbalken (2010:110)",
+    "Dnr 2.1.2-2024-4567",
+    "FK 2024/123456-7",
+    "ärendenummer 8112189875",  # wrong check digit, not labelled as a personnummer
+    "född 1981",
+    "född 1981-12-18",
+    "4 500,00 kr",
+    "12 345 678 kr",
+    "kl. 13.15-14.00",
+    "pnr saknas, se Dnr 2024-00123",
+    "tel. saknas",
+    "at exempel.se",
+]
+
+
+@pytest.mark.parametrize(("typed", "found", "kind"), CARELESS)
+def test_finds_careless_spellings(typed: str, found: str, kind: str) -> None:
+    sentence = f"Klienten, {typed} hade väntat."
+    findings = find_personal_data(sentence)
+    assert [(f.kind, f.text) for f in findings] == [(kind, found)], sentence
+    assert sentence[findings[0].start : findings[0].end] == found
+
+
+@pytest.mark.parametrize("text", NOT_FOUND_EITHER)
+def test_no_false_alarms_on_law_case_numbers_dates_amounts(text: str) -> None:
+    assert find_personal_data(f"Se {text}, sedan hände inget.") == []
+
+
+def test_redact_removes_careless_spellings_from_the_original_text() -> None:
+    text = "pnr:8112\u200b18-9876, tel:070.123.45.67, anna\uff20exempel.se"
+    assert redact(text, find_personal_data(text)) == (
+        "pnr:[borttaget], tel:[borttaget], [borttaget]"
+    )
