@@ -55,6 +55,10 @@ def build_yearly_report(node: Node, year: int, out: Path | None = None) -> dict[
     synthetic = bool(node.config["node"]["synthetic"])
     cleared = synthetic  # until staff can mark single texts as free of personal data
     figures = data.year_figures(node.store, year, texts_cleared=cleared)
+    if not cleared:  # a real node quotes only texts the förbundschef approved as delbara
+        from node.summaries import report_texts
+
+        figures.examples, figures.suggestions = report_texts(node.store, year)
     if figures.total == 0:
         raise UsageError(f"Det finns inga anmälningar från {year}; ingen rapport skrevs.",
                          f"There are no reports from {year}; no report was written.")  # fmt: skip

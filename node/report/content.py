@@ -101,15 +101,16 @@ def _problems(f: YearFigures, cleared: bool) -> Section:
     s.add(bar_chart("problemtyp", "Anmälningar per problemtyp",
                     f"anmälningar {f.year} efter problemtyp",
                     [(r[0], r[1]) for r in t.rows]), t)  # fmt: skip
-    if cleared and f.examples:
-        s.add(Heading("Exempel ur anmälningarna"))
+    if f.examples:
+        s.add(Heading("Exempel ur anmälningarna" if cleared else
+                      "Exempel: sammanfattningar godkända som delbara"))  # fmt: skip
         cl = code_list("problemtyp")
         order = sorted(f.examples, key=lambda p: (-f.problemtyp.get(p, 0), p))
         s.add(Bullets([f"{cl.label_of(p)}: ”{e}”" for p in order for e in f.examples[p]],
                       quotes=True))  # fmt: skip
     elif not cleared:
-        s.add(Para("Exempel ur anmälningarnas text visas först när personalen har markerat "
-                   "texterna som fria från personuppgifter.", style="note"))  # fmt: skip
+        s.add(Para("Exempel visas bara som sammanfattningar som förbundschefen har godkänt som "
+                   f"delbara; för {f.year} finns ännu inga.", style="note"))  # fmt: skip
     return s
 
 
@@ -145,12 +146,13 @@ def _actors(f: YearFigures) -> Section:
 
 def _suggestions(f: YearFigures, cleared: bool, synthetic: bool) -> Section:
     s = Section("forslag", "Anmälarnas förslag")
-    if not cleared:
+    if not cleared and not f.suggestions:
         return s.add(Para(
-            "Anmälarnas förslag återges i deras egna ord först när personalen har valt ut dem "
-            "och markerat dem som fria från personuppgifter. Den markeringen finns ännu inte i "
-            "nodens personalsidor, därför visas inga förslag i år.", style="note"))  # fmt: skip
-    s.add(Para("Ett urval av anmälarnas egna förslag på lösningar, ett per problemtyp."))
+            "Anmälarnas förslag återges först när personalen har valt ut dem och "
+            f"förbundschefen har godkänt dem som delbara; för {f.year} finns ännu inga.",
+            style="note"))  # fmt: skip
+    s.add(Para("Ett urval av anmälarnas egna förslag på lösningar, ett per problemtyp." if cleared
+               else "Anmälarnas förslag som förbundschefen har godkänt som delbara."))  # fmt: skip
     if synthetic:
         s.add(Para("Förbundets data är syntetiska (demo); därför visas förslagen utan manuell "
                    "granskning.", style="note"))  # fmt: skip
