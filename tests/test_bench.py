@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from bench import dashboards as bench_dashboards
-from bench import generate_national
+from bench import generate_national, timings
 from dashboards.bounds import cell_bounds
 from dashboards.data import CELL_SCHEMA
 
@@ -51,3 +51,13 @@ def test_screenshots_of_a_tiny_hub(tmp_path: Path, capsys: pytest.CaptureFixture
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and r["kb"] < 1024
         assert 0 < r["fcp"] <= r["ready"] and r["errors"] == []
     assert "4 screenshots" in capsys.readouterr().out
+
+
+def test_timings_script_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    assert timings.main(["--reports", "300", "--protect-reports", "40", "--years", "1",
+                         "--rows", "30"]) == 0  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0].split(" of")[0] for line in lines] == [
+        "count_tables", "protect (k = 3)", "audit", "import"]  # fmt: skip
+    assert "audit, 40 reports, 1 years" in lines[2] and ": ok" in lines[2]
+    assert all(line.split()[-1] == "s" or "aim <" in line for line in lines)

