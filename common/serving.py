@@ -19,8 +19,11 @@ class Server:
     """A running waitress server on host:port (port 0 picks a free one)."""
 
     def __init__(self, app: object, host: str, port: int, threads: int = 8):
+        # X-Forwarded-* are judged by common.web.security.TrustedProxies against the
+        # folder's [server] trusted_proxies, so waitress must pass them through.
         self._server = create_server(app, host=host, port=port, threads=threads,
-                                     ident="lexheller", channel_timeout=60)  # fmt: skip
+                                     ident="lexheller", channel_timeout=60,
+                                     clear_untrusted_proxy_headers=False)  # fmt: skip
         self.host = host
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None

@@ -11,6 +11,7 @@ from hub.api import create_api, install_error_handlers
 from hub.datasource import HubSource
 from hub.runtime import Hub
 from common import control
+from common.web.security import trust_proxies
 from common.accounts import Accounts
 
 
@@ -18,6 +19,7 @@ def create_app(
     hub: Hub, token_holder: dict[str, str] | None = None, *, admin_accounts: Accounts | None = None
 ) -> Flask:
     app = Flask("lexheller.hub")
+    trust_proxies(app, hub.config["server"]["trusted_proxies"])
     app.config["MAX_CONTENT_LENGTH"] = int(hub.config["policy"]["max_bundle_bytes"]) + 1024
     app.register_blueprint(create_api(hub))
     install_error_handlers(app)

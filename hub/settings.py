@@ -24,6 +24,9 @@ SETTINGS = [
     Setting("policy", "max_bundle_bytes", 8 * 1024 * 1024, "Största paket som tas emot (byte)."),
     Setting("server", "host", "127.0.0.1", "Adress som servern lyssnar på."),
     Setting("server", "port", 8100, "Port som servern lyssnar på."),
+    Setting("server", "trusted_proxies", [],
+            "Omvända proxyer (IP-adresser eller nät, t.ex. [\"127.0.0.1\"]) vars "
+            "X-Forwarded-For/-Proto/-Host godtas; tom = inga (servern nås direkt)."),
     Setting("server", "forward_interval_seconds", 2.0, "Hur ofta kön till uppströmsnavet töms."),
 ]
 

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from dashboards.app import create_dash
 from common import control
+from common.web.security import trust_proxies
 from node.datasource import NodeSource
 from node.runtime import Node
 from node.web import setup_web
@@ -25,6 +26,7 @@ def create_app(
     public_state: PublicState | None = None,
 ) -> Flask:
     app = Flask("lexheller.node")
+    trust_proxies(app, node.config["server"]["trusted_proxies"])
 
     @app.get("/healthz")
     def healthz() -> ResponseReturnValue:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 import threading
@@ -30,9 +31,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from flask import Response, abort, g, request
+from flask import Flask, Response, abort, g, request
 from werkzeug.exceptions import TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from common.errors import UsageError
 
 SECRET_FILE = "run/web-secret"
 CSRF_COOKIE = "lh_csrf"
@@ -154,8 +159,74 @@ class RateLimiter:
 
 
 def client_address() -> str:
-    """The client's address as the server saw it (put a proxy fix in front if proxied)."""
+    """The client's address: the peer, or behind a trusted proxy the address it reported
+    (`TrustedProxies` rewrites ``REMOTE_ADDR`` before Flask sees the request)."""
     return request.remote_addr or "unknown"
+
+
+def parse_networks(entries: list[str] | str, setting: str = "[server] trusted_proxies") -> list[
+        ipaddress.IPv4Network | ipaddress.IPv6Network]:  # fmt: skip
+    """Addresses or networks (``127.0.0.1``, ``10.0.0.0/8``, ``::1``) from a setting; a bad
+    entry is a usage error that names it."""
+    if isinstance(entries, str):
+        entries = [e.strip() for e in entries.split(",") if e.strip()]
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
+        except ValueError as e:
+            raise UsageError(
+                f"{setting}: {entry!r} är ingen IP-adress eller nät. Ange t.ex. "
+                "\"127.0.0.1\" eller \"10.0.0.0/8\".",
+                f"{setting}: {entry!r} is not an IP address or network. Give e.g. "
+                "\"127.0.0.1\" or \"10.0.0.0/8\".",
+            ) from e
+    return networks
+
+
+class TrustedProxies:
+    """WSGI middleware: believe ``X-Forwarded-*`` only from a peer in the trusted list.
+
+    From a trusted peer, the client is the right-most ``X-Forwarded-For`` address that is not
+    itself a trusted proxy (each proxy appends the address it saw, so anything to its left may
+    be forged by the client), and werkzeug's ``ProxyFix`` takes the scheme and host from the
+    nearest proxy, so ``request.is_secure`` and external URLs follow the client's https. From
+    any other peer the headers are ignored: a client cannot pick its own rate-limit bucket.
+    """
+
+    def __init__(self, app: Any, trusted: list[str] | str):
+        self.app = app
+        self.networks = parse_networks(trusted)
+        self._fix = ProxyFix(app, x_for=0, x_proto=1, x_host=1, x_port=1, x_prefix=0)
+
+    def trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return False
+        return any(ip in net for net in self.networks)
+
+    def client(self, peer: str, forwarded_for: str) -> str:
+        hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+        client = peer
+        for hop in reversed(hops):
+            client = hop
+            if not self.trusted(hop):
+                break
+        return client
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        peer = environ.get("REMOTE_ADDR", "")
+        if not self.networks or not self.trusted(peer):
+            return self.app(environ, start_response)
+        environ["lexheller.proxy_peer"] = peer
+        environ["REMOTE_ADDR"] = self.client(peer, environ.get("HTTP_X_FORWARDED_FOR", ""))
+        return self._fix(environ, start_response)
+
+
+def trust_proxies(app: Flask, trusted: list[str] | str) -> None:
+    """Put `TrustedProxies` in front of a Flask app (nothing changes for an empty list)."""
+    app.wsgi_app = TrustedProxies(app.wsgi_app, trusted)  # type: ignore[method-assign]
 
 
 def limit_request_size(max_bytes: int) -> None:
