@@ -55,6 +55,7 @@ from common.web.security import (
     client_address,
     limit_request_size,
     read_signed_cookie,
+    safe_next,
     signed_cookie,
 )
 from schemas.wire import (
@@ -135,9 +136,7 @@ def _who() -> str:
 
 
 def _safe_next(value: str | None) -> str:
-    if value and value.startswith(PREFIX + "/") and "//" not in value and "\\" not in value:
-        return value
-    return url_for(f"{BLUEPRINT}.index")
+    return safe_next(value, PREFIX + "/") or url_for(f"{BLUEPRINT}.index")
 
 
 # ---------------------------------------------------------------------- rendering

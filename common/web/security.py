@@ -28,10 +28,12 @@ import os
 import secrets
 import threading
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, g, request
 from werkzeug.exceptions import TooManyRequests
@@ -156,6 +158,28 @@ class RateLimiter:
         wait = self.retry_after(bucket, address)
         if wait:
             raise TooManyRequests(retry_after=wait)
+
+
+def safe_next(value: str | None, prefix: str = "/") -> str | None:
+    """`value` if a browser would read it as a path on this site under `prefix`, else None.
+
+    A browser drops tabs and line breaks anywhere in a URL, strips leading and trailing control
+    characters and spaces, and reads a backslash as a slash; so ``/\t/evil.example`` is
+    ``//evil.example`` to it, a different site. Rather than guess the browser's result, refuse
+    any such character, then require a plain absolute path (no scheme, no host, no ``//``).
+    """
+    if not value or len(value) > 2000:
+        return None
+    if any(ord(c) < 0x21 or ord(c) == 0x7F or c == "\\" or c.isspace() for c in value):
+        return None
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not parts.path.startswith(prefix):
+        return None
+    if not value.startswith("/") or "//" in value.partition("?")[0].partition("#")[0]:
+        return None
+    return value
 
 
 def client_address() -> str:

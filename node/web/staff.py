@@ -44,6 +44,7 @@ from common.web.security import (
     client_address,
     limit_request_size,
     read_signed_cookie,
+    safe_next,
     signed_cookie,
 )
 from node.workflow import (
@@ -159,9 +160,7 @@ def require_login_for(app: Flask, prefixes: Iterable[str], permission: str = "da
 
 
 def _safe_next(value: str | None) -> str:
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return url_for("staff.index")
+    return safe_next(value) or url_for("staff.index")
 
 
 # ---------------------------------------------------------------------- helpers for templates
