@@ -15,6 +15,7 @@ from node.web import setup_web
 from node.web.public import PublicState, register_public
 from node.web.staff import register_staff, require_login_for
 from node.web.staff_reports import register_staff_reports
+from node.web.staff_summaries import register_staff_summaries
 
 DASHBOARD = "/personal/dashboard/"
 
@@ -41,6 +42,7 @@ def create_app(
     register_public(app, node, public_state)
     register_staff(app, node)
     register_staff_reports(app, node)
+    register_staff_summaries(app, node)
     require_login_for(app, [DASHBOARD.rstrip("/")])
     create_dash(app, NodeSource(node.store, node.config), title=node.config["node"]["name"],
                 level="node", url_base_pathname=DASHBOARD,

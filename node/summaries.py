@@ -19,6 +19,7 @@ Errors (a person's input, :class:`common.errors.UsageError`)::
 
     SummaryError              empty or too long text, unknown kind or summary
     ├── SummaryNotAllowed     the role may not do this
+    ├── SummaryCaseNotFound   no such case
     └── SummaryPersonalData   the guard found personal data (carries ``findings``)
 """
 
@@ -66,6 +67,11 @@ class SummaryError(UsageError):
 class SummaryNotAllowed(SummaryError):
     def __init__(self, sv: str, en: str) -> None:
         super().__init__(sv, en)
+
+
+class SummaryCaseNotFound(SummaryError):
+    def __init__(self, report_id: str) -> None:
+        super().__init__(f"Ärendet {report_id} finns inte.", f"Case {report_id} does not exist.")
 
 
 class SummaryPersonalData(SummaryError):
@@ -145,8 +151,7 @@ class Summaries:
             cur.execute("BEGIN")
             try:
                 if cur.execute("SELECT 1 FROM reports WHERE id = ?", [report_id]).fetchone() is None:
-                    raise SummaryError(f"Ärendet {report_id} finns inte.",
-                                       f"Case {report_id} does not exist.")  # fmt: skip
+                    raise SummaryCaseNotFound(report_id)
                 cur.execute("UPDATE case_summaries SET replaced = TRUE"
                             " WHERE report_id = ? AND kind = ? AND NOT replaced",
                             [report_id, kind])  # fmt: skip
@@ -245,3 +250,18 @@ def approved(store: NodeStore, year: int | None = None, *, aktorer: tuple[str, .
             [year, year, list(aktorer), list(aktorer), kind, kind]).fetchall()  # fmt: skip
     return [Approved(int(i), rid, k, t, at.year, quarter_of(at), p, nv, tuple(a or ()))
             for i, rid, k, t, at, p, nv, a in rows]  # fmt: skip
+
+
+def report_texts(store: NodeStore, year: int, aktorer: tuple[str, ...] = ()
+                 ) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:  # fmt: skip
+    """Approved texts for a report: examples per problem type and suggestions, each with its
+    case number (never the receipt code)."""
+    examples: dict[str, list[str]] = {}
+    suggestions: list[tuple[str, str]] = []
+    for a in approved(store, year, aktorer=aktorer):
+        text = f"{a.text} (ärende {a.case})"
+        if a.kind == "forslag":
+            suggestions.append((a.problemtyp or "P99", text))
+        else:
+            examples.setdefault(a.problemtyp or "P99", []).append(text)
+    return examples, suggestions

@@ -1,0 +1,92 @@
+"""Summary and party report pages through Flask's test client and in Chromium with axe-core:
+roles, the guard's refusal, approval and revocation, and the case page's section."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from node.web.staff_summaries import register_staff_summaries
+from tests.test_staff_pages import CASE, Staff, make_staff, post, trail
+
+TEXT = "Beslut om ersättning dröjde så länge att arbetsträningen inte kunde börja."
+
+
+@pytest.fixture
+def staff(tmp_path: Path) -> Iterator[Staff]:
+    s = make_staff(tmp_path / "nod")
+    register_staff_summaries(s.app, s.node)
+    yield s
+    s.node.close()
+
+
+def test_write_approve_revoke_through_the_pages(staff: Staff) -> None:
+    vera, chef, lars = staff.client("vera"), staff.client("chef"), staff.client("lars")
+    r = post(vera, f"/personal/arenden/{CASE}/sammanfattning", kind="sammanfattning", text=TEXT)
+    assert r.status_code == 302 and r.location.endswith("#sammanfattning")
+    page = vera.get(f"/personal/arenden/{CASE}").text
+    assert TEXT in page and "Utkast – väntar på förbundschefen" in page
+    assert post(chef, f"/personal/arenden/{CASE}/sammanfattning", text=TEXT).status_code == 403
+    assert lars.get("/personal/sammanfattningar").status_code == 403
+    sid = staff.app.extensions["lexheller.staff_summaries"].for_case(CASE)[0]["id"]
+    r = post(vera, "/personal/sammanfattningar", id=str(sid), action="approve")
+    assert r.status_code == 400 and "Bara förbundschefen" in r.text
+    r = post(chef, "/personal/sammanfattningar", id=str(sid), action="approve")
+    assert r.status_code == 200 and "godkänd som delbar" in r.text
+    assert "Delbar (godkänd)" in chef.get(f"/personal/arenden/{CASE}").text
+    r = post(chef, "/personal/sammanfattningar", id=str(sid), action="revoke")
+    assert r.status_code == 200 and "återkallat" in r.text
+    kinds = [e["kind"] for e in trail(staff)]
+    assert kinds[-3:] == ["sammanfattning_skriven", "sammanfattning_godkand",
+                          "sammanfattning_aterkallad"]  # fmt: skip
+
+
+def test_personnummer_is_refused_and_the_text_kept_for_editing(staff: Staff) -> None:
+    vera = staff.client("vera")
+    bad = "Klienten 811218-9876 fick vänta i ett halvår på beslut om sjukpenning."
+    r = post(vera, f"/personal/arenden/{CASE}/sammanfattning", kind="sammanfattning", text=bad)
+    assert r.status_code == 400 and "personuppgifter" in r.text and "811218-9876" in r.text
+    assert 'aria-invalid="true"' in r.text
+    assert staff.app.extensions["lexheller.staff_summaries"].for_case(CASE) == []
+    assert post(vera, "/personal/arenden/nope/sammanfattning", text=TEXT).status_code == 404
+
+
+@pytest.mark.browser
+def test_pages_pass_axe_and_fit_320px(tmp_path: Path) -> None:
+    from tests.browser import axe_violations, chromium_browser, chromium_page, has_horizontal_scroll
+    from tests.browser import serve_wsgi
+    from tests.test_staff_browser import log_in
+
+    s = make_staff(tmp_path / "nod")
+    register_staff_summaries(s.app, s.node)
+    try:
+        with serve_wsgi(s.app) as base, chromium_browser() as browser:
+            with chromium_page(browser) as page:
+                log_in(page, base, "vera")
+                page.goto(f"{base}/personal/arenden/{CASE}#sammanfattning")
+                page.fill("#sm-text", TEXT)
+                page.locator("#sammanfattning button[type=submit]").click()
+                page.wait_for_url("**#sammanfattning")
+                assert TEXT in page.content()
+                _check(page, axe_violations, has_horizontal_scroll)
+                page.goto(f"{base}/personal/partsrapport")
+                _check(page, axe_violations, has_horizontal_scroll)
+            with chromium_page(browser) as page:
+                log_in(page, base, "chef")
+                page.goto(f"{base}/personal/sammanfattningar")
+                page.get_by_role("button", name=f"Godkänn som delbar: {CASE}").click()
+                page.wait_for_load_state()
+                assert "godkänd som delbar" in page.content()
+                _check(page, axe_violations, has_horizontal_scroll)
+    finally:
+        s.node.close()
+
+
+def _check(page: Any, axe: Any, scroll: Any) -> None:
+    assert axe(page) == [], page.url
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert not scroll(page), page.url
+    page.set_viewport_size({"width": 1200, "height": 800})
