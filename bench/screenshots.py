@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from hub.runtime import Hub
-from hub.server import create_app
+from lexheller.apps import hub_app as create_app
 from lexheller.init import init_hub, init_node
 from node.publish import publish
 from node.runtime import Node

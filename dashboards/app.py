@@ -23,7 +23,7 @@ from dashboards import export, measures, pages, periods
 from dashboards.components import aria
 from dashboards.data import DataSource
 from dashboards.filters import Filters, source_periods, view
-from dashboards.format import sort_sv
+from common.format import sort_sv
 from dashboards.i18n import code_label, lan_name, page_title, t
 from schemas.codes import code_list
 from schemas.wire import UNCLASSIFIED

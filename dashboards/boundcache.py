@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboards.bounds import cell_bounds
+from common.bounds import cell_bounds
 from dashboards.data import DataSource
 
 Digest = tuple[int, int, int]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboards.bounds import summarise
+from common.bounds import summarise
 from dashboards.i18n import lan_name
 
 AREA = {"node": "node_id", "lan": "lan"}

@@ -233,7 +233,7 @@ def create_api(hub: Hub) -> Blueprint:
 
     @bp.get("/totals/<table>")
     def group_totals(table: str) -> ResponseReturnValue:
-        from dashboards.bounds import cell_bounds  # the same honest bounds the pages show
+        from common.bounds import cell_bounds  # the same honest bounds the pages show
 
         if table not in TABLES:
             return error_response(404, "unknown_table", f"Tabellen {table!r} finns inte. Finns: "

@@ -3,7 +3,7 @@
 Only published, suppressed count tables are used. A suppressed cell is shown as the Swedish
 statistics mark "..", never as 0; a sum over förbund that includes suppressed cells is shown
 as the known sum with honest bounds ("120–131", or "≥ 120" when no upper bound is known),
-from `dashboards.bounds` (interval propagation over the published relations, which discloses
+from `common.bounds` (interval propagation over the published relations, which discloses
 nothing the publication did not). Sections: coverage (who published which periods), per
 förbund, per region (län), and patterns across förbund (problem types and problem type ×
 actor pairs that recur in several förbund and regions).
@@ -11,8 +11,6 @@ actor pairs that recur in several förbund and regions).
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -21,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from dashboards.bounds import cell_bounds, summarise
-from dashboards.format import fmt_bounded
 from common.errors import UsageError
 from common.report.fmt import dec, n, sv_key
 from common.report.model import BND, INT, TEXT, Document, Para, Section, Table
+from common.bounds import cell_bounds, summarise
+from common.format import fmt_bounded
 from schemas.codes import code_list, lan
 
 if TYPE_CHECKING:
@@ -237,26 +235,3 @@ def operations(hub: Hub) -> dict[str, Callable[..., dict[str, Any]]]:
         return build_hub_report(hub, int(year), Path(out) if out else None)
 
     return {"report": report}
-
-
-def _report_cmd(args: argparse.Namespace) -> None:
-    from hub.runtime import Hub
-    from common import control
-
-    op_args = {"year": args.year, "out": str(Path(args.out).resolve()) if args.out else None}
-    r = control.run_op(Path(args.dir), Hub, "report", **op_args)
-    if args.json:
-        print(json.dumps(r, ensure_ascii=False, indent=2))
-    else:
-        print(f"Sammanställningen för {r['year']} skrevs på {r['seconds']:.1f} s:\n"
-              f"  {r['pdf']}\n  {r['xlsx']}")  # fmt: skip
-
-
-def add_cli(hub_subparsers: Any) -> None:
-    """Add ``lexheller hub report DIR --year YYYY [--out FOLDER]``."""
-    text = "skriv navets årliga sammanställning (PDF och Excel)"
-    c = hub_subparsers.add_parser("report", help=text, description=text)
-    c.set_defaults(fn=_report_cmd)
-    c.add_argument("dir")
-    c.add_argument("--year", type=int, required=True, help="år, t.ex. 2025")
-    c.add_argument("--out", help="mapp för filerna (standard DIR/reports/ÅÅÅÅ)")

@@ -235,6 +235,7 @@ class Hub:
         return self.releases.fetch_upstream(self.upstream)
 
     def operations(self) -> dict[str, Any]:
+        from common import backup
         from hub import admin_ops, report
 
         return {
@@ -248,4 +249,5 @@ class Hub:
             "status": self.op_status,
             "trust_aggregator": self.op_trust_aggregator,
             "fetch_releases": self.op_fetch_releases,
+            **backup.operations(self, "hub", settings.DB_NAME),
         }

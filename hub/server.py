@@ -1,14 +1,13 @@
-"""The hub's web server: the API under /api/v1, /healthz, the dashboards at /."""
+"""The hub's web server: the API under /api/v1, /healthz and the admin pages; the dashboards are
+mounted at / by :func:`lexheller.apps.hub_app`."""
 
 from __future__ import annotations
 
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 
-from dashboards.app import create_dash
 from hub.admin import register_admin
 from hub.api import create_api, install_error_handlers
-from hub.datasource import HubSource
 from hub.runtime import Hub
 from common import control
 from common.web.security import trust_proxies
@@ -30,11 +29,4 @@ def create_app(
 
     register_admin(app, hub, accounts=admin_accounts)
     control.register(app, token_holder if token_holder is not None else {}, hub.operations())
-    create_dash(
-        app,
-        HubSource(hub.store, hub.trust),
-        title=hub.config["hub"]["name"],
-        level=hub.config["hub"]["level"],
-        contact_email=hub.config["hub"]["contact_email"] or None,
-    )
     return app

@@ -6,14 +6,13 @@ problem it finds: row number, column, what is wrong and what to do. The personal
 runs on the free text; a row with findings is a problem. With ``dry_run=False`` and no
 problems, every row is stored in one transaction; with any problem, nothing is.
 
-Also here: the ``lexheller node import`` and ``lexheller node export`` commands
-(:func:`add_cli`) and their operations (:func:`operations`), which run inside the node's
-server when it runs (it owns the database) and locally otherwise.
+Also here: the import and export operations (:func:`operations`) behind ``lexheller node
+import|export``, which run inside the node's server when it runs (it owns the database) and
+locally otherwise, and :func:`import_report`, the row-by-row listing a person reads.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import re
@@ -419,13 +418,6 @@ def operations(node: Node) -> dict[str, Callable[..., dict[str, Any]]]:
     return {"import_sheet": op_import, "export_cases": op_export}
 
 
-def _run(args: argparse.Namespace, name: str, **op_args: Any) -> dict[str, Any]:
-    from common import control
-    from node.runtime import Node
-
-    return control.run_op(Path(args.dir), Node, name, **op_args)
-
-
 def import_report(r: dict[str, Any], lang: str = "sv") -> str:
     """The dry-run / import listing a person reads, row by row."""
     en = lang == "en"
@@ -454,42 +446,3 @@ def import_report(r: dict[str, Any], lang: str = "sv") -> str:
         lines.append(f"Dry run: all {n} rows can be imported; run again with --apply." if en
                      else f"Provkörning: alla {n} rader kan importeras; kör igen med --apply.")  # fmt: skip
     return "\n".join(lines)
-
-
-def node_import(args: argparse.Namespace) -> None:
-    mapping = str(Path(args.mapping).resolve()) if args.mapping else None
-    r = _run(args, "import_sheet", file=str(Path(args.file).resolve()), mapping=mapping,
-             apply=args.apply)  # fmt: skip
-    from lexheller.cli import _print
-
-    _print(r, args, import_report(r, args.lang))
-    if not r["ok"]:
-        raise UsageError(f"Arket har {r['problem_count']} problem; ingenting importerades.",
-                         f"The sheet has {r['problem_count']} problems; nothing was imported.")  # fmt: skip
-
-
-def node_export(args: argparse.Namespace) -> None:
-    r = _run(args, "export_cases", out=str(Path(args.out).resolve()))
-    from lexheller.cli import _print
-
-    _print(r, args, f"{r['rows']} ärenden skrevs till {r['out']} – för förbundets eget bruk; "
-                    "filen innehåller fritext och kontaktuppgifter.")  # fmt: skip
-
-
-def add_cli(node_subparsers: Any) -> None:
-    """Add ``node import`` and ``node export`` to the ``lexheller node`` subcommands."""
-    c = node_subparsers.add_parser("import", help="importera ett Lex Heller-ark (XLSX/CSV)",
-                                   description="Läs ett befintligt ark. Standard är en "
-                                   "provkörning som listar varje rad och varje problem; "
-                                   "--apply importerar alla rader eller ingen.")  # fmt: skip
-    c.set_defaults(fn=node_import)
-    c.add_argument("dir")
-    c.add_argument("file")
-    c.add_argument("--mapping", help="mappningsfil (TOML eller JSON): kolumn -> fält")
-    c.add_argument("--apply", action="store_true", help="importera på riktigt")
-    c = node_subparsers.add_parser("export", help="exportera ärenden till XLSX eller CSV",
-                                   description="För förbundets eget bruk; skickas aldrig till "
-                                   "ett nav.")  # fmt: skip
-    c.set_defaults(fn=node_export)
-    c.add_argument("dir")
-    c.add_argument("--out", required=True, help="FIL.xlsx eller FIL.csv")

@@ -137,6 +137,7 @@ class Node:
 
     def operations(self) -> dict[str, Any]:
         """Every operation a command may run in this process (or through its server)."""
+        from common import backup
         from node import importer, notifications, report, staff_ops
 
         return {
@@ -153,6 +154,7 @@ class Node:
             "check_log": self.op_check_log,
             "rotate_key": self.op_rotate_key,
             "audit": self.op_audit,
+            **backup.operations(self, "node", settings.DB_NAME),
         }
 
 

@@ -1,15 +1,15 @@
-"""The node's web server: the public reporting form at /, the staff pages and the förbund's own
-dashboard on exact data under /personal/, /healthz, and the loopback control endpoint."""
+"""The node's web server: the public reporting form at /, the staff pages under /personal/,
+/healthz, and the loopback control endpoint. The förbund's own dashboard (exact data) is
+mounted at :data:`DASHBOARD` by :func:`lexheller.apps.node_app`, behind the staff login set up
+here."""
 
 from __future__ import annotations
 
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 
-from dashboards.app import create_dash
 from common import control
 from common.web.security import trust_proxies
-from node.datasource import NodeSource
 from node.runtime import Node
 from node.web import setup_web
 from node.web.public import PublicState, register_public
@@ -38,13 +38,11 @@ def create_app(
         return "", 204
 
     control.register(app, token_holder if token_holder is not None else {}, node.operations())
+    node.mail.start()  # delivers queued mail in the background when [mail] host is set
     setup_web(app, node)
     register_public(app, node, public_state)
     register_staff(app, node)
     register_staff_reports(app, node)
     register_staff_summaries(app, node)
     require_login_for(app, [DASHBOARD.rstrip("/")])
-    create_dash(app, NodeSource(node.store, node.config), title=node.config["node"]["name"],
-                level="node", url_base_pathname=DASHBOARD,
-                contact_email=node.config["node"]["contact_email"] or None)  # fmt: skip
     return app

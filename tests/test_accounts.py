@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from lexheller.commands import PASSWORD_ENV
 from lexheller.init import init_node
 from node import audit_trail
 from node.accounts import (
@@ -19,7 +20,6 @@ from node.accounts import (
     LoginRefused,
     User,
 )
-from node.staff_cli import PASSWORD_ENV, add_cli
 from node.store import NodeStore
 from tests.test_workflow import FAST_HASHER, Clock
 
@@ -125,11 +125,14 @@ def test_password_reset_and_deactivation_end_sessions(accounts: Accounts) -> Non
         accounts.set_password("ingen", "ett-nytt-lösenord", who="admin")
 
 
-def _cli(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser()
-    p.add_argument("--json", action="store_true")
-    add_cli(p.add_subparsers(dest="cmd", required=True))
-    return p.parse_args(argv)
+def _cli(argv: list[str]) -> SimpleNamespace:
+    """The real `lexheller node ...` command line; `.fn(args)` runs it and lets errors through."""
+    from lexheller.cli import cli
+
+    opts = [a for a in argv[:1] if a == "--json"]
+    rest = argv[len(opts):]
+    return SimpleNamespace(fn=lambda _args: cli.main(args=[*opts, "node", *rest],
+                                                     prog_name="lexheller", standalone_mode=False))
 
 
 def test_cli_user_add_password_file_and_env(tmp_path: Path, monkeypatch: Any,

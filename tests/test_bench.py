@@ -9,7 +9,7 @@ import pytest
 
 from bench import dashboards as bench_dashboards
 from bench import generate_national, timings
-from dashboards.bounds import cell_bounds
+from common.bounds import cell_bounds
 from dashboards.data import CELL_SCHEMA
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from dashboards import pages
 from dashboards.app import create_dash
-from dashboards.bounds import cell_bounds, summarise
+from common.bounds import cell_bounds, summarise
 from dashboards.data import CELL_SCHEMA, DataSource, FrameSource
 from dashboards.figures.compare import mix_chart, volume_chart
 from dashboards.figures.coverage import coverage_chart
@@ -25,7 +25,7 @@ from dashboards.figures.matrix import matrix_chart
 from dashboards.figures.overview import key_figures, problemtyp_chart
 from dashboards.figures.trend import trend_chart
 from dashboards.filters import Filters, view
-from dashboards.format import (
+from common.format import (
     fmt_bounded,
     fmt_change,
     fmt_datetime,

@@ -7,10 +7,10 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from dashboards import boundcache
-from dashboards.bounds import cell_bounds
+from common.bounds import cell_bounds
 from dashboards.data import FrameSource
 from dashboards.filters import bounded_cells
-from dashboards.format import fmt_dec, fmt_int, fmt_pct
+from common.format import fmt_dec, fmt_int, fmt_pct
 from dashboards.sample import sample_frames
 
 KEY = ["node_id", "period", "table", "dim1", "dim2"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hub.federation import enrolment_statement
-from hub.server import create_app
+from lexheller.apps import hub_app as create_app
 from common.serving import Server
 from common.transport import HttpPublisher
 from node.runtime import Node

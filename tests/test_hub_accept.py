@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from hub.server import create_app
+from lexheller.apps import hub_app as create_app
 from tests.conftest import VECTOR_CLOCK, vector, vector_keys
 
 ERROR_KEYS = {"ok", "status", "error", "message", "message_en", "errors"}

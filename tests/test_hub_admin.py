@@ -4,25 +4,25 @@ admin log and the ``hub user`` commands."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 
-from hub import admin_cli
+from common.errors import UsageError
+from hub import admin_ops
 from hub.accounts import AdminLog, hub_accounts
 from hub.admin import register_admin
 from hub.runtime import Hub
-from hub.server import create_app
-from common.errors import UsageError
+from lexheller.apps import hub_app as create_app
 from lexheller.init import init_hub
 from node.accounts import Accounts
 from schemas.wire import PAYLOAD_TYPE_ROTATION, Rotation, encode_public_key, sign
@@ -379,11 +379,14 @@ def test_register_admin_is_idempotent_and_dash_still_serves(admin: Admin) -> Non
 # ---------------------------------------------------------------------- the CLI
 
 
-def _cli(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--json", action="store_true")
-    admin_cli.add_cli(parser.add_subparsers(dest="cmd", required=True))
-    return parser.parse_args(argv)
+def _cli(argv: list[str]) -> SimpleNamespace:
+    """The real `lexheller hub ...` command line; `.fn(args)` runs it and lets errors through."""
+    from lexheller.cli import cli
+
+    opts = [a for a in argv[:1] if a == "--json"]
+    rest = argv[len(opts):]
+    return SimpleNamespace(fn=lambda _args: cli.main(args=[*opts, "hub", *rest],
+                                                     prog_name="lexheller", standalone_mode=False))
 
 
 def test_cli_user_add_and_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -404,7 +407,7 @@ def test_cli_user_add_and_password(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         user = hub_accounts(hub, hasher=FAST_HASHER).authenticate("bo", PW, "127.0.0.1")
         assert user.roles == ("admin",)
         assert [e["action"] for e in AdminLog(folder).entries()][-1] == "anvandare_skapad"
-        ops = admin_cli.operations(hub)
+        ops = admin_ops.operations(hub)
         assert ops["admin_user_password"]("bo", "ett-annat-långt")["username"] == "bo"
         with pytest.raises(UsageError, match="finns redan"):
             ops["admin_user_add"]("bo", PW)
@@ -422,7 +425,7 @@ def test_cli_reaches_the_running_server(admin: Admin, tmp_path: Path,
 
     holder: dict[str, str] = {}
     server = Flask("control-only")
-    control.register(server, holder, admin_cli.operations(admin.hub))
+    control.register(server, holder, admin_ops.operations(admin.hub))
     pw_file = tmp_path / "pw"
     pw_file.write_text(PW, "utf-8")
     with serve_wsgi(server) as base:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from dashboards import pages
-from hub.server import create_app
+from lexheller.apps import hub_app as create_app
 from lexheller.init import init_node
 from node.runtime import Node
 from node.synthetic import NodeProfile, generate_reports

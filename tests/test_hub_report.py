@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from hub.report import add_cli, build_hub_report
+from hub.report import build_hub_report
 from hub.runtime import Hub
 from lexheller.init import init_hub, init_node
 from node.runtime import Node
@@ -92,9 +92,12 @@ def test_pdf_shows_dots_and_bounds(built: dict) -> None:
 
 
 def test_cli_command_is_added() -> None:
-    import argparse
+    import click
 
-    parser = argparse.ArgumentParser()
-    add_cli(parser.add_subparsers())
-    args = parser.parse_args(["report", "DIR", "--year", "2025"])
-    assert (args.dir, args.year, args.out) == ("DIR", 2025, None) and callable(args.fn)
+    from lexheller.commands.hub import command
+
+    sub = command.get_command(click.Context(command), "report")
+    assert sub is not None
+    params = sub.make_context("report", ["DIR", "--year", "2025"]).params
+    out = params["out_dir"] and str(params["out_dir"])
+    assert (str(params["dir"]), params["year"], out) == ("DIR", 2025, None) and isinstance(sub, click.Command)

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from lexheller.cli import main as cli_main
 from lexheller.init import init_node
 from node.export import export_cases
-from node.importer import add_cli, import_sheet
+from node.importer import import_sheet
 from node.runtime import Node
 
 HEADERS = ["Datum", "Anmälarens organisation", "Roll", "Kommun", "Aktör(er)", "Beskrivning",
@@ -160,32 +160,16 @@ def test_cli_import_dry_run_apply_and_export(tmp_path: Path, capsys: Any) -> Non
     init_node(folder, node_id="sf-cli", name="CLI-förbundet", lan_codes=["14"],
               kommun_codes=["1480", "1481"])  # fmt: skip
     path = write_csv(tmp_path / "ark.csv", GOOD)
-    import lexheller.cli as cli
-
-    original = cli.build_parser
-
-    def with_import() -> Any:
-        p = original()
-        node_sub = next(a for a in p._subparsers._group_actions[0].choices["node"]._actions
-                        if a.__class__.__name__ == "_SubParsersAction")  # fmt: skip
-        if "import" not in node_sub.choices:
-            add_cli(node_sub)
-        return p
-
-    cli.build_parser = with_import
-    try:
-        assert cli_main(["node", "import", str(folder), str(path)]) == 0
-        out = capsys.readouterr().out
-        assert "Rad 2: importeras" in out and "kör igen med --apply" in out
-        assert cli_main(["node", "import", str(folder), str(path), "--apply"]) == 0
-        assert "3 rader importerades" in capsys.readouterr().out
-        assert cli_main(["node", "import", str(folder), str(path), "--apply"]) == 2
-        assert "redan importerad" in capsys.readouterr().out
-        xlsx = tmp_path / "ut.xlsx"
-        assert cli_main(["node", "export", str(folder), "--out", str(xlsx)]) == 0
-        assert load_workbook(xlsx).active.max_row == 4
-    finally:
-        cli.build_parser = original
+    assert cli_main(["node", "import", str(folder), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Rad 2: importeras" in out and "kör igen med --apply" in out
+    assert cli_main(["node", "import", str(folder), str(path), "--apply"]) == 0
+    assert "3 rader importerades" in capsys.readouterr().out
+    assert cli_main(["node", "import", str(folder), str(path), "--apply"]) == 2
+    assert "redan importerad" in capsys.readouterr().out
+    xlsx = tmp_path / "ut.xlsx"
+    assert cli_main(["node", "export", str(folder), "--out", str(xlsx)]) == 0
+    assert load_workbook(xlsx).active.max_row == 4
 
 
 def test_ten_thousand_rows(node: Node, tmp_path: Path) -> None:

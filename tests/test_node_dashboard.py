@@ -20,7 +20,7 @@ from dashboards import pages
 from dashboards.app import create_dash
 from dashboards.figures.arenden import age_chart, select_cases
 from dashboards.figures.handlaggning import actions_chart, distribution_chart, median_chart
-from dashboards.format import fmt_dec, fmt_int
+from common.format import fmt_dec, fmt_int
 from dashboards.i18n import code_label
 from dashboards.measures import Selection
 from dashboards.sample import sample_source

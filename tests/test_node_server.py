@@ -12,7 +12,7 @@ import pytest
 from lexheller.cli import main
 from lexheller.init import init_node
 from node.runtime import Node
-from node.server import create_app
+from lexheller.apps import node_app as create_app
 from node.synthetic import NodeProfile, generate_reports
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

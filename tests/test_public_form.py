@@ -11,7 +11,7 @@ import pytest
 
 from lexheller.init import init_node
 from node.runtime import Node
-from node.server import create_app
+from lexheller.apps import node_app as create_app
 from node.web.public import PublicState, normalise_receipt, register_public
 from common.web.security import RateLimiter
 

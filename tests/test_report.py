@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from lexheller.init import init_node
-from node.report import add_cli, build_yearly_report, operations
+from node.report import build_yearly_report, operations
 from node.report.data import year_figures
 from node.report.texts import parse_markdown, summary_blocks
 from node.runtime import Node
@@ -160,9 +160,12 @@ def test_markdown_subset() -> None:
 
 
 def test_cli_command_is_added() -> None:
-    import argparse
+    import click
 
-    parser = argparse.ArgumentParser()
-    add_cli(parser.add_subparsers())
-    args = parser.parse_args(["report", "DIR", "--year", "2025", "--out", "X"])
-    assert (args.dir, args.year, args.out) == ("DIR", 2025, "X") and callable(args.fn)
+    from lexheller.commands.node import command
+
+    sub = command.get_command(click.Context(command), "report")
+    assert sub is not None
+    params = sub.make_context("report", ["DIR", "--year", "2025", "--out", "X"]).params
+    out = params["out_dir"] and str(params["out_dir"])
+    assert (str(params["dir"]), params["year"], out) == ("DIR", 2025, "X") and isinstance(sub, click.Command)

@@ -116,7 +116,7 @@ def test_years_after_close_from_config(tmp_path: Path, monkeypatch: Any) -> None
     with (folder / "node.toml").open("a", encoding="utf-8") as f:
         f.write("\n[retention]\nyears_after_close = 3\n")
     from node.runtime import Node
-    from node.staff_cli import operations
+    from node.staff_ops import operations
 
     node = Node(folder)
     try:

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from hub.server import create_app as create_hub_app
+from lexheller.apps import hub_app as create_hub_app
 from lexheller.init import init_node
 from node.accounts import Accounts
 from node.patterns import find_patterns
 from node.runtime import Node
-from node.server import create_app
+from lexheller.apps import node_app as create_app
 from node.synthetic import demo_profiles, generate_reports
 from node.web.staff_reports import (
     file_names,

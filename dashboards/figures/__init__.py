@@ -15,7 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashboards import periods
-from dashboards.format import SEPARATORS, fmt_bounded
+from common.format import SEPARATORS, fmt_bounded
 from schemas.codes import code_list
 from schemas.wire import UNCLASSIFIED
 

@@ -14,7 +14,7 @@ import polars as pl
 
 from dashboards import periods
 from dashboards.figures import COLOURS, Chart, DataTable, base_layout, period_span, wrap
-from dashboards.format import fmt_int, fmt_pct
+from common.format import fmt_int, fmt_pct
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, Selection
 from schemas.codes import code_list

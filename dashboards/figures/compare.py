@@ -19,7 +19,7 @@ from dashboards.figures import (
     short_name,
     wrap,
 )
-from dashboards.format import fmt_bounds, fmt_dec, fmt_int, fmt_pct, sort_sv
+from common.format import fmt_bounds, fmt_dec, fmt_int, fmt_pct, sort_sv
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, Selection, as_selection
 from schemas.wire import UNCLASSIFIED

@@ -6,7 +6,7 @@ import polars as pl
 
 from dashboards import periods
 from dashboards.figures import Chart, DataTable
-from dashboards.format import fmt_datetime, fmt_int, sort_sv
+from common.format import fmt_datetime, fmt_int, sort_sv
 from dashboards.i18n import lan_name, t
 
 PUBLISHED = {"sv": "✓ publicerat", "en": "✓ published"}

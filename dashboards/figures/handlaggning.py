@@ -22,7 +22,7 @@ from dashboards.figures import (
     wrap,
 )
 from dashboards.figures.arenden import bucket_counts, bucket_label
-from dashboards.format import fmt_dec, fmt_int
+from common.format import fmt_dec, fmt_int
 from dashboards.i18n import code_label, t
 from schemas.codes import code_list
 

@@ -23,7 +23,7 @@ from dashboards.figures import (
     period_span,
     text_colours,
 )
-from dashboards.format import fmt_bounds, fmt_dec, fmt_int, sort_sv
+from common.format import fmt_bounds, fmt_dec, fmt_int, sort_sv
 from dashboards.i18n import lan_name, t
 from dashboards.measures import ALL, Selection
 from schemas.codes import lan, lan_geojson

@@ -11,7 +11,7 @@ import polars as pl
 
 from dashboards import measures
 from dashboards.figures import Chart, DataTable, bounded_label, codes, heat, period_span, wrap
-from dashboards.format import fmt_bounds, fmt_pct
+from common.format import fmt_bounds, fmt_pct
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, Selection, as_selection
 

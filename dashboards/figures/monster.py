@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboards import periods
-from dashboards.bounds import summarise
+from common.bounds import summarise
 from dashboards.figures import COLOURS, Chart, DataTable, base_layout, bounded_label, wrap
-from dashboards.format import fmt_int
+from common.format import fmt_int
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, NATIONAL_AGENCIES, Selection
 from schemas.wire import UNCLASSIFIED

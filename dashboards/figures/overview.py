@@ -8,9 +8,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboards import measures, periods
-from dashboards.bounds import summarise
+from common.bounds import summarise
 from dashboards.figures import Chart, DataTable, bar_range, base_layout, bounded_label, hbar, wrap
-from dashboards.format import fmt_bounds, fmt_change, fmt_int, fmt_pct
+from common.format import fmt_bounds, fmt_change, fmt_int, fmt_pct
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, Selection, as_selection
 

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboards import measures, periods
-from dashboards.bounds import summarise
+from common.bounds import summarise
 from dashboards.figures import (
     COLOURS,
     DASHES,

@@ -11,8 +11,6 @@ writes ``arsrapport-YYYY.pdf`` (tagged PDF/UA-1), ``arsrapport-YYYY.docx`` and
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,12 +32,12 @@ def build_yearly_report(node: Node, year: int, out: Path | None = None) -> dict[
     Returns the paths (as text), the number of reports, whether the summary file was
     created, and the seconds each step took.
     """
-    from node.patterns import find_patterns
     from common.report import charts
-    from node.report import content, data, texts
     from common.report.docx import write_docx
     from common.report.pdf import write_pdf
     from common.report.xlsx import write_xlsx
+    from node.patterns import find_patterns
+    from node.report import content, data, texts
 
     if not 1900 < year < 2200:
         raise UsageError(f"Året {year} är inte giltigt.", f"The year {year} is not valid.")
@@ -96,28 +94,3 @@ def operations(node: Node) -> dict[str, Callable[..., dict[str, Any]]]:
         return build_yearly_report(node, int(year), Path(out) if out else None)
 
     return {"report": report}
-
-
-def _report_cmd(args: argparse.Namespace) -> None:
-    from common import control
-    from node.runtime import Node
-
-    op_args = {"year": args.year, "out": str(Path(args.out).resolve()) if args.out else None}
-    r = control.run_op(Path(args.dir), Node, "report", **op_args)
-    if args.json:
-        print(json.dumps(r, ensure_ascii=False, indent=2))
-        return
-    made = "skapades" if r["summary_created"] else "användes (redigerad eller tidigare skapad)"
-    print(f"Årsrapporten för {r['year']} ({r['reports']} anmälningar) skrevs på "
-          f"{r['timings']['total']:.1f} s:\n  {r['pdf']}\n  {r['docx']}\n  {r['xlsx']}\n"
-          f"Sammanfattningen {made}: {r['summary']}")  # fmt: skip
-
-
-def add_cli(node_subparsers: Any) -> None:
-    """Add ``lexheller node report DIR --year YYYY [--out FOLDER]``."""
-    text = "skriv årsrapporten (PDF, Word, Excel) för ett år"
-    c = node_subparsers.add_parser("report", help=text, description=text)
-    c.set_defaults(fn=_report_cmd)
-    c.add_argument("dir")
-    c.add_argument("--year", type=int, required=True, help="rapportens år, t.ex. 2025")
-    c.add_argument("--out", help="mapp för filerna (standard DIR/reports/ÅÅÅÅ)")

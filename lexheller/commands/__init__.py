@@ -1,0 +1,74 @@
+"""The command layer: each runtime's commands as click commands, printing in one place.
+
+A command gathers its arguments, runs an operation of a runtime (``Node.operations()``,
+``Hub.operations()``, ...) through :func:`common.control.run_op` — in the running server when
+one owns the folder, else in this process — and hands the result to :meth:`Out.emit`, which
+prints the person's text or, with ``--json``, the result itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+@dataclass
+class Out:
+    json: bool = False
+    lang: str = "sv"
+
+    def emit(self, result: Any, text: str | None = None) -> None:
+        if self.json or text is None:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        else:
+            click.echo(text)
+
+
+def out() -> Out:
+    """The output settings of the current command (``--json``, ``--lang``)."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(Out) if ctx else None
+    return obj or Out()
+
+
+def codes(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def folder_arg() -> Any:
+    return click.argument("dir", type=click.Path(file_okay=False, path_type=Path))
+
+
+def run_op(runtime: type, folder: Path, name: str, **op_args: Any) -> dict[str, Any]:
+    from common import control
+
+    return control.run_op(Path(folder), runtime, name, **op_args)
+
+
+def read_password(password_file: Path | None) -> str:
+    """A new password: from a file's first line, else LEXHELLER_NEW_PASSWORD, else asked twice."""
+    import getpass
+    import os
+
+    from common.errors import UsageError
+
+    if password_file:
+        try:
+            lines = Path(password_file).read_text("utf-8").splitlines()
+        except OSError as e:
+            raise UsageError(f"Lösenordsfilen går inte att läsa: {e}.",
+                             f"The password file cannot be read: {e}.") from e  # fmt: skip
+        return lines[0] if lines else ""
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    first = getpass.getpass("Nytt lösenord: ")
+    if getpass.getpass("Upprepa lösenordet: ") != first:
+        raise UsageError("Lösenorden var inte lika.", "The passwords did not match.")
+    return first
+
+
+PASSWORD_ENV = "LEXHELLER_NEW_PASSWORD"
