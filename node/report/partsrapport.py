@@ -61,7 +61,7 @@ def party(code: str) -> tuple[str, str, tuple[str, ...]]:
     aktor = code_list("aktor")
     if raw in aktor.values:
         return raw, aktor.label_of(raw), (raw,)
-    choices = ", ".join([*PARTIES, *aktor.values])
+    choices = ", ".join([*PARTIES, *(c for c in aktor.values if c not in PARTIES)])
     raise UsageError(f"Okänd part {code!r}. Välj en av: {choices}.",
                      f"Unknown party {code!r}. Choose one of: {choices}.")  # fmt: skip
 
