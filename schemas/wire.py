@@ -44,6 +44,8 @@ PAYLOAD_TYPE_CHECKPOINT = "application/vnd.lexheller.checkpoint+json; version=1"
 PAYLOAD_TYPE_ROTATION = "application/vnd.lexheller.rotation+json; version=1"
 PAYLOAD_TYPE_SHARES = "application/vnd.lexheller.shares+json; version=1"
 PAYLOAD_TYPE_RELEASE = "application/vnd.lexheller.release+json; version=1"
+PAYLOAD_TYPE_SUMMARY = "application/vnd.lexheller.summary+json; version=1"
+PAYLOAD_TYPE_SUMMARY_WITHDRAWAL = "application/vnd.lexheller.summary-withdrawal+json; version=1"
 PAYLOAD_TYPES = (
     PAYLOAD_TYPE_AGGREGATES,
     PAYLOAD_TYPE_ENROLMENT,
@@ -51,6 +53,8 @@ PAYLOAD_TYPES = (
     PAYLOAD_TYPE_ROTATION,
     PAYLOAD_TYPE_SHARES,
     PAYLOAD_TYPE_RELEASE,
+    PAYLOAD_TYPE_SUMMARY,
+    PAYLOAD_TYPE_SUMMARY_WITHDRAWAL,
 )
 
 BUNDLE_FORMAT = "lexheller.aggregates"

@@ -1,0 +1,193 @@
+"""The shared case summary and its withdrawal: signed payloads a node sends to its regional hub.
+
+A node shares an approved summary (:mod:`node.summaries`) with the regional working group as
+its own payload type, signed with the node's key like a bundle. It carries only the national
+codes, the year and at finest the quarter, and the approved text: no receipt code, no date, no
+reporter data. ``ref`` is the node's own opaque reference (never the case number), so a
+withdrawal can name what it withdraws. A withdrawal is a signed statement that the hub honours
+at once.
+
+Pure: no files, sockets or databases. Verify the exact bytes first (:func:`open_envelope`), then
+parse; every invariant is checked at construction (``from_dict``), so an altered payload is
+refused either by the signature or by the parser.
+
+    Summary            format lexheller.summary, version 1        (summary.schema.json)
+    Withdrawal         format lexheller.summary-withdrawal, v. 1  (summary.schema.json $defs)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from schemas.codes import code_list
+from schemas.wire import (
+    FORMAT_VERSION,
+    PAYLOAD_TYPE_SUMMARY,
+    PAYLOAD_TYPE_SUMMARY_WITHDRAWAL,
+    Envelope,
+    InvalidPayload,
+    MalformedEnvelope,
+    canonical_json,
+    check_id,
+    format_time,
+    loads_json,
+    parse_time,
+    sign,
+    verify,
+)
+
+SUMMARY_FORMAT = "lexheller.summary"
+WITHDRAWAL_FORMAT = "lexheller.summary-withdrawal"
+MAX_TEXT = 1200
+MIN_TEXT = 20
+_REF_RE = re.compile(r"[0-9a-f]{32}")
+
+
+def _load(data: bytes) -> Any:
+    try:
+        return loads_json(data)
+    except (UnicodeDecodeError, ValueError) as e:  # JSONDecodeError is a ValueError
+        raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
+
+
+def _check_code(list_name: str, value: Any, required: bool) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or value not in code_list(list_name).values:
+        raise InvalidPayload(f"{list_name} {value!r} is not a national code")
+    return value
+
+
+def _check_ref(value: Any) -> str:
+    if not isinstance(value, str) or not _REF_RE.fullmatch(value):
+        raise InvalidPayload("ref must be 32 lowercase hex characters")
+    return value
+
+
+def _exact_keys(d: Any, required: set[str], what: str) -> dict[str, Any]:
+    if not isinstance(d, dict):
+        raise InvalidPayload(f"{what} must be a JSON object")
+    if set(d) != required:
+        raise InvalidPayload(f"{what} fields must be exactly {sorted(required)}, "
+                             f"not {sorted(d)}")  # fmt: skip
+    return d
+
+
+@dataclass(frozen=True)
+class Summary:
+    node_id: str
+    ref: str
+    created: datetime
+    year: int
+    quarter: int | None
+    problemtyp: str
+    niva: str | None
+    aktorer: tuple[str, ...]
+    text: str
+
+    def __post_init__(self) -> None:
+        check_id(self.node_id, "node_id")
+        _check_ref(self.ref)
+        if not isinstance(self.year, int) or isinstance(self.year, bool) or not 2000 <= self.year <= 2199:
+            raise InvalidPayload("year must be an integer 2000..2199")
+        if self.quarter is not None and (not isinstance(self.quarter, int)
+                                         or isinstance(self.quarter, bool)
+                                         or not 1 <= self.quarter <= 4):  # fmt: skip
+            raise InvalidPayload("quarter must be 1..4 or null")
+        _check_code("problemtyp", self.problemtyp, True)
+        _check_code("niva", self.niva, False)
+        if not isinstance(self.aktorer, tuple) or not 1 <= len(self.aktorer) <= 13:
+            raise InvalidPayload("aktorer must list 1 to 13 actor codes")
+        if len(set(self.aktorer)) != len(self.aktorer) or list(self.aktorer) != sorted(self.aktorer):
+            raise InvalidPayload("aktorer must be sorted and without repeats")
+        for a in self.aktorer:
+            _check_code("aktor", a, True)
+        if not isinstance(self.text, str) or not MIN_TEXT <= len(self.text) <= MAX_TEXT:
+            raise InvalidPayload(f"text must be {MIN_TEXT}..{MAX_TEXT} characters")
+        if self.text != " ".join(self.text.split()):
+            raise InvalidPayload("text must be one line without repeated spaces")
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": SUMMARY_FORMAT, "format_version": FORMAT_VERSION,
+                "node_id": self.node_id, "ref": self.ref, "created": format_time(self.created),
+                "year": self.year, "quarter": self.quarter, "problemtyp": self.problemtyp,
+                "niva": self.niva, "aktorer": list(self.aktorer), "text": self.text}  # fmt: skip
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Summary:
+        return cls.from_dict(_load(data))
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Summary:
+        d = _exact_keys(d, {"format", "format_version", "node_id", "ref", "created", "year",
+                            "quarter", "problemtyp", "niva", "aktorer", "text"}, "summary")  # fmt: skip
+        if d["format"] != SUMMARY_FORMAT or d["format_version"] != FORMAT_VERSION:
+            raise InvalidPayload(f"not a {SUMMARY_FORMAT} version {FORMAT_VERSION} payload")
+        if not isinstance(d["aktorer"], list):
+            raise InvalidPayload("aktorer must be a list")
+        return cls(d["node_id"], d["ref"], parse_time(d["created"], "created"), d["year"],
+                   d["quarter"], d["problemtyp"], d["niva"], tuple(d["aktorer"]),
+                   d["text"])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    node_id: str
+    ref: str
+    created: datetime
+
+    def __post_init__(self) -> None:
+        check_id(self.node_id, "node_id")
+        _check_ref(self.ref)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": WITHDRAWAL_FORMAT, "format_version": FORMAT_VERSION,
+                "node_id": self.node_id, "ref": self.ref,
+                "created": format_time(self.created)}  # fmt: skip
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Withdrawal:
+        d = _exact_keys(d, {"format", "format_version", "node_id", "ref", "created"},
+                        "withdrawal")  # fmt: skip
+        if d["format"] != WITHDRAWAL_FORMAT or d["format_version"] != FORMAT_VERSION:
+            raise InvalidPayload(f"not a {WITHDRAWAL_FORMAT} version {FORMAT_VERSION} payload")
+        return cls(d["node_id"], d["ref"], parse_time(d["created"], "created"))
+
+
+def seal(item: Summary | Withdrawal, key: Ed25519PrivateKey) -> bytes:
+    """The signed envelope's bytes for a summary or a withdrawal."""
+    ptype = PAYLOAD_TYPE_SUMMARY if isinstance(item, Summary) else PAYLOAD_TYPE_SUMMARY_WITHDRAWAL
+    return sign(ptype, item.to_bytes(), [key]).to_bytes()
+
+
+def open_envelope(raw: bytes, trusted: Mapping[str, Ed25519PublicKey]
+                  ) -> tuple[Summary | Withdrawal, str]:  # fmt: skip
+    """Verify the signature over the exact bytes, then parse; (payload, key id).
+
+    Raises :class:`schemas.wire.WireError` subclasses: MalformedEnvelope (not a summary
+    envelope), UnknownKey, BadSignature, InvalidPayload (parsed but refused).
+    """
+    env = Envelope.from_bytes(raw)
+    if env.payload_type not in (PAYLOAD_TYPE_SUMMARY, PAYLOAD_TYPE_SUMMARY_WITHDRAWAL):
+        raise MalformedEnvelope(f"not a summary envelope (payloadType {env.payload_type!r})")
+    keyid = verify(env, trusted)
+    data = _load(env.payload)
+    if env.payload_type == PAYLOAD_TYPE_SUMMARY:
+        return Summary.from_dict(data), keyid
+    return Withdrawal.from_dict(data), keyid

@@ -1,0 +1,76 @@
+"""The shared summary and its withdrawal as signed payloads (schemas.summary): round trip, the
+JSON Schema agrees with the parser, and altered or foreign envelopes are refused."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+
+import jsonschema
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from schemas.summary import Summary, Withdrawal, open_envelope, seal
+from schemas.wire import BadSignature, InvalidPayload, MalformedEnvelope, UnknownKey, key_id
+
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+OTHER = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+TRUSTED = {key_id(KEY.public_key()): KEY.public_key()}
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+SCHEMA = json.loads(open("schemas/summary.schema.json", encoding="utf-8").read())
+
+
+def summary(**over: object) -> Summary:
+    d = {"node_id": "alv-och-kust", "ref": "0123456789abcdef0123456789abcdef", "created": NOW,
+         "year": 2025, "quarter": 2, "problemtyp": "P07", "niva": "N4", "aktorer": ("AF", "FK"),
+         "text": "Aktivitetsersättningen upphör innan arbetsförmågan är utredd."}  # fmt: skip
+    d.update(over)
+    return Summary(**d)  # type: ignore[arg-type]
+
+
+def test_round_trip_and_schema_agree() -> None:
+    s = summary()
+    got, kid = open_envelope(seal(s, KEY), TRUSTED)
+    assert got == s and kid == key_id(KEY.public_key()) and got.period == "2025-Q2"
+    jsonschema.validate(s.to_dict(), SCHEMA)
+    w = Withdrawal("alv-och-kust", s.ref, NOW)
+    assert open_envelope(seal(w, KEY), TRUSTED)[0] == w
+    jsonschema.validate(w.to_dict(), SCHEMA["$defs"]["withdrawal"] | {"$defs": SCHEMA["$defs"]})
+
+
+def _tamper(raw: bytes, change: dict) -> bytes:
+    env = json.loads(raw)
+    payload = json.loads(base64.b64decode(env["payload"]))
+    payload.update(change)
+    env["payload"] = base64.b64encode(json.dumps(payload).encode()).decode()
+    return json.dumps(env).encode()
+
+
+def test_altered_summary_is_refused() -> None:
+    raw = seal(summary(), KEY)
+    with pytest.raises(BadSignature):
+        open_envelope(_tamper(raw, {"text": "En annan text som noden aldrig har godkänt."}),
+                      TRUSTED)  # fmt: skip
+    with pytest.raises(UnknownKey):
+        open_envelope(seal(summary(), OTHER), TRUSTED)
+    with pytest.raises(MalformedEnvelope):
+        open_envelope(b"not json", TRUSTED)
+
+
+@pytest.mark.parametrize("over, why", [
+    ({"quarter": 5}, "quarter"), ({"problemtyp": "X1"}, "problemtyp"),
+    ({"aktorer": ("FK", "AF")}, "sorted"), ({"text": "kort"}, "text"),
+    ({"ref": "LH-PZCC-CT66"}, "ref"), ({"year": True}, "year"),
+])  # fmt: skip
+def test_invalid_fields_are_refused_at_construction(over: dict, why: str) -> None:
+    with pytest.raises(InvalidPayload, match=why):
+        summary(**over)
+
+
+def test_extra_field_is_refused_by_parser_and_schema() -> None:
+    d = summary().to_dict() | {"receipt": "LH-PZCC-CT66"}
+    with pytest.raises(InvalidPayload, match="fields"):
+        Summary.from_dict(d)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(d, SCHEMA)
