@@ -7,6 +7,7 @@ accept. Each server runs in its own process (`lexheller node|hub serve`), as in 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,8 +26,8 @@ import requests
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from hub.runtime import Hub
 from common.errors import UsageError
+from hub.runtime import Hub
 from lexheller.init import init_hub, init_node
 from node.accounts import Accounts
 from node.publish import publish
@@ -53,6 +55,9 @@ class Service:
 
 def _port_free(port: int) -> bool:
     with socket.socket() as s:
+        # As the servers do: a port whose last connections are in TIME_WAIT (a demo stopped a
+        # moment ago) is free; one with a listener is not.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -167,24 +172,67 @@ def publish_all(folder: Path, base_port: int, console: Console) -> dict[str, int
     return stats
 
 
-class Processes:
-    def __init__(self) -> None:
-        self.procs: list[tuple[Service, subprocess.Popen[bytes]]] = []
+# Signals that stop the demo: Ctrl-C, `kill`, and a closed terminal or SSH session.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+GRACE_SECONDS = 10.0  # how long servers get to stop after SIGTERM before SIGKILL
 
-    def start(self, s: Service, log_dir: Path) -> None:
-        log_dir.mkdir(parents=True, exist_ok=True)
+
+@dataclass
+class Child:
+    name: str
+    proc: subprocess.Popen[bytes]
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold stop signals back (they are delivered on exit) so that a child is never started
+    without being recorded: a Ctrl-C between Popen and the bookkeeping would orphan it."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+class Processes:
+    """The processes the demo started, and how they stop.
+
+    Each child runs in its own session and process group, so a terminal's Ctrl-C (or a
+    launcher's) reaches only the demo; the demo then stops every group it started: SIGTERM,
+    a grace period, SIGKILL. Once stopping has begun, further signals cannot interrupt it.
+    Start every new kind of child through :meth:`start_child` so it is stopped the same way.
+    """
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.children: list[Child] = []
+        self.stopping = False
+
+    def start_child(self, cmd: list[str], name: str) -> subprocess.Popen[bytes]:
+        """Start `cmd` (output to logs/<name>.log, pid listed in logs/pids.txt)."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with _signals_deferred(), open(self.log_dir / f"{name}.log", "ab") as log:
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+            self.children.append(Child(name, proc))
+            (self.log_dir / "pids.txt").write_text(
+                "".join(f"{c.proc.pid} {c.name}\n" for c in self.children), "utf-8"
+            )
+        return proc
+
+    def start(self, s: Service) -> None:
         cmd = [sys.executable, "-m", "lexheller.cli", "-v", s.kind, "serve", str(s.folder),
                "--port", str(s.port)]  # fmt: skip
-        with open(log_dir / f"{s.kind}-{s.id}.log", "ab") as log:  # the child keeps its own fd
-            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)  # fmt: skip
-        self.procs.append((s, proc))
+        self.start_child(cmd, f"{s.kind}-{s.id}")
+
+    def proc(self, name: str) -> subprocess.Popen[bytes]:
+        return next(c.proc for c in self.children if c.name == name)
 
     def wait_healthy(self, services: list[Service], timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         for s in services:
             while True:
-                proc = next(p for sv, p in self.procs if sv is s)
+                proc = self.proc(f"{s.kind}-{s.id}")
                 if proc.poll() is not None:
                     raise UsageError(f"{s.kind} {s.id} stoppade (kod {proc.returncode}); se "
                                      f"loggen i logs/.", f"{s.kind} {s.id} exited; see logs/.")  # fmt: skip
@@ -198,15 +246,32 @@ class Processes:
                                      f"{s.kind} {s.id} did not answer at {s.url}.")  # fmt: skip
                 time.sleep(0.3)
 
-    def stop(self) -> None:
-        for _s, p in self.procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for _s, p in self.procs:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+    def on_signal(self, _signum: int, _frame: object) -> None:
+        """The demo's handler for STOP_SIGNALS: the first one unwinds to the shutdown, any
+        later one (a second Ctrl-C, a launcher forwarding it again) is ignored."""
+        if self.stopping:
+            return
+        self.stopping = True
+        raise KeyboardInterrupt
+
+    def stop(self, grace: float = GRACE_SECONDS) -> None:
+        """SIGTERM to every child's process group, SIGKILL to those left after `grace`."""
+        self.stopping = True
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self.on_signal)  # in case stop() runs without a signal first
+        self._signal_groups(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while any(c.proc.poll() is None for c in self.children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self._signal_groups(signal.SIGKILL)
+        for c in self.children:
+            c.proc.wait()
+
+    def _signal_groups(self, sig: int) -> None:
+        for c in self.children:
+            if c.proc.poll() is None:  # not yet reaped: its group id is still its own
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(c.proc.pid, sig)
 
 
 def wait_forwarded(national: Service, expected: int, timeout: float = 60) -> int:
@@ -243,18 +308,14 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
     else:
         stats = json.loads((folder / MARKER).read_text("utf-8"))
         console.print("Mappen finns sedan tidigare: startar om servrarna med befintliga data.")
-    procs = Processes()
-    old_int, old_term = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
-
-    def _stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, _stop)  # also when started with SIGINT ignored (background)
-    signal.signal(signal.SIGTERM, _stop)
+    procs = Processes(folder / "logs")
+    old_handlers = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    for sig in STOP_SIGNALS:  # also when started with SIGINT ignored (in the background)
+        signal.signal(sig, procs.on_signal)
     try:
         with console.status("Startar naven …"):
             for h in hubs:
-                procs.start(h, folder / "logs")
+                procs.start(h)
             procs.wait_healthy(hubs)
         if fresh:
             pub = publish_all(folder, base_port, console)
@@ -264,7 +325,7 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
                 wait_forwarded(hubs[0], len(nodes))
         with console.status("Startar förbundens noder …"):
             for s in nodes:
-                procs.start(s, folder / "logs")
+                procs.start(s)
             procs.wait_healthy(nodes)
         elapsed = time.monotonic() - started
         console.print(f"\n[bold green]Klart på {elapsed:.0f} s.[/bold green] "
@@ -284,18 +345,24 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
         if not serve:
             return
         while True:
-            for s, p in procs.procs:
-                if p.poll() is not None:
-                    raise UsageError(f"{s.kind} {s.id} stoppade oväntat; se {folder}/logs.",
-                                     f"{s.kind} {s.id} stopped unexpectedly; see logs.")  # fmt: skip
+            for c in procs.children:
+                if c.proc.poll() is not None:
+                    raise UsageError(f"{c.name} stoppade oväntat; se {folder}/logs.",
+                                     f"{c.name} stopped unexpectedly; see logs.")  # fmt: skip
             time.sleep(1)
     except KeyboardInterrupt:
-        console.print("\nStoppar …")
+        _say(console, "\nStoppar …")
     finally:
         procs.stop()
-        signal.signal(signal.SIGINT, old_int)
-        signal.signal(signal.SIGTERM, old_term)
-        console.print("Allt är stoppat.")
+        for sig, handler in old_handlers.items():
+            signal.signal(sig, handler)
+        _say(console, "Allt är stoppat.")
+
+
+def _say(console: Console, text: str) -> None:
+    """Print during shutdown; after SIGHUP the terminal may be gone, which must not stop it."""
+    with contextlib.suppress(OSError):
+        console.print(text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -75,3 +78,71 @@ def test_demo_comes_up_publishes_and_stops(tmp_path: Path) -> None:
     a = subprocess.run([sys.executable, "-m", "lexheller.cli", "node", "audit", str(nodes[0])],
                        capture_output=True, text=True)  # fmt: skip
     assert a.returncode == 0, a.stdout + a.stderr
+
+
+def _processes_naming(folder: Path) -> dict[int, str]:
+    """Live processes whose command line names `folder` (zombies have none)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                raw = (entry / "cmdline").read_bytes()
+                cmd = raw.replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if str(folder) in cmd:
+                found[int(entry.name)] = cmd
+    return found
+
+
+class _Demo:
+    """`lexheller demo` serving in its own session, its output collected by a thread."""
+
+    def __init__(self, folder: Path, base: int) -> None:
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "lexheller.cli", "demo", "--dir", str(folder), "--years", "1",
+             "--port", str(base)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            env={**os.environ, "COLUMNS": "200"},
+        )  # fmt: skip
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, timeout: float = 900) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.lines):
+            assert self.proc.poll() is None or self.reader.is_alive(), "".join(self.lines)[-3000:]
+            assert time.monotonic() < deadline, f"no {text!r}: " + "".join(self.lines)[-3000:]
+            time.sleep(0.2)
+
+    def signal(self, sig: int) -> None:
+        os.kill(self.proc.pid, sig)
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_demo_stops_every_server_on_ctrl_c_twice_and_on_sighup(tmp_path: Path) -> None:
+    folder = (tmp_path / "demo").resolve()
+    base = _free_base_port()
+    for signals in ([signal.SIGINT, signal.SIGINT], [signal.SIGHUP]):
+        demo = _Demo(folder, base)
+        demo.wait_for("Tryck Ctrl-C")
+        listed = {int(line.split()[0]): line.split()[1]
+                  for line in (folder / "logs" / "pids.txt").read_text("utf-8").splitlines()}  # fmt: skip
+        running = _processes_naming(folder)
+        assert len(listed) == 3 + len(list((folder / "nodes").iterdir()))
+        assert set(listed) <= set(running), (listed, running)
+        demo.signal(signals[0])
+        if len(signals) > 1:  # the second Ctrl-C arrives while the servers are stopping
+            demo.wait_for("Stoppar")
+            demo.signal(signals[1])
+        assert demo.proc.wait(timeout=120) == 0, "".join(demo.lines)[-3000:]
+        demo.reader.join(timeout=10)
+        assert "Allt är stoppat." in "".join(demo.lines)
+        assert _processes_naming(folder) == {}, signals  # no server outlives the demo
