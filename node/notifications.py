@@ -359,3 +359,20 @@ def operations(node: Node) -> dict[str, Any]:
         return {"queued": queue_digests(node, node.mail.clock())}
 
     return {"mail": op_mail, "digest": op_digest}
+
+
+def on_case_change(node: Node, report_id: str, kind: str, new_status: str | None) -> None:
+    """A Cases listener: tell the reporter of a question or a new status (if they asked to)."""
+    from node.messages import QUESTION
+    from schemas.codes import code_list
+
+    if kind == QUESTION:
+        tell_reporter(node, report_id, "question")
+    elif new_status is not None:
+        with node.store.cursor() as cur:
+            ensure_schema(cur)
+            row = cur.execute("SELECT lang FROM reporter_contacts WHERE report_id = ?",
+                              [report_id]).fetchone()  # fmt: skip
+        if row is not None:
+            label = code_list("status").label_of(new_status, row[0])
+            tell_reporter(node, report_id, "update", status=label)

@@ -153,6 +153,8 @@ class Cases:
     def __init__(self, store: NodeStore, clock: Callable[[], datetime] = utcnow):
         self.store = store
         self.clock = clock
+        self.listeners: list[Callable[[str, str, str | None], None]] = []
+        """Called after each committed change with (report_id, kind, new status or None)."""
         with store.cursor() as cur:
             cur.execute(SCHEMA)
             audit_trail.ensure_schema(cur)
@@ -235,6 +237,8 @@ class Cases:
             except Exception:
                 cur.execute("ROLLBACK")
                 raise
+        for listener in self.listeners:
+            listener(report_id, kind, new_status if new_status != status else None)
         return new_status
 
     # ------------------------------------------------------------------ workflow steps
@@ -272,6 +276,13 @@ class Cases:
         return self._change(user, report_id, "kontakt", data={"text": note, "with": with_},
                             target="S2" if with_ == "anmalare" else "S3",
                             texts={"text": note}, override=override)  # fmt: skip
+
+    def ask_reporter(self, user: User, report_id: str, text: str,
+                     override: Override | None = None) -> str:  # fmt: skip
+        """A question the reporter reads (and answers) on the status page."""
+        note = _clean(text, "frågan", required=True)
+        return self._change(user, report_id, "fraga_till_anmalare", data={"text": note},
+                            target="S2", texts={"text": note}, override=override)  # fmt: skip
 
     def party_answer(self, user: User, report_id: str, aktor: str, text: str,
                      override: Override | None = None) -> str:  # fmt: skip

@@ -24,9 +24,7 @@ from flask import Blueprint, Flask, Response, redirect, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from node import privacy
 from common.web import current_lang, web_state
-from node.web import setup_web
 from common.web.i18n import t
 from common.web.security import (
     RateLimiter,
@@ -35,6 +33,9 @@ from common.web.security import (
     limit_request_size,
     sign,
 )
+from node import messages, notifications, privacy
+from node.web import followup_i18n as _followup_texts  # noqa: F401  (registers texts)
+from node.web import setup_web
 from schemas.codes import code_list, kommuner
 
 if TYPE_CHECKING:
@@ -132,6 +133,10 @@ def parse_report_form(
         if value and value not in code_list(list_name).values:
             msg = t("e_unknown_choice", lang, field=_label(name, lang))
             errors.append(FieldError(name, name, msg))
+    follow = form.get("follow_email", "").strip()[:300]
+    values["follow_email"] = follow or None
+    if follow and not notifications.EMAIL.match(follow):
+        errors.append(FieldError("follow_email", "follow_email", t("e_follow_email", lang)))
     findings = privacy.check_fields({name: values[name] for name in GUARDED})
     for name in GUARDED:
         here = [f for f in findings if f.field == name]
@@ -162,15 +167,15 @@ def build_report(values: dict[str, Any], now: datetime | None = None) -> dict[st
     }
 
 
-def store_report(node: Node, values: dict[str, Any]) -> str:
-    """Store one report; returns its receipt code (a new one if a code is already taken)."""
+def store_report(node: Node, values: dict[str, Any]) -> tuple[str, str]:
+    """Store one report; returns its receipt code (a new one if a code is already taken) and id."""
     for _ in range(5):
         report = build_report(values)
         try:
             node.store.add_reports([report], who="anmälare")
         except duckdb.ConstraintException:
             continue
-        return report["receipt"]
+        return report["receipt"], report["id"]
     raise RuntimeError("could not find a free receipt code")
 
 
@@ -257,7 +262,11 @@ def register_public(app: Flask, node: Node, state: PublicState | None = None) ->
             ctx = _form_context(values, errors, findings)
             return render_template("public/form.html", **ctx), 422
         state.report_limit.check("report", client_address())
-        receipt = store_report(node, values)
+        receipt, report_id = store_report(node, values)
+        notifications.new_report(node, report_id, receipt)
+        if values.get("follow_email"):
+            notifications.add_reporter_contact(node, report_id, receipt, values["follow_email"],
+                                               lang)  # fmt: skip
         response = redirect(url_for("public.receipt"), code=303)
         stamp = str(int(time.time()))
         mac = sign(web_state().secret, "receipt", f"{receipt}.{stamp}")
@@ -275,24 +284,61 @@ def register_public(app: Flask, node: Node, state: PublicState | None = None) ->
         )
         return render_template("public/receipt.html", receipt=receipt if ok else None)
 
+    def _status_page(code: str, typed: str, **extra: Any) -> str:
+        lang = current_lang()
+        case = messages.public_history(node.store, code)
+        result = None
+        if case is not None:
+            result = {
+                "code": case.receipt,
+                "feedback": case.feedback,
+                "status": code_list("status").label_of(case.status, lang),
+                "closed": case.status == "S7",
+                "history": [
+                    {**h, "status_label": code_list("status").label_of(h["status"], lang)
+                     if h["status"] else ""} for h in case.history
+                ],
+                "questions": case.open_questions,
+            }  # fmt: skip
+        return render_template("public/status.html", result=result, not_found=case is None,
+                               code=typed, text_limit=messages.TEXT_LIMIT, **extra)  # fmt: skip
+
     @bp.route("/status", methods=["GET", "POST"])
     def status() -> Any:
-        lang = current_lang()
         if request.method == "GET":
             return render_template("public/status.html", result=None, not_found=False, code="")
         state.status_limit.check("status", client_address())
         started = time.monotonic()
         typed = request.form.get("receipt", "")[:100]
-        code = normalise_receipt(typed)
-        found = lookup_status(node, code)
-        result = None
-        if found is not None:
-            result = {"code": code, "feedback": found["feedback"],
-                      "status": code_list("status").label_of(found["status"], lang)}  # fmt: skip
+        page = _status_page(normalise_receipt(typed) or "", typed)
         time.sleep(max(0.0, state.status_seconds - (time.monotonic() - started)))
-        page = render_template("public/status.html", result=result, not_found=found is None,
-                               code=typed)  # fmt: skip
         return page
+
+    @bp.post("/status/meddelande")
+    def status_message() -> Any:
+        """The reporter answers a question or adds information (text kept on refusal)."""
+        lang = current_lang()
+        state.status_limit.check("status", client_address())
+        started = time.monotonic()
+        typed = request.form.get("receipt", "")[:100]
+        code = normalise_receipt(typed) or ""
+        raw_q = request.form.get("answers", "")
+        answers = int(raw_q) if raw_q.isdigit() else None
+        text = request.form.get("text", "")[: messages.TEXT_LIMIT * 2]
+        try:
+            messages.reporter_writes(node.store, code, text, datetime.now(UTC), answers)
+        except messages.ReporterTextRefused as e:
+            if e.reason == "e_message_personal":
+                kinds = ", ".join(dict.fromkeys(f.label(lang) for f in e.findings))
+                found = ", ".join(f"\u201c{f.text}\u201d" for f in e.findings)
+                message = t(e.reason, lang, kinds=kinds, found=found)
+            else:
+                message = t(e.reason, lang, **e.fields)
+            time.sleep(max(0.0, state.status_seconds - (time.monotonic() - started)))
+            page = _status_page(code, typed, message_error=message, message_text=text,
+                                message_for=answers)  # fmt: skip
+            return page, 404 if e.reason == "status_not_found" else 422
+        return _status_page(code, typed, message_sent=True)
 
     app.register_blueprint(bp)
     return state

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import wraps
+from functools import partial, wraps
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -34,11 +34,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from node import audit_trail
-from node.accounts import ROLES, AccountError, Accounts, User, utcnow
 from common.web import STAFF_CSS, current_lang, i18n, web_state
-from node.web import setup_web
-from node.web import staff_i18n as _texts  # noqa: F401  (registers the st_ texts)
 from common.web.security import (
     add_security_headers,
     client_address,
@@ -47,6 +43,11 @@ from common.web.security import (
     safe_next,
     signed_cookie,
 )
+from node import audit_trail, notifications
+from node.accounts import ROLES, AccountError, Accounts, User, utcnow
+from node.web import followup_i18n as _followup_texts  # noqa: F401  (registers texts)
+from node.web import setup_web
+from node.web import staff_i18n as _texts  # noqa: F401  (registers the st_ texts)
 from node.workflow import (
     FORUMS,
     CaseFilter,
@@ -66,7 +67,8 @@ COOKIE = "lh_staff"
 PREFIX = "/personal"
 MAX_REQUEST_BYTES = 64 * 1024
 TZ = ZoneInfo("Europe/Stockholm")
-STEPS = ("klassificera", "kontakt", "svar", "atgard", "lyft", "aterkoppling", "status", "texter")
+STEPS = ("klassificera", "kontakt", "fraga", "svar", "atgard", "lyft", "aterkoppling", "status",
+         "texter")  # fmt: skip
 
 
 @dataclass
@@ -248,6 +250,7 @@ def register_staff(app: Flask, node: Node, *, clock: Callable[[], datetime] | No
     st = StaffState(node, accounts or Accounts(node.store, clock=clock),
                     Cases(node.store, clock=clock), web.secret)  # fmt: skip
     app.extensions[EXTENSION] = st
+    st.cases.listeners.append(partial(notifications.on_case_change, node))
     bp = Blueprint("staff", __name__, url_prefix=PREFIX)
 
     @bp.before_request
@@ -274,6 +277,9 @@ def register_staff(app: Flask, node: Node, *, clock: Callable[[], datetime] | No
     _add_login_routes(bp, st)
     _add_case_routes(bp, st)
     _add_admin_routes(bp, st)
+    from node.web.staff_followup import add_followup_routes
+
+    add_followup_routes(bp, st)
     app.register_blueprint(bp)
     return st
 
@@ -284,7 +290,7 @@ def _add_login_routes(bp: Blueprint, st: StaffState) -> None:
     def index() -> Any:
         user = current_user()
         if user and user.can("cases.read"):
-            return redirect(url_for("staff.case_list"))
+            return redirect(url_for("staff.todo"))
         if user and user.can("users"):
             return redirect(url_for("staff.users"))
         return redirect(PREFIX + "/dashboard/")
@@ -344,6 +350,8 @@ def _do_step(cases: Cases, user: User, rid: str, step: str) -> str:
                        subcode=f.get("subcode", ""))  # fmt: skip
     elif step == "kontakt":
         cases.contact(user, rid, f.get("text", ""), f.get("with", "anmalare"), ov)
+    elif step == "fraga":
+        cases.ask_reporter(user, rid, f.get("text", ""), ov)
     elif step == "svar":
         cases.party_answer(user, rid, f.get("aktor", ""), f.get("text", ""), ov)
     elif step == "atgard":
@@ -384,7 +392,8 @@ def _add_case_routes(bp: Blueprint, st: StaffState) -> None:
         page = request.args.get("sida", "1")
         error = None
         try:
-            result = st.cases.list(f, int(page) if page.isdigit() else 1)
+            # a page number past any real list (or past INT64) is the first page, not a 500
+            result = st.cases.list(f, int(page) if page.isdigit() and len(page) <= 9 else 1)
         except WorkflowError as e:
             error = e.message(current_lang())
             result = st.cases.list(CaseFilter(sort=f.sort))

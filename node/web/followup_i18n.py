@@ -1,0 +1,132 @@
+"""Texts for following up (reporter e-mail, messages, history, "Att göra", mail settings),
+Swedish and English, registered with :mod:`common.web.i18n`."""
+
+from __future__ import annotations
+
+from common.web.i18n import register_strings
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "f_follow_email": ("E-post för kvitto och uppdateringar", "E-mail for a receipt and updates"),
+    "f_follow_email_hint": (
+        "Valfritt. Vi mejlar kvittokoden och säger till när förbundet har en fråga eller "
+        "ärendet ändrar status – aldrig innehållet. Adressen sparas skild från anmälan och "
+        "raderas när ärendet har avslutats och gallrats.",
+        "Optional. We e-mail the receipt code and tell you when the association has a question "
+        "or the case changes status – never its content. The address is kept apart from the "
+        "report and deleted once the case has been closed and cleared.",
+    ),
+    "e_follow_email": (
+        "E-postadressen ser inte ut som en adress. Skriv den som namn@exempel.se eller lämna "
+        "fältet tomt.",
+        "The e-mail address does not look like an address. Write it as name@example.se or "
+        "leave the field empty.",
+    ),
+    "receipt_mailed": (
+        "Vi har också skickat kvittokoden till din e-post.",
+        "We have also sent the receipt code to your e-mail.",
+    ),
+    "status_history": ("Vad har hänt", "What has happened"),
+    "status_received": ("Mottagen", "Received"),
+    "status_changed": ("Ny status: {status}", "New status: {status}"),
+    "status_feedback_given": ("Återkoppling från förbundet", "Feedback from the association"),
+    "status_question": ("Fråga från förbundet", "Question from the association"),
+    "status_answer": ("Ditt svar", "Your answer"),
+    "status_added": ("Du lade till information", "You added information"),
+    "status_questions": ("Frågor till dig", "Questions for you"),
+    "status_answer_label": ("Ditt svar på frågan", "Your answer to the question"),
+    "status_add_label": ("Lägg till information om ärendet", "Add information about the case"),
+    "status_add_hint": (
+        "Skriv inga personuppgifter om klienten (personnummer, namn, telefon, e-post). "
+        "Högst {n} tecken.",
+        "Do not write personal data about the client (personal identity numbers, names, "
+        "phone, e-mail). At most {n} characters.",
+    ),
+    "status_send": ("Skicka", "Send"),
+    "status_sent": (
+        "Tack! Det du skrev finns nu i ärendet.",
+        "Thank you! What you wrote is now in the case.",
+    ),
+    "e_message_empty": ("Skriv något innan du skickar.", "Write something before you send."),
+    "e_message_long": (
+        "Texten är för lång ({n} tecken, högst {max}). Korta den och skicka igen.",
+        "The text is too long ({n} characters, at most {max}). Shorten it and send again.",
+    ),
+    "e_message_personal": (
+        "Texten verkar innehålla personuppgifter ({kinds}: {found}). Ta bort dem och skicka "
+        "igen; din text finns kvar nedan.",
+        "The text seems to contain personal data ({kinds}: {found}). Remove it and send "
+        "again; your text is kept below.",
+    ),
+    "e_message_closed": (
+        "Ärendet är avslutat och tar inte emot mer information. Gör en ny anmälan om något "
+        "nytt har hänt.",
+        "The case is closed and takes no more information. Make a new report if something new "
+        "has happened.",
+    ),
+    # staff side
+    "st_ask": ("Fråga anmälaren", "Ask the reporter"),
+    "st_ask_text": ("Frågan", "The question"),
+    "st_ask_hint": (
+        "Anmälaren läser frågan på statussidan med sin kvittokod och svarar där; har hen "
+        "lämnat e-post får hen ett mejl utan frågans text.",
+        "The reporter reads the question on the status page with the receipt code and answers "
+        "there; if they left an e-mail address they get a mail without the question's text.",
+    ),
+    "st_event_fraga_till_anmalare": ("Fråga till anmälaren", "Question to the reporter"),
+    "st_event_svar_fran_anmalare": ("Svar från anmälaren", "Answer from the reporter"),
+    "st_event_tillagg_fran_anmalare": ("Tillägg från anmälaren", "Addition from the reporter"),
+    "todo_title": ("Att göra", "To do"),
+    "todo_intro": (
+        "Det som väntar på dig: nytt sedan ditt förra besök, anmälare som inte har kontaktats "
+        "inom {days} dagar, forumfrister inom {warn} dagar, svar från anmälare och ärenden "
+        "utan aktivitet på {idle} dagar.",
+        "What is waiting for you: new since your last visit, reporters not contacted within "
+        "{days} days, forum deadlines within {warn} days, answers from reporters and cases "
+        "without activity for {idle} days.",
+    ),
+    "todo_new": ("Nytt sedan ditt förra besök", "New since your last visit"),
+    "todo_late": ("Förbi fristen för första kontakt", "Past the first-contact deadline"),
+    "todo_forum": ("Forumfrister snart", "Forum deadlines soon"),
+    "todo_inactive": ("Utan aktivitet", "Without activity"),
+    "todo_replies": ("Svar och tillägg från anmälare", "Answers and additions from reporters"),
+    "todo_none": ("Inget här.", "Nothing here."),
+    "todo_receipt": ("Kvittokod", "Receipt code"),
+    "todo_received": ("Mottagen", "Received"),
+    "todo_due": ("Datum", "Date"),
+    "todo_due_late": ("Skulle ha kontaktats senast", "Should have been contacted by"),
+    "todo_due_forum": ("Underlag senast", "Material due"),
+    "todo_due_inactive": ("Senaste händelse", "Last event"),
+    "todo_due_replies": ("Nya meddelanden", "New messages"),
+    "mail_title": ("E-post", "E-mail"),
+    "mail_prefs": ("Mina e-postval", "My e-mail choices"),
+    "mail_email": ("Min e-postadress", "My e-mail address"),
+    "mail_on_new": ("Mejla mig när en ny anmälan kommer in", "E-mail me when a new report arrives"),
+    "mail_digest": ("Sammanställning", "Summary"),
+    "mail_digest_none": ("Ingen", "None"),
+    "mail_digest_daily": ("Varje dag", "Every day"),
+    "mail_digest_weekly": ("Varje vecka", "Every week"),
+    "mail_lang": ("Språk i e-post", "Language of e-mail"),
+    "mail_saved": ("Dina e-postval är sparade.", "Your e-mail choices are saved."),
+    "mail_save": ("Spara", "Save"),
+    "mail_queue": ("E-postkö", "Mail queue"),
+    "mail_queue_off": (
+        "Ingen SMTP-server är inställd ([mail] host i node.toml eller LEXHELLER_MAIL_HOST). "
+        "Brev köas och skickas när den är inställd.",
+        "No SMTP server is set ([mail] host in node.toml or LEXHELLER_MAIL_HOST). Mails are "
+        "queued and sent once it is set.",
+    ),
+    "mail_counts": (
+        "Väntar: {waiting}. Skickade: {sent}. Gav upp: {gave_up}.",
+        "Waiting: {waiting}. Sent: {sent}. Gave up: {gave_up}.",
+    ),
+    "mail_col_created": ("Köad", "Queued"),
+    "mail_col_kind": ("Slag", "Kind"),
+    "mail_col_to": ("Till", "To"),
+    "mail_col_state": ("Läge", "State"),
+    "mail_col_attempts": ("Försök", "Attempts"),
+    "mail_state_sent": ("skickad {at}", "sent {at}"),
+    "mail_state_waiting": ("väntar, nästa försök {at}", "waiting, next attempt {at}"),
+    "mail_state_gave_up": ("gav upp {at}", "gave up {at}"),
+    "mail_retry": ("Försök igen", "Try again"),
+}
+register_strings(STRINGS)
