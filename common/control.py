@@ -4,10 +4,15 @@ DuckDB lets one process open a database file. When `serve` runs, it owns the fol
 database, so a command like `node publish` asks the running server (over loopback, with a
 token only the folder's owner can read) to do the work in-process. When no server runs, the
 command opens the folder itself. Both paths call the very same operation function.
+
+Whether a server runs is an OS file lock, not a guess from a pid: the serving process holds an
+exclusive ``flock`` on ``run/server.lock`` for as long as it lives (the kernel drops it when the
+process dies, however it dies), and a command that can take the lock knows no server runs.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -23,10 +28,37 @@ from common.errors import LexHellerError, UsageError
 
 Operation = Callable[..., dict[str, Any]]
 RUN_FILE = "run/server.json"
+LOCK_FILE = "run/server.lock"
+_held: dict[Path, int] = {}  # folder -> the fd whose flock says "this process serves it"
+
+
+def _lock_path(folder: Path) -> Path:
+    return (folder / LOCK_FILE).resolve()
+
+
+def _take_lock(folder: Path) -> int | None:
+    """An fd holding the folder's exclusive lock, or None when another holder has it."""
+    path = _lock_path(folder)
+    path.parent.mkdir(exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def announce(folder: Path, host: str, port: int) -> str:
     """Record that this process serves the folder; returns the control token."""
+    if _lock_path(folder) not in _held:
+        fd = _take_lock(folder)
+        if fd is None:
+            raise UsageError(
+                f"En annan server kör redan för {folder}. Stoppa den först.",
+                f"Another server already runs for {folder}. Stop it first.",
+            )
+        _held[_lock_path(folder)] = fd
     token = secrets.token_urlsafe(32)
     run = folder / RUN_FILE
     run.parent.mkdir(exist_ok=True)
@@ -45,27 +77,23 @@ def withdraw(folder: Path) -> None:
             run.unlink()
     except (OSError, ValueError):
         pass
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    fd = _held.pop(_lock_path(folder), None)
+    if fd is not None:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def running_server(folder: Path) -> dict[str, Any] | None:
-    run = folder / RUN_FILE
+    """The running server's address and token, or None when no process holds the lock."""
+    if not (folder / LOCK_FILE).exists():
+        return None
+    fd = _take_lock(folder)
+    if fd is not None:  # nobody holds it: whatever run/server.json says is stale
+        os.close(fd)
+        return None
     try:
-        info = json.loads(run.read_text())
+        return json.loads((folder / RUN_FILE).read_text())
     except (OSError, ValueError):
         return None
-    if not _alive(int(info.get("pid", 0))):
-        return None
-    return info
 
 
 def register(app: Flask, token_holder: dict[str, str], ops: dict[str, Operation]) -> None:
