@@ -43,10 +43,25 @@ def folder_arg() -> Any:
     return click.argument("dir", type=click.Path(file_okay=False, path_type=Path))
 
 
-def run_op(runtime: type, folder: Path, name: str, **op_args: Any) -> dict[str, Any]:
+RUNTIMES = {"node": ("node.runtime", "Node"), "hub": ("hub.runtime", "Hub"),
+            "aggregator": ("aggregator.runtime", "Aggregator")}
+
+
+def run_op(kind: str, folder: Path, name: str, **op_args: Any) -> dict[str, Any]:
+    """Run operation `name` of a node, hub or aggregator folder (in its server if one runs)."""
+    import importlib
+
     from common import control
 
+    module, cls = RUNTIMES[kind]
+    runtime = getattr(importlib.import_module(module), cls)
     return control.run_op(Path(folder), runtime, name, **op_args)
+
+
+def usage_error(sv: str, en: str) -> Exception:
+    from common.errors import UsageError
+
+    return UsageError(sv, en)
 
 
 def read_password(password_file: Path | None) -> str:

@@ -7,20 +7,11 @@ from typing import Any
 
 import click
 
-from lexheller.commands import folder_arg, out, read_password
+from lexheller.commands import folder_arg, out, read_password, run_op, usage_error
 
 
 def _op(folder: Path, name: str, **op_args: Any) -> dict[str, Any]:
-    from common import control
-    from hub.runtime import Hub
-
-    return control.run_op(Path(folder), Hub, name, **op_args)
-
-
-def _usage(sv: str, en: str) -> Exception:
-    from common.errors import UsageError
-
-    return UsageError(sv, en)
+    return run_op("hub", folder, name, **op_args)
 
 
 @click.group("hub", help="Ett regionalt eller nationellt nav: registrering, paket, dashboards.")
@@ -102,7 +93,7 @@ def import_(dir: Path, files: tuple[Path, ...]) -> None:
         lines.append(f"{it['file']}: HTTP {it['status']} – {it['message']}")
     out().emit(r, "\n".join(lines))
     if failed:
-        raise _usage(f"{failed} av {len(r['results'])} filer kunde inte importeras.",
+        raise usage_error(f"{failed} av {len(r['results'])} filer kunde inte importeras.",
                      f"{failed} of {len(r['results'])} files could not be imported.")  # fmt: skip
 
 
@@ -114,7 +105,7 @@ def verify(dir: Path) -> None:
         f"{r['bundles']} lagrade paket kontrollerade: "
         + ("allt stämmer." if r["ok"] else f"{len(r['problems'])} problem.")]))  # fmt: skip
     if not r["ok"]:
-        raise _usage("Verifieringen hittade problem.", "Verification found problems.")
+        raise usage_error("Verifieringen hittade problem.", "Verification found problems.")
 
 
 @command.command("status", help="Visa navets läge.")

@@ -7,20 +7,11 @@ from typing import Any
 
 import click
 
-from lexheller.commands import codes, folder_arg, out, read_password
+from lexheller.commands import codes, folder_arg, out, read_password, run_op, usage_error
 
 
 def _op(folder: Path, name: str, **op_args: Any) -> dict[str, Any]:
-    from common import control
-    from node.runtime import Node
-
-    return control.run_op(Path(folder), Node, name, **op_args)
-
-
-def _usage(sv: str, en: str) -> Exception:
-    from common.errors import UsageError
-
-    return UsageError(sv, en)
+    return run_op("node", folder, name, **op_args)
 
 
 @click.group("node", help="Ett förbunds nod: anmälningar, publicering, konton, rapporter.")
@@ -76,7 +67,7 @@ def publish(dir: Path, hub: str | None, out_file: Path | None) -> None:
     elif sent and sent.get("final"):
         lines.append(f"Navet nekade paketet (HTTP {sent['status']}): {sent['error']}")
         out().emit(r, "\n".join(lines))
-        raise _usage("Publiceringen nekades av navet.", "The hub refused the bundle.")
+        raise usage_error("Publiceringen nekades av navet.", "The hub refused the bundle.")
     elif sent:
         lines.append(f"Navet kunde inte nås: {sent['error']} Paketet ligger i utkorgen "
                      f"och skickas igen om {sent['retry_in']} s ('lexheller node outbox').")  # fmt: skip
@@ -107,7 +98,7 @@ def check_log(dir: Path, hub: str | None) -> None:
         f"{r['bundles_checked']} av nodens paket kontrollerade: "
         + ("allt finns oförändrat och loggen har bara vuxit." if r["ok"] else "PROBLEM.")]))  # fmt: skip
     if not r["ok"]:
-        raise _usage("Loggkontrollen misslyckades.", "The log check failed.")
+        raise usage_error("Loggkontrollen misslyckades.", "The log check failed.")
 
 
 @command.command("rotate-key", help="Byt nodens signeringsnyckel.")
@@ -140,7 +131,7 @@ def audit(dir: Path) -> None:
                                       if r["ok"] else "GRANSKNINGEN MISSLYCKADES."))  # fmt: skip
     out().emit(r, "\n".join(lines))
     if not r["ok"]:
-        raise _usage("Granskningen hittade celler som går att räkna ut.",
+        raise usage_error("Granskningen hittade celler som går att räkna ut.",
                      "The audit found cells that can be derived.")  # fmt: skip
 
 
@@ -184,7 +175,7 @@ def import_(dir: Path, file: Path, mapping: Path | None, apply: bool) -> None:
             mapping=str(mapping.resolve()) if mapping else None, apply=apply)  # fmt: skip
     out().emit(r, import_report(r, out().lang))
     if not r["ok"]:
-        raise _usage(f"Arket har {r['problem_count']} problem; ingenting importerades.",
+        raise usage_error(f"Arket har {r['problem_count']} problem; ingenting importerades.",
                      f"The sheet has {r['problem_count']} problems; nothing was imported.")  # fmt: skip
 
 
