@@ -196,6 +196,25 @@ def create_api(hub: Hub) -> Blueprint:
         outcome = hub.shares.accept(raw)
         return jsonify(outcome.to_json()), outcome.status
 
+    @bp.post("/summaries")
+    def post_summary() -> ResponseReturnValue:
+        """A shared summary or its withdrawal, signed by an enrolled node (hub.workgroup)."""
+        raw = _read_body()
+        if isinstance(raw, Response):
+            return raw
+        outcome = hub.workgroup.accept(raw)
+        return jsonify(outcome.to_json()), outcome.status
+
+    @bp.get("/workgroup/decisions/<node_id>")
+    def workgroup_decisions(node_id: str) -> ResponseReturnValue:
+        """The working group's decisions on this node's summaries, signed by the hub."""
+        from hub.workgroup import signed_decisions
+
+        if node_id not in hub.trust.nodes():
+            return error_response(404, "not_found", "Noden är inte registrerad här.",
+                                  "The node is not enrolled here.")  # fmt: skip
+        return Response(signed_decisions(hub, node_id), mimetype="application/json")
+
     @bp.get("/shares")
     def list_shares() -> ResponseReturnValue:
         return jsonify({"ok": True, "shares": hub.shares.listing(request.args.get("node_id"))})

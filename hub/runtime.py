@@ -84,6 +84,10 @@ class Hub:
         self.shares = ShareIntake(folder, self.store, self.trust,
                                   on_accept=self._queue_shares if self.upstream else None)  # fmt: skip
         self.releases = ReleaseStore(folder, self.id, self.config["hub"]["level"])
+        from hub.workgroup import Patterns, SummaryIntake
+
+        self.workgroup = SummaryIntake(folder, self.trust)
+        self.patterns = Patterns(folder, self.workgroup)
 
     def close(self) -> None:
         if self.forwarder:
@@ -144,6 +148,10 @@ class Hub:
         """A signed file carried by hand: a key rotation statement or a bundle."""
         if is_shares(raw):
             return self.shares.accept(raw, via)
+        from hub.workgroup import is_summary
+
+        if is_summary(raw):
+            return self.workgroup.accept(raw)
         return self.rotate(raw) if is_rotation(raw) else self.acceptor.accept(raw, via)
 
     def rotate(self, raw: bytes) -> Outcome:

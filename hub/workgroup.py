@@ -16,15 +16,27 @@ Nothing here is served on a public page; the admin pages for the working group r
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from hub.accept import Outcome, Refused, _sv
 from hub.trust import Trust
-from schemas.summary import Summary, Withdrawal, open_envelope
+from common.errors import UsageError
+from schemas.summary import (
+    PATTERN_STATUSES,
+    Decisions,
+    PatternDecision,
+    Summary,
+    Withdrawal,
+    open_envelope,
+)
 from schemas.wire import Envelope, UnknownKey, WireError
 
 
@@ -130,6 +142,126 @@ class SummaryIntake:
                     del self._by_ref[key]
                     removed += 1
         return removed
+
+
+STATUS_LABELS = {"oppet": ("Öppet", "Open"), "under_arbete": ("Under arbete", "In progress"),
+                 "lyft": ("Lyft regionalt/nationellt", "Lifted regionally/nationally"),
+                 "avslutat": ("Avslutat", "Closed")}  # fmt: skip
+
+
+class PatternError(UsageError):
+    """The working group asked for something a pattern cannot be (the message says why)."""
+
+
+class Patterns:
+    """The working group's common patterns ("gemensamma mönster") on a regional hub.
+
+    Kept in ``workgroup/patterns.json`` (written whole, atomically) with every change appended
+    to ``workgroup/log.jsonl`` (who, when, what). Members are (node, ref) pairs; a member whose
+    summary was withdrawn or purged drops out of every view and every node's decisions.
+    """
+
+    def __init__(self, folder: Path, intake: SummaryIntake,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+        self.dir = folder / "workgroup"
+        self.dir.mkdir(exist_ok=True)
+        self.path, self.log_path = self.dir / "patterns.json", self.dir / "log.jsonl"
+        self.intake, self.clock = intake, clock
+        self._lock = threading.Lock()
+        self.data: dict[str, Any] = (json.loads(self.path.read_text("utf-8"))
+                                     if self.path.exists() else {"patterns": {}})  # fmt: skip
+
+    def _save(self, who: str, action: str, pid: str, fields: dict[str, Any]) -> None:
+        _write(self.path, json.dumps(self.data, ensure_ascii=False, indent=1).encode("utf-8"))
+        line = json.dumps({"at": self.clock().isoformat(), "who": who, "action": action,
+                           "pattern": pid, **fields}, ensure_ascii=False)  # fmt: skip
+        with open(self.log_path, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+    @staticmethod
+    def _check(title: str, status: str, description: str, recommendation: str) -> None:
+        if not title.strip() or len(title) > 200:
+            raise PatternError("Ge mönstret en rubrik (högst 200 tecken).",
+                               "Give the pattern a title (at most 200 characters).")  # fmt: skip
+        if status not in PATTERN_STATUSES:
+            raise PatternError(f"Välj en status: {', '.join(PATTERN_STATUSES)}.",
+                               f"Choose a status: {', '.join(PATTERN_STATUSES)}.")  # fmt: skip
+        if len(description) > 4000 or len(recommendation) > 4000:
+            raise PatternError("Beskrivning och rekommendation får ha högst 4 000 tecken var.",
+                               "Description and recommendation: at most 4,000 characters each.")  # fmt: skip
+
+    def save(self, who: str, pid: str | None, *, title: str, status: str = "oppet",
+             description: str = "", recommendation: str = "",
+             members: list[str] | None = None) -> str:  # fmt: skip
+        """Create (``pid`` None) or change a pattern; members are ``node_id/ref`` strings."""
+        title, description, recommendation = (" ".join(title.split()), description.strip(),
+                                              recommendation.strip())  # fmt: skip
+        self._check(title, status, description, recommendation)
+        stored = {(s["node_id"], s["ref"]) for s in self.intake.listing()}
+        chosen = sorted(set(members or []))
+        for m in chosen:
+            node_id, _, ref = m.partition("/")
+            if (node_id, ref) not in stored:
+                raise PatternError(f"Sammanfattningen {m} finns inte (längre) på navet.",
+                                   f"The summary {m} is not (or no longer) on the hub.")  # fmt: skip
+        with self._lock:
+            patterns = self.data["patterns"]
+            if pid is None:
+                pid = "m-" + secrets.token_hex(4)
+                patterns[pid] = {"members": []}
+            elif pid not in patterns:
+                raise PatternError(f"Mönstret {pid} finns inte.", f"Pattern {pid} does not exist.")
+            p = patterns[pid]
+            if members is None:
+                chosen = p["members"]
+            p.update({"title": title, "status": status, "description": description,
+                      "recommendation": recommendation, "members": chosen,
+                      "updated": self.clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                      "updated_by": who})  # fmt: skip
+            self._save(who, "save", pid, {"status": status, "members": chosen})
+        return pid
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Every pattern with its current members' summaries (withdrawn ones gone)."""
+        by_key = {f"{s['node_id']}/{s['ref']}": s for s in self.intake.listing()}
+        with self._lock:
+            items = [(pid, dict(p)) for pid, p in self.data["patterns"].items()]
+        out = []
+        for pid, p in items:
+            summaries = [by_key[m] for m in p["members"] if m in by_key]
+            out.append(p | {"id": pid, "summaries": summaries,
+                            "forbund": len({s["node_id"] for s in summaries})})  # fmt: skip
+        return sorted(out, key=lambda p: (p["status"] == "avslutat", p["title"]))
+
+    def decisions_for(self, hub_id: str, node_id: str) -> Decisions:
+        """What this node may know: the patterns its own summaries are in, and the decision."""
+        out = []
+        for p in self.listing():
+            refs = tuple(s["ref"] for s in p["summaries"] if s["node_id"] == node_id)
+            if refs:
+                out.append(PatternDecision(p["id"], p["title"], p["status"], p["description"],
+                                           p["recommendation"],
+                                           datetime.strptime(p["updated"], "%Y-%m-%dT%H:%M:%SZ"
+                                                             ).replace(tzinfo=UTC),
+                                           refs, p["forbund"]))  # fmt: skip
+        return Decisions(hub_id, node_id, self.clock(), tuple(out))
+
+
+def is_summary(raw: bytes) -> bool:
+    from schemas.wire import PAYLOAD_TYPE_SUMMARY, PAYLOAD_TYPE_SUMMARY_WITHDRAWAL
+
+    try:
+        return Envelope.from_bytes(raw).payload_type in (PAYLOAD_TYPE_SUMMARY,
+                                                         PAYLOAD_TYPE_SUMMARY_WITHDRAWAL)  # fmt: skip
+    except WireError:
+        return False
+
+
+def signed_decisions(hub: Any, node_id: str) -> bytes:
+    """The decisions for `node_id`, signed with the hub's key (the node verifies them)."""
+    from schemas.summary import seal_decisions
+
+    return seal_decisions(hub.patterns.decisions_for(hub.id, node_id), hub.key)
 
 
 def _write(path: Path, data: bytes) -> None:

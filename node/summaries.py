@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+import json
+from datetime import UTC as UTC_
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +58,19 @@ CREATE TABLE IF NOT EXISTS case_summaries (
     decided_by VARCHAR,
     decided_at TIMESTAMP,
     replaced BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE IF NOT EXISTS summary_shares (
+    summary_id BIGINT PRIMARY KEY,
+    ref VARCHAR UNIQUE NOT NULL,
+    envelope BLOB NOT NULL,
+    shared_by VARCHAR NOT NULL,
+    shared_at TIMESTAMP NOT NULL,
+    withdrawn_at TIMESTAMP,
+    withdrawal BLOB
+);
+CREATE TABLE IF NOT EXISTS workgroup_decisions (
+    pulled_at TIMESTAMP NOT NULL,
+    envelope BLOB NOT NULL
 );
 """
 
@@ -265,3 +280,138 @@ def report_texts(store: NodeStore, year: int, aktorer: tuple[str, ...] = ()
         else:
             examples.setdefault(a.problemtyp or "P99", []).append(text)
     return examples, suggestions
+
+
+# ---------------------------------------------------------------------- the working group
+
+
+def share(store: NodeStore, user: User, summary_id: int, node_id: str, key: Any,
+          clock: Callable[[], datetime] = utcnow) -> bytes:  # fmt: skip
+    """Sign an approved summary for the regional working group; returns the envelope bytes.
+
+    Only codes, year, quarter and the approved text go out, under a fresh random ``ref`` (not
+    the case number). Sharing again returns the same envelope.
+    """
+    import secrets
+
+    from schemas.summary import Summary as Shared
+    from schemas.summary import seal
+
+    if not user.can("cases.write"):
+        raise SummaryNotAllowed("Din roll får inte dela sammanfattningar.",
+                                "Your role may not share summaries.")  # fmt: skip
+    with store.cursor() as cur:
+        ensure_schema(cur)
+        have = cur.execute("SELECT envelope, withdrawn_at FROM summary_shares"
+                           " WHERE summary_id = ?", [summary_id]).fetchone()  # fmt: skip
+        if have is not None and have[1] is None:
+            return bytes(have[0])
+        if have is not None:
+            raise SummaryError("Sammanfattningen har dragits tillbaka från arbetsgruppen; "
+                               "skriv en ny om den ska delas igen.",
+                               "The summary was withdrawn from the working group; write a new "
+                               "one to share again.")  # fmt: skip
+    found = [a for a in approved(store) if a.summary_id == summary_id]
+    if not found:
+        raise SummaryError("Bara en sammanfattning som förbundschefen har godkänt som delbar "
+                           "kan delas.", "Only a summary the förbundschef approved as "
+                           "shareable can be shared.")  # fmt: skip
+    a = found[0]
+    if not a.problemtyp:
+        raise SummaryError(f"Klassificera ärende {a.case} (problemtyp) innan du delar.",
+                           f"Classify case {a.case} (problem type) before sharing.")  # fmt: skip
+    now = clock()
+    payload = Shared(node_id, secrets.token_hex(16), now.replace(tzinfo=now.tzinfo or UTC_),
+                     a.year, a.quarter, a.problemtyp, a.niva, tuple(sorted(a.aktorer)), a.text)  # fmt: skip
+    raw = seal(payload, key)
+    with store.cursor() as cur:
+        cur.execute("BEGIN")
+        try:
+            cur.execute("INSERT INTO summary_shares (summary_id, ref, envelope, shared_by,"
+                        " shared_at) VALUES (?, ?, ?, ?, ?)",
+                        [summary_id, payload.ref, raw, user.username, now])  # fmt: skip
+            audit_trail.append_case_event(cur, a.case, now, "sammanfattning_delad",
+                                          user.username, {"summary": summary_id})  # fmt: skip
+            cur.execute("COMMIT")
+        except Exception:
+            cur.execute("ROLLBACK")
+            raise
+    return raw
+
+
+def withdraw(store: NodeStore, user: User, summary_id: int, node_id: str, key: Any,
+             clock: Callable[[], datetime] = utcnow) -> bytes | None:  # fmt: skip
+    """Sign the withdrawal of a shared summary (None when it was never shared)."""
+    from schemas.summary import Withdrawal, seal
+
+    if not (user.can("cases.write") or user.can("publish.approve")):
+        raise SummaryNotAllowed("Din roll får inte dra tillbaka sammanfattningar.",
+                                "Your role may not withdraw summaries.")  # fmt: skip
+    now = clock()
+    with store.cursor() as cur:
+        ensure_schema(cur)
+        row = cur.execute("SELECT s.ref, s.withdrawal, c.report_id FROM summary_shares s"
+                          " JOIN case_summaries c ON c.id = s.summary_id"
+                          " WHERE s.summary_id = ?", [summary_id]).fetchone()  # fmt: skip
+        if row is None:
+            return None
+        if row[1] is not None:
+            return bytes(row[1])
+        raw = seal(Withdrawal(node_id, row[0], now.replace(tzinfo=now.tzinfo or UTC_)), key)
+        cur.execute("BEGIN")
+        try:
+            cur.execute("UPDATE summary_shares SET withdrawn_at = ?, withdrawal = ?"
+                        " WHERE summary_id = ?", [now, raw, summary_id])  # fmt: skip
+            audit_trail.append_case_event(cur, row[2], now, "sammanfattning_tillbakadragen",
+                                          user.username, {"summary": summary_id})  # fmt: skip
+            cur.execute("COMMIT")
+        except Exception:
+            cur.execute("ROLLBACK")
+            raise
+    return raw
+
+
+def shared(store: NodeStore) -> dict[int, dict[str, Any]]:
+    """summary id -> {ref, shared_at, withdrawn_at} of every summary ever shared."""
+    with store.cursor() as cur:
+        ensure_schema(cur)
+        rows = cur.execute("SELECT summary_id, ref, shared_at, withdrawn_at"
+                           " FROM summary_shares").fetchall()  # fmt: skip
+    return {int(i): {"ref": r, "shared_at": s, "withdrawn_at": w} for i, r, s, w in rows}
+
+
+def store_decisions(store: NodeStore, raw: bytes, hub_public_key: str, node_id: str,
+                    clock: Callable[[], datetime] = utcnow) -> Any:  # fmt: skip
+    """Verify the hub's signed decisions for this node and keep them; returns them parsed."""
+    from schemas.summary import open_decisions
+    from schemas.wire import decode_public_key
+
+    if not hub_public_key:
+        raise SummaryError("Navets publika nyckel saknas (publish.hub_public_key i node.toml).",
+                           "The hub's public key is missing (publish.hub_public_key).")  # fmt: skip
+    decisions = open_decisions(raw, decode_public_key(hub_public_key), node_id)
+    with store.cursor() as cur:
+        ensure_schema(cur)
+        cur.execute("DELETE FROM workgroup_decisions")
+        cur.execute("INSERT INTO workgroup_decisions VALUES (?, ?)", [clock(), raw])
+    return decisions
+
+
+def decisions(store: NodeStore) -> list[dict[str, Any]]:
+    """The kept decisions, each pattern with the case numbers of this node's summaries in it.
+
+    The stored envelope was verified when pulled; it is parsed again here, not re-verified.
+    """
+    from schemas.summary import Decisions
+    from schemas.wire import Envelope
+
+    with store.cursor() as cur:
+        ensure_schema(cur)
+        row = cur.execute("SELECT envelope FROM workgroup_decisions").fetchone()
+        refs = dict(cur.execute("SELECT s.ref, c.report_id FROM summary_shares s JOIN"
+                                " case_summaries c ON c.id = s.summary_id").fetchall())  # fmt: skip
+    if row is None:
+        return []
+    d = Decisions.from_dict(json.loads(Envelope.from_bytes(bytes(row[0])).payload))
+    return [p.to_dict() | {"cases": sorted(refs[r] for r in p.refs if r in refs)}
+            for p in d.patterns]  # fmt: skip

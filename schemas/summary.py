@@ -30,12 +30,14 @@ from schemas.wire import (
     FORMAT_VERSION,
     PAYLOAD_TYPE_SUMMARY,
     PAYLOAD_TYPE_SUMMARY_WITHDRAWAL,
+    PAYLOAD_TYPE_WORKGROUP_DECISIONS,
     Envelope,
     InvalidPayload,
     MalformedEnvelope,
     canonical_json,
     check_id,
     format_time,
+    key_id,
     loads_json,
     parse_time,
     sign,
@@ -191,3 +193,112 @@ def open_envelope(raw: bytes, trusted: Mapping[str, Ed25519PublicKey]
     if env.payload_type == PAYLOAD_TYPE_SUMMARY:
         return Summary.from_dict(data), keyid
     return Withdrawal.from_dict(data), keyid
+
+
+PATTERN_STATUSES = ("oppet", "under_arbete", "lyft", "avslutat")
+"""A common pattern's status: open, being worked on, lifted (regionally/nationally), closed."""
+DECISIONS_FORMAT = "lexheller.workgroup-decisions"
+MAX_PATTERN_TEXT = 4000
+
+
+def _short_text(value: Any, what: str, limit: int, required: bool = True) -> str:
+    if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
+        raise InvalidPayload(f"{what} must be text of at most {limit} characters")
+    return value
+
+
+@dataclass(frozen=True)
+class PatternDecision:
+    """One common pattern as the working group decided it, with the refs of one node in it."""
+
+    pattern_id: str
+    title: str
+    status: str
+    description: str
+    recommendation: str
+    updated: datetime
+    refs: tuple[str, ...]
+    forbund: int
+    """How many förbund have a summary in the pattern (the others are not named)."""
+
+    def __post_init__(self) -> None:
+        check_id(self.pattern_id, "pattern_id")
+        _short_text(self.title, "title", 200)
+        if self.status not in PATTERN_STATUSES:
+            raise InvalidPayload(f"status must be one of {PATTERN_STATUSES}")
+        _short_text(self.description, "description", MAX_PATTERN_TEXT, required=False)
+        _short_text(self.recommendation, "recommendation", MAX_PATTERN_TEXT, required=False)
+        if not isinstance(self.refs, tuple) or not self.refs:
+            raise InvalidPayload("refs must name at least one summary")
+        for r in self.refs:
+            _check_ref(r)
+        if not isinstance(self.forbund, int) or isinstance(self.forbund, bool) or self.forbund < 1:
+            raise InvalidPayload("forbund must be a positive integer")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pattern_id": self.pattern_id, "title": self.title, "status": self.status,
+                "description": self.description, "recommendation": self.recommendation,
+                "updated": format_time(self.updated), "refs": sorted(self.refs),
+                "forbund": self.forbund}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: Any) -> PatternDecision:
+        d = _exact_keys(d, {"pattern_id", "title", "status", "description", "recommendation",
+                            "updated", "refs", "forbund"}, "pattern")  # fmt: skip
+        if not isinstance(d["refs"], list):
+            raise InvalidPayload("refs must be a list")
+        return cls(d["pattern_id"], d["title"], d["status"], d["description"],
+                   d["recommendation"], parse_time(d["updated"], "updated"), tuple(d["refs"]),
+                   d["forbund"])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What a regional hub tells one node about the patterns its summaries joined (hub-signed)."""
+
+    hub_id: str
+    node_id: str
+    created: datetime
+    patterns: tuple[PatternDecision, ...]
+
+    def __post_init__(self) -> None:
+        check_id(self.hub_id, "hub_id")
+        check_id(self.node_id, "node_id")
+        if len(self.patterns) > 1000:
+            raise InvalidPayload("at most 1000 patterns")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": DECISIONS_FORMAT, "format_version": FORMAT_VERSION,
+                "hub_id": self.hub_id, "node_id": self.node_id,
+                "created": format_time(self.created),
+                "patterns": [p.to_dict() for p in self.patterns]}  # fmt: skip
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Decisions:
+        d = _exact_keys(d, {"format", "format_version", "hub_id", "node_id", "created",
+                            "patterns"}, "decisions")  # fmt: skip
+        if d["format"] != DECISIONS_FORMAT or d["format_version"] != FORMAT_VERSION:
+            raise InvalidPayload(f"not a {DECISIONS_FORMAT} version {FORMAT_VERSION} payload")
+        if not isinstance(d["patterns"], list):
+            raise InvalidPayload("patterns must be a list")
+        return cls(d["hub_id"], d["node_id"], parse_time(d["created"], "created"),
+                   tuple(PatternDecision.from_dict(p) for p in d["patterns"]))  # fmt: skip
+
+
+def seal_decisions(decisions: Decisions, hub_key: Ed25519PrivateKey) -> bytes:
+    return sign(PAYLOAD_TYPE_WORKGROUP_DECISIONS, decisions.to_bytes(), [hub_key]).to_bytes()
+
+
+def open_decisions(raw: bytes, hub_key: Ed25519PublicKey, node_id: str) -> Decisions:
+    """Verify the hub's signature over the exact bytes, then parse; refuse another node's."""
+    env = Envelope.from_bytes(raw)
+    if env.payload_type != PAYLOAD_TYPE_WORKGROUP_DECISIONS:
+        raise MalformedEnvelope(f"not a decisions envelope (payloadType {env.payload_type!r})")
+    verify(env, {key_id(hub_key): hub_key})
+    d = Decisions.from_dict(_load(env.payload))
+    if d.node_id != node_id:
+        raise InvalidPayload(f"the decisions are for {d.node_id}, not for {node_id}")
+    return d

@@ -46,6 +46,7 @@ PAYLOAD_TYPE_SHARES = "application/vnd.lexheller.shares+json; version=1"
 PAYLOAD_TYPE_RELEASE = "application/vnd.lexheller.release+json; version=1"
 PAYLOAD_TYPE_SUMMARY = "application/vnd.lexheller.summary+json; version=1"
 PAYLOAD_TYPE_SUMMARY_WITHDRAWAL = "application/vnd.lexheller.summary-withdrawal+json; version=1"
+PAYLOAD_TYPE_WORKGROUP_DECISIONS = "application/vnd.lexheller.workgroup-decisions+json; version=1"
 PAYLOAD_TYPES = (
     PAYLOAD_TYPE_AGGREGATES,
     PAYLOAD_TYPE_ENROLMENT,
@@ -55,6 +56,7 @@ PAYLOAD_TYPES = (
     PAYLOAD_TYPE_RELEASE,
     PAYLOAD_TYPE_SUMMARY,
     PAYLOAD_TYPE_SUMMARY_WITHDRAWAL,
+    PAYLOAD_TYPE_WORKGROUP_DECISIONS,
 )
 
 BUNDLE_FORMAT = "lexheller.aggregates"
