@@ -243,7 +243,7 @@ class Hub:
         return self.releases.fetch_upstream(self.upstream)
 
     def operations(self) -> dict[str, Any]:
-        from common import backup
+        from common import backup, migrations
         from hub import admin_ops, report
 
         return {
@@ -258,4 +258,5 @@ class Hub:
             "trust_aggregator": self.op_trust_aggregator,
             "fetch_releases": self.op_fetch_releases,
             **backup.operations(self, "hub", settings.DB_NAME),
+            **migrations.operations(self),
         }

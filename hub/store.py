@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from common.db import one_row, open_database
+from common.migrations import Migration, upgrade
 from schemas import merkle
 from schemas.wire import Bundle
 
@@ -104,6 +105,13 @@ def _naive(t: datetime) -> datetime:
     return t.astimezone(UTC).replace(tzinfo=None)
 
 
+# Ordered schema migrations (common.migrations): 1 is the additive SCHEMA above, run at every
+# start; a change that transforms, renames or drops goes in a new numbered step here.
+MIGRATIONS = [
+    Migration(1, "grundschema: tabeller och kolumner som saknas läggs till", SCHEMA),
+]
+
+
 class HubStore:
     def __init__(self, folder: Path, db_name: str = "hub.duckdb"):
         self.folder = folder
@@ -113,7 +121,7 @@ class HubStore:
             partial.unlink()
         self._con = open_database(folder / db_name)
         self._lock = threading.RLock()
-        self._con.execute(SCHEMA)
+        self.schema = upgrade(self._con, "hub", MIGRATIONS)
         self.changes = 0
 
     def close(self) -> None:

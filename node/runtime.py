@@ -137,7 +137,7 @@ class Node:
 
     def operations(self) -> dict[str, Any]:
         """Every operation a command may run in this process (or through its server)."""
-        from common import backup
+        from common import backup, migrations
         from node import importer, notifications, report, staff_ops
 
         return {
@@ -155,6 +155,7 @@ class Node:
             "rotate_key": self.op_rotate_key,
             "audit": self.op_audit,
             **backup.operations(self, "node", settings.DB_NAME),
+            **migrations.operations(self),
         }
 
 

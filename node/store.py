@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from common.db import one_row, open_database
+from common.migrations import Migration, upgrade
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -131,13 +132,20 @@ def _naive_utc(t: Any) -> Any:
     return t
 
 
+# Ordered schema migrations (common.migrations): 1 is the additive SCHEMA above, run at every
+# start; a change that transforms, renames or drops goes in a new numbered step here.
+MIGRATIONS = [
+    Migration(1, "grundschema: tabeller och kolumner som saknas läggs till", SCHEMA),
+]
+
+
 class NodeStore:
     def __init__(self, path: Path):
         self.path = path
         self._con = open_database(path)
         self._lock = threading.RLock()
         self._closed = False
-        self._con.execute(SCHEMA)
+        self.schema = upgrade(self._con, "node", MIGRATIONS)
 
     def close(self) -> None:
         with self._lock:
