@@ -42,22 +42,21 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from hub import admin_texts  # noqa: F401  (registers the ha_ texts)
-from hub.accept import Outcome
-from hub.accounts import AdminLog, hub_accounts, is_admin
-from hub.runtime import is_rotation
-from common.errors import UsageError
 from common.accounts import AccountError, Accounts, User
+from common.errors import UsageError
 from common.web import STAFF_CSS, current_lang, i18n, setup_site, web_state
 from common.web.security import (
     RateLimiter,
     add_security_headers,
     client_address,
     limit_request_size,
-    read_signed_cookie,
     safe_next,
-    signed_cookie,
 )
+from common.web.session import SessionKit
+from hub import admin_texts  # noqa: F401  (registers the ha_ texts)
+from hub.accept import Outcome
+from hub.accounts import AdminLog, hub_accounts, is_admin
+from hub.runtime import is_rotation
 from schemas.wire import (
     decode_public_key,
     fingerprint,
@@ -99,6 +98,7 @@ class AdminState:
     log: AdminLog
     secret: bytes
     login_limiter: RateLimiter
+    session: SessionKit
 
 
 def _state() -> AdminState:
@@ -112,21 +112,10 @@ def _t(key: str, **fields: Any) -> str:
 # ---------------------------------------------------------------------- sessions
 
 
-def _cookie_value(sid: str, secret: bytes) -> str:
-    return signed_cookie(secret, "hub-admin-session", sid)
-
-
-def _sid_from_cookie(secret: bytes) -> str | None:
-    return read_signed_cookie(request.cookies.get(COOKIE, ""), secret, "hub-admin-session")
-
-
 def current_admin() -> User | None:
     """The logged-in admin of this request (None when not logged in, expired or no admin)."""
     if "hub_admin" not in g:
-        st = _state()
-        sid = _sid_from_cookie(st.secret)
-        user = st.accounts.session_user(sid) if sid else None
-        g.hub_admin = user if is_admin(user) else None
+        g.hub_admin = _state().session.current_user()
     return g.hub_admin
 
 
@@ -157,7 +146,9 @@ def _when(value: str | datetime | None) -> str:
 def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     helpers = {"user": current_admin(), "when": _when, "text_or": _text_or,
                "action_label": action_label}  # fmt: skip
-    return render_template(f"admin/{template}", **helpers, **context), status
+    name = "login.html" if template == "login.html" else f"admin/{template}"  # the kit's login page
+    return render_template(name, **helpers, login_layout="admin/_layout.html",
+                           login_lead="ha_login_lead", **context), status  # fmt: skip
 
 
 def _text_or(key: str, fallback: str) -> str:
@@ -286,7 +277,11 @@ def register_admin(app: Flask, hub: Hub, *, accounts: Accounts | None = None) ->
     web = setup_site(app, hub, hub.folder, hub.config["hub"]["name"] or hub.id, False)
     accounts = accounts or hub_accounts(hub)
     log = accounts.audit if isinstance(accounts.audit, AdminLog) else AdminLog(hub.folder)
-    st = AdminState(hub, accounts, log, web.secret, RateLimiter(30, 600))
+    session = SessionKit(accounts, web.secret, COOKIE, "hub-admin-session", path=PREFIX,
+                         samesite="Strict", allowed=is_admin,
+                         refused=("Kontot är inte administratör för navet.",
+                                  "The account is not an admin of the hub."))  # fmt: skip
+    st = AdminState(hub, accounts, log, web.secret, RateLimiter(30, 600), session)
     app.extensions[EXTENSION] = st
     bp = Blueprint(BLUEPRINT, __name__, url_prefix=PREFIX, template_folder="templates")
     max_bundle = int(hub.config["policy"]["max_bundle_bytes"])
@@ -336,21 +331,12 @@ def _add_routes(bp: Blueprint, st: AdminState, max_bundle: int) -> None:
         if request.method == "POST":
             st.login_limiter.check("admin-login", client_address())
             try:
-                user = st.accounts.authenticate(request.form.get("username", ""),
-                                                request.form.get("password", ""),
-                                                client_address())  # fmt: skip
-                if not is_admin(user):
-                    raise AccountError("Kontot är inte administratör för navet.",
-                                       "The account is not an admin of the hub.")  # fmt: skip
+                sid = st.session.log_in(request.form.get("username", ""),
+                                        request.form.get("password", ""), client_address())  # fmt: skip
             except AccountError as e:
                 error = e.message(current_lang())
             else:
-                sid = st.accounts.start_session(user.username)
-                response = redirect(_safe_next(request.args.get("next")), 303)
-                response.set_cookie(COOKIE, _cookie_value(sid, st.secret), path=PREFIX,
-                                    httponly=True, samesite="Strict",
-                                    secure=request.is_secure)  # fmt: skip
-                return response
+                return st.session.set_cookie(redirect(_safe_next(request.args.get("next")), 303), sid)
         return _render("login.html", 400 if error else 200, error=error,
                        username=request.form.get("username", "")[:64],
                        expired=request.args.get("expired") == "1",
@@ -358,12 +344,7 @@ def _add_routes(bp: Blueprint, st: AdminState, max_bundle: int) -> None:
 
     @bp.post("/logga-ut")
     def logout() -> Any:
-        sid = _sid_from_cookie(st.secret)
-        if sid:
-            st.accounts.end_session(sid)
-        response = redirect(url_for(f"{BLUEPRINT}.login", ut="1"), 303)
-        response.delete_cookie(COOKIE, path=PREFIX)
-        return response
+        return st.session.log_out(redirect(url_for(f"{BLUEPRINT}.login", ut="1"), 303))
 
     @bp.get("/")
     def index() -> Any:

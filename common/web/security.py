@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, g, request
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import NotFound, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from common.errors import UsageError
@@ -67,19 +67,6 @@ def web_secret(folder: Path) -> bytes:
 def sign(secret: bytes, purpose: str, value: str) -> str:
     """Hex HMAC-SHA256 of `value` for one `purpose` (so signatures never cross purposes)."""
     return hmac.new(secret, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def signed_cookie(secret: bytes, purpose: str, value: str) -> str:
-    """A cookie value that carries `value` and its HMAC for `purpose`."""
-    return f"{value}.{sign(secret, purpose, value)}"
-
-
-def read_signed_cookie(raw: str, secret: bytes, purpose: str) -> str | None:
-    """The value of a cookie made by `signed_cookie`, or None if it was altered or forged."""
-    value, _, mac = raw.rpartition(".")
-    if value and hmac.compare_digest(mac, sign(secret, purpose, value)):
-        return value
-    return None
 
 
 class Csrf:
@@ -272,3 +259,53 @@ def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+HSTS = "max-age=31536000"
+DASH_EXTENSION = "lexheller_dash"  # {url_base_pathname: dash.Dash}, set by dashboards.app
+
+
+def _dash_csp(app: Flask) -> str | None:
+    """The CSP for a page Dash served: its own inline scripts by hash, Plotly's inline styles
+    allowed (it adds <style> rules at run time); None when Dash did not serve this request."""
+    endpoint = request.endpoint
+    mounted = app.extensions.get(DASH_EXTENSION) or {}
+    base = next((b for b, d in mounted.items() if endpoint in getattr(d, "routes", ())), None)
+    if base is None:
+        return None
+    cache = app.extensions.setdefault("lexheller_dash_csp", {})
+    if base not in cache:
+        hashes = " ".join(mounted[base].csp_hashes())
+        cache[base] = (f"default-src 'self'; script-src 'self' {hashes}; "
+                       "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+                       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")  # fmt: skip
+    return cache[base]
+
+
+def harden(app: Flask) -> None:
+    """Security headers on every response of `app` — pages, Dash, API, 404s, errors, /healthz,
+    static files — and a hostile Dash asset path (``..%2f``) as a 404 instead of a 500.
+
+    A page that sets its own header keeps it; HSTS only when the request came over TLS (directly
+    or from a trusted proxy), since a browser ignores it over plain HTTP anyway.
+    """
+
+    def _headers(response: Response) -> Response:
+        csp = _dash_csp(app) if response.mimetype == "text/html" else None
+        if csp:
+            response.headers.setdefault("Content-Security-Policy", csp)
+        add_security_headers(response)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        return response
+
+    app.after_request(_headers)
+    try:
+        from dash.exceptions import DependencyException
+    except ImportError:  # pragma: no cover - dash is a dependency of every server
+        return
+
+    def _not_found(e: Exception) -> Any:
+        return app.handle_user_exception(NotFound())
+
+    app.register_error_handler(DependencyException, _not_found)

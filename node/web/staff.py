@@ -39,10 +39,9 @@ from common.web.security import (
     add_security_headers,
     client_address,
     limit_request_size,
-    read_signed_cookie,
     safe_next,
-    signed_cookie,
 )
+from common.web.session import SessionKit
 from node import audit_trail, notifications
 from node.accounts import ROLES, AccountError, Accounts, User, utcnow
 from node.web import followup_i18n as _followup_texts  # noqa: F401  (registers texts)
@@ -77,6 +76,7 @@ class StaffState:
     accounts: Accounts
     cases: Cases
     secret: bytes
+    session: SessionKit
 
 
 def state() -> StaffState:
@@ -90,23 +90,11 @@ def _t(key: str, **fields: Any) -> str:
 # ---------------------------------------------------------------------- sessions
 
 
-def _cookie_value(sid: str, secret: bytes) -> str:
-    return signed_cookie(secret, "staff-session", sid)
-
-
-def _sid_from_cookie(secret: bytes) -> str | None:
-    return read_signed_cookie(request.cookies.get(COOKIE, ""), secret, "staff-session")
-
-
 def current_user() -> User | None:
     """The logged-in user of this request (None when not logged in or expired)."""
     if "staff_user" not in g:
         st: StaffState | None = current_app.extensions.get(EXTENSION)
-        user = None
-        if st is not None:
-            sid = _sid_from_cookie(st.secret)
-            user = st.accounts.session_user(sid) if sid else None
-        g.staff_user = user
+        g.staff_user = st.session.current_user() if st is not None else None
     return g.staff_user
 
 
@@ -234,7 +222,9 @@ def template_helpers() -> dict[str, Any]:
 
 
 def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    return render_template(f"staff/{template}", **template_helpers(), **context), status
+    name = "login.html" if template == "login.html" else f"staff/{template}"  # the kit's login page
+    return render_template(name, **template_helpers(), login_layout="staff/_layout.html",
+                           login_lead="st_login_lead", **context), status  # fmt: skip
 
 
 # ---------------------------------------------------------------------- the blueprint
@@ -247,8 +237,9 @@ def register_staff(app: Flask, node: Node, *, clock: Callable[[], datetime] | No
         return app.extensions[EXTENSION]
     web = setup_web(app, node)
     clock = clock or utcnow
-    st = StaffState(node, accounts or Accounts(node.store, clock=clock),
-                    Cases(node.store, clock=clock), web.secret)  # fmt: skip
+    accounts = accounts or Accounts(node.store, clock=clock)
+    st = StaffState(node, accounts, Cases(node.store, clock=clock), web.secret,
+                    SessionKit(accounts, web.secret, COOKIE, "staff-session"))  # fmt: skip
     app.extensions[EXTENSION] = st
     st.cases.listeners.append(partial(notifications.on_case_change, node))
     bp = Blueprint("staff", __name__, url_prefix=PREFIX)
@@ -300,17 +291,12 @@ def _add_login_routes(bp: Blueprint, st: StaffState) -> None:
         error = None
         if request.method == "POST":
             try:
-                user = st.accounts.authenticate(request.form.get("username", ""),
-                                                request.form.get("password", ""),
-                                                client_address())  # fmt: skip
+                sid = st.session.log_in(request.form.get("username", ""),
+                                        request.form.get("password", ""), client_address())  # fmt: skip
             except AccountError as e:
                 error = e.message(current_lang())
             else:
-                sid = st.accounts.start_session(user.username)
-                response = redirect(_safe_next(request.args.get("next")))
-                response.set_cookie(COOKIE, _cookie_value(sid, st.secret), httponly=True,
-                                    samesite="Lax", secure=request.is_secure, path="/")  # fmt: skip
-                return response
+                return st.session.set_cookie(redirect(_safe_next(request.args.get("next"))), sid)
         return _render("login.html", 400 if error else 200, error=error,
                        username=request.form.get("username", ""),
                        expired=request.args.get("expired") == "1",
@@ -318,12 +304,7 @@ def _add_login_routes(bp: Blueprint, st: StaffState) -> None:
 
     @bp.post("/logga-ut")
     def logout() -> Any:
-        sid = _sid_from_cookie(st.secret)
-        if sid:
-            st.accounts.end_session(sid)
-        response = redirect(url_for("staff.login", ut="1"))
-        response.delete_cookie(COOKIE, path="/")
-        return response
+        return st.session.log_out(redirect(url_for("staff.login", ut="1")))
 
 
 def _filters() -> CaseFilter:
