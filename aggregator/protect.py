@@ -125,12 +125,21 @@ class PublicCell:
 
 @dataclass(frozen=True)
 class Finding:
+    """A node quantity the exact model pins into 1..k−1: a cell, or the difference of a cell
+    between two of the node's versions (``kind == "difference"``)."""
+
     node_id: str
     table: str
     period: str
     key: tuple[str, ...]
     low: float
     high: float
+    kind: str = "cell"
+    sequence: int = 0
+
+    @property
+    def ident(self) -> tuple[Any, ...]:
+        return (self.node_id, self.table, self.period, self.key, self.kind, self.sequence)
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,7 @@ class AuditOutcome:
     findings: tuple[Finding, ...]
     preexisting: tuple[Finding, ...] = ()
     seconds: float = 0.0
+    baseline: frozenset[tuple[Any, ...]] | None = None  # findings without the candidate
 
     @property
     def passes(self) -> bool:
@@ -359,6 +369,17 @@ def release_id(release: Release) -> str:
     return f"{release.group.id}/{release.period}/r{release.revision}"
 
 
+def _state_at(public: PublicData, rel: Release) -> dict[str, int]:
+    """The bundle (sequence) of each member a release summed: its newest one created before
+    the release. A later revision of a node must not be tied to an older release's sum."""
+    at = {}
+    for node in rel.group.nodes:
+        seqs = [b.sequence for b in public.bundles.get(node, ()) if b.created <= rel.created]
+        if seqs:
+            at[node] = max(seqs)
+    return at
+
+
 def _model(public: PublicData, k: int, factory: ModelFactory) -> Any:
     model = factory(k)
     for node_id, bundles in sorted(public.bundles.items()):
@@ -366,10 +387,28 @@ def _model(public: PublicData, k: int, factory: ModelFactory) -> Any:
     for rel in public.releases:
         if rel.approximate:
             continue  # noisy figures are no linear fact an attacker can use exactly
+        at = _state_at(public, rel)
         for c in rel.cells:
             if c.exact:
-                model.add_release(release_id(rel), rel.group.nodes, c.table, rel.period, c.key, c.value)
+                model.add_release(release_id(rel), rel.group.nodes, c.table, rel.period, c.key,
+                                  c.value, at=at)  # fmt: skip
     return model
+
+
+def _findings(result: Any) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(f.node_id, f.table, f.period, tuple(f.key), float(f.low), float(f.high),
+                getattr(f, "kind", "cell"), int(getattr(f, "sequence", 0)))  # fmt: skip
+        for f in result.findings
+    )
+
+
+def baseline_findings(
+    public: PublicData, *, policy: GatePolicy | None = None, model_factory: ModelFactory | None = None
+) -> frozenset[tuple[Any, ...]]:
+    """What the exact model finds with the bundles and earlier releases alone."""
+    model = _model(public, _k_of(public, policy), model_factory or _exact_model)
+    return frozenset(f.ident for f in _findings(model.audit()))
 
 
 def audit_release(
@@ -380,6 +419,7 @@ def audit_release(
     policy: GatePolicy | None = None,
     escalate: bool = False,
     model_factory: ModelFactory | None = None,
+    baseline: frozenset[tuple[Any, ...]] | None = None,
 ) -> AuditOutcome:
     """The joint audit of a candidate release: every bundle, every release, and `values`.
 
@@ -399,24 +439,21 @@ def audit_release(
         if group != batch.group_id or period != batch.period:
             raise ValueError(f"audit_release: cell {(group, period, table, key)} is not in this batch")
         model.add_release(rid, batch.members, table, period, key, value)
-    result = model.audit()
-    findings = tuple(
-        Finding(f.node_id, f.table, f.period, tuple(f.key), float(f.low), float(f.high))
-        for f in result.findings
-    )
+    findings = _findings(model.audit())
     if not findings:
         return AuditOutcome(frozenset(), (), (), time.perf_counter() - started)
-
-    baseline = {(f.node_id, f.table, f.period, tuple(f.key)) for f in _model(public, k, factory).audit().findings}
-    pre = tuple(f for f in findings if (f.node_id, f.table, f.period, f.key) in baseline)
-    new = [f for f in findings if (f.node_id, f.table, f.period, f.key) not in baseline]
+    if baseline is None:
+        baseline = baseline_findings(public, policy=policy, model_factory=factory)
+    pre = tuple(f for f in findings if f.ident in baseline)
+    new = [f for f in findings if f.ident not in baseline]
     info = public_cells(batch, public)
     withhold: set[CellRef] = set()
     for f in new:
         withhold |= _to_withhold(f, batch, values, info, escalate)
     if new and not withhold:
         withhold = set(values)  # cannot place the cause: release nothing rather than guess
-    return AuditOutcome(frozenset(withhold), tuple(new), pre, time.perf_counter() - started)
+    return AuditOutcome(frozenset(withhold), tuple(new), pre, time.perf_counter() - started,
+                        baseline)  # fmt: skip
 
 
 def _related(table: str, key: tuple[str, ...], other_table: str, other_key: tuple[str, ...]) -> bool:
@@ -476,12 +513,15 @@ def settle(
     """
     current = dict(values)
     rounds: list[AuditOutcome] = []
+    baseline: frozenset[tuple[Any, ...]] | None = None
     while True:
         outcome = audit_release(
             batch, current, public, policy=policy, model_factory=model_factory,
-            escalate=len(rounds) >= max_gentle_rounds,
+            escalate=len(rounds) >= max_gentle_rounds, baseline=baseline,
         )  # fmt: skip
         rounds.append(outcome)
+        if outcome.baseline is not None:
+            baseline = outcome.baseline  # the same bundles and releases: compute it once
         if outcome.passes or not current:
             return Settled(current, tuple(rounds))
         for ref in outcome.withhold:
