@@ -60,8 +60,12 @@ def test_pages_pass_axe_and_fit_320px(tmp_path: Path) -> None:
     from tests.browser import serve_wsgi
     from tests.test_staff_browser import log_in
 
+    from node.accounts import User
+
     s = make_staff(tmp_path / "nod")
     register_staff_summaries(s.app, s.node)
+    s.state.cases.classify(User("vera", ("verksamhetsutvecklare",)), CASE, problemtyp="P02",
+                           niva="N2", aktorer=["FK"])  # fmt: skip
     try:
         with serve_wsgi(s.app) as base, chromium_browser() as browser:
             with chromium_page(browser) as page:
@@ -74,12 +78,21 @@ def test_pages_pass_axe_and_fit_320px(tmp_path: Path) -> None:
                 _check(page, axe_violations, has_horizontal_scroll)
                 page.goto(f"{base}/personal/partsrapport")
                 _check(page, axe_violations, has_horizontal_scroll)
+                page.goto(f"{base}/personal/arbetsgrupp")
+                _check(page, axe_violations, has_horizontal_scroll)
             with chromium_page(browser) as page:
                 log_in(page, base, "chef")
                 page.goto(f"{base}/personal/sammanfattningar")
                 page.get_by_role("button", name=f"Godkänn som delbar: {CASE}").click()
                 page.wait_for_load_state()
                 assert "godkänd som delbar" in page.content()
+                _check(page, axe_violations, has_horizontal_scroll)
+            with chromium_page(browser) as page:
+                log_in(page, base, "vera")
+                page.goto(f"{base}/personal/sammanfattningar")
+                page.get_by_role("button", name=f"Dela med arbetsgruppen: {CASE}").click()
+                page.wait_for_load_state()
+                assert "Inget nav är inställt" in page.content()
                 _check(page, axe_violations, has_horizontal_scroll)
     finally:
         s.node.close()
@@ -90,3 +103,51 @@ def _check(page: Any, axe: Any, scroll: Any) -> None:
     page.set_viewport_size({"width": 320, "height": 800})
     assert not scroll(page), page.url
     page.set_viewport_size({"width": 1200, "height": 800})
+
+
+def test_share_by_file_then_pull_decisions_from_a_real_hub(staff: Staff, make_hub: Any) -> None:
+    from flask import Flask
+
+    from hub.api import create_api
+    from schemas.summary import open_envelope
+    from schemas.wire import encode_public_key, key_id
+    from tests.browser import serve_wsgi
+
+    vera, chef = staff.client("vera"), staff.client("chef")
+    post(vera, f"/personal/arenden/{CASE}/sammanfattning", text=TEXT)
+    sums = staff.app.extensions["lexheller.staff_summaries"]
+    sid = sums.for_case(CASE)[0]["id"]
+    post(vera, "/personal/arenden/" + CASE + "/klassificera", problemtyp="P02", niva="N2",
+         aktorer="FK")  # fmt: skip
+    r = post(vera, "/personal/sammanfattningar", id=str(sid), action="share")
+    assert r.status_code == 400 and "godkänt" in r.text, "a draft cannot be shared"
+    post(chef, "/personal/sammanfattningar", id=str(sid), action="approve")
+    r = post(vera, "/personal/sammanfattningar", id=str(sid), action="share")
+    assert r.status_code == 200 and "Inget nav är inställt" in r.text
+    raw = vera.get(f"/personal/sammanfattningar/{sid}/delning.json").data
+    pub = staff.node.key.public_key()
+    shared, _ = open_envelope(raw, {key_id(pub): pub})
+    assert shared.text == TEXT and shared.problemtyp == "P02" and CASE not in raw.decode()
+
+    hub = make_hub("nav-sidor")
+    hub.trust.enroll(staff.node.id, encode_public_key(pub), vouched_by="test")
+    assert hub.workgroup.accept(raw).code == "accepted"
+    ref = hub.workgroup.listing()[0]["ref"]
+    hub.patterns.save("anna", None, title="Sena beslut", status="under_arbete",
+                      recommendation="Gemensam rutin för handläggningstider.",
+                      members=[f"{staff.node.id}/{ref}"])  # fmt: skip
+    app = Flask("hub-api")
+    app.register_blueprint(create_api(hub))
+    with serve_wsgi(app) as base:
+        staff.node.config["publish"]["hub_url"] = base
+        staff.node.config["publish"]["hub_public_key"] = encode_public_key(hub.key.public_key())
+        r = post(vera, "/personal/arbetsgrupp")
+        assert r.status_code == 200 and "kontrollerades (1 mönster)" in r.text
+        assert "Sena beslut" in r.text and "Under arbete" in r.text and CASE in r.text
+        r = post(chef, "/personal/sammanfattningar", id=str(sid), action="revoke")
+        assert r.status_code == 200 and "Tillbakadragandet skickades" in r.text, r.text
+        assert hub.workgroup.listing() == []
+        r = post(vera, "/personal/arbetsgrupp")
+        assert "kontrollerades (0 mönster)" in r.text and "Sena beslut" not in r.text
+    kinds = [e["kind"] for e in trail(staff)]
+    assert "sammanfattning_delad" in kinds and kinds[-1] == "sammanfattning_tillbakadragen"

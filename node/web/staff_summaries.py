@@ -2,6 +2,8 @@
 
     /personal/arenden/<rid>/sammanfattning   POST: write a summary or pick a suggestion
     /personal/sammanfattningar               list; the förbundschef approves or revokes
+    /personal/sammanfattningar/<id>/delning.json   the signed shared summary (carry by hand)
+    /personal/arbetsgrupp                    the working group's decisions; fetch them (POST)
     /personal/partsrapport                   choose year and party, make PDF and Word
     /personal/partsrapport/<year>/<file>     download a party report (whitelisted names)
 
@@ -21,10 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, abort, redirect, request, send_from_directory, url_for
 
-from common.errors import UsageError
+from common.errors import LexHellerError, UsageError
 from common.web import current_lang, i18n, web_state
 from common.web.i18n import register_strings
 from common.web.security import add_security_headers, limit_request_size
+from common.transport import HttpPublisher
+from node import summaries
 from node.report.partsrapport import PARTIES, build_party_report
 from node.summaries import (
     STATES,
@@ -34,6 +38,7 @@ from node.summaries import (
     SummaryPersonalData,
 )
 from node.web.staff import _render, needs, register_staff, signed_in
+from schemas.wire import WireError
 
 if TYPE_CHECKING:
     from node.runtime import Node
@@ -100,6 +105,47 @@ register_strings({
     "pr_files": ("Filer", "Files"),
     "pr_busy": ("En rapport skapas redan; försök igen om en stund.",
                 "A report is already being made; try again in a moment."),
+    "sm_share": ("Dela med arbetsgruppen", "Share with the working group"),
+    "sm_withdraw": ("Dra tillbaka från arbetsgruppen", "Withdraw from the working group"),
+    "sm_shared": ("Delad med arbetsgruppen", "Shared with the working group"),
+    "sm_withdrawn": ("Tillbakadragen från arbetsgruppen", "Withdrawn from the working group"),
+    "sm_shared_sent": ("Sammanfattningen delades med navet ({status}).",
+                       "The summary was shared with the hub ({status})."),
+    "sm_shared_file": ("Inget nav är inställt; sammanfattningen är signerad och kan laddas ned "
+                       "och lämnas till navet för hand.", "No hub is configured; the summary is "
+                       "signed and can be downloaded and handed to the hub."),
+    "sm_withdraw_sent": ("Tillbakadragandet skickades till navet ({status}).",
+                         "The withdrawal was sent to the hub ({status})."),
+    "sm_download": ("Ladda ned den signerade filen", "Download the signed file"),
+    "sm_col_group": ("Arbetsgruppen", "Working group"),
+    "wg_title": ("Arbetsgruppens beslut", "The working group's decisions"),
+    "wg_lead": ("Den regionala arbetsgruppen går igenom delade sammanfattningar från förbunden "
+                "och samlar dem i gemensamma mönster. Här syns de mönster som förbundets egna "
+                "sammanfattningar ingår i, hämtade från navet och kontrollerade med navets "
+                "nyckel.", "The regional working group reviews summaries shared by the "
+                "förbund and groups them into common patterns. Here are the patterns this "
+                "förbund's own summaries are in, fetched from the hub and checked with the "
+                "hub's key."),
+    "wg_pull": ("Hämta beslut från navet", "Fetch decisions from the hub"),
+    "wg_pulled": ("Besluten hämtades och kontrollerades ({n} mönster).",
+                  "The decisions were fetched and checked ({n} patterns)."),
+    "wg_none": ("Inga beslut ännu.", "No decisions yet."),
+    "wg_no_hub": ("Inget nav är inställt (publish.hub_url och publish.hub_public_key i "
+                  "node.toml).", "No hub is configured (publish.hub_url and "
+                  "publish.hub_public_key in node.toml)."),
+    "wg_status": ("Status", "Status"),
+    "wg_description": ("Beskrivning", "Description"),
+    "wg_recommendation": ("Rekommendation", "Recommendation"),
+    "wg_cases": ("Förbundets ärenden i mönstret", "This förbund's cases in the pattern"),
+    "wg_forbund": ("Antal förbund i mönstret", "Förbund in the pattern"),
+    "wg_status_oppet": ("Öppet", "Open"),
+    "wg_status_under_arbete": ("Under arbete", "In progress"),
+    "wg_status_lyft": ("Lyft regionalt/nationellt", "Lifted regionally/nationally"),
+    "wg_status_avslutat": ("Avslutat", "Closed"),
+    "st_event_sammanfattning_delad": ("Sammanfattning delad med arbetsgruppen",
+                                      "Summary shared with the working group"),
+    "st_event_sammanfattning_tillbakadragen": ("Sammanfattning tillbakadragen från arbetsgruppen",
+                                               "Summary withdrawn from the working group"),
     "st_event_sammanfattning_skriven": ("Sammanfattning skriven", "Summary written"),
     "st_event_sammanfattning_godkand": ("Sammanfattning godkänd som delbar",
                                         "Summary approved as shareable"),
@@ -133,7 +179,8 @@ def register_staff_summaries(app: Flask, node: Node) -> Summaries:
 
     @bp.app_context_processor
     def _globals() -> dict[str, Any]:
-        return {"case_summaries": sums.for_case, "summary_pages": True}
+        return {"case_summaries": sums.for_case, "summary_pages": True,
+                "workgroup_for": lambda sid: summaries.shared(node.store).get(sid)}
 
     @bp.post("/arenden/<rid>/sammanfattning")
     @needs("cases.write")
@@ -167,14 +214,66 @@ def register_staff_summaries(app: Flask, node: Node) -> Summaries:
                 elif action == "revoke":
                     sums.revoke(user, sid)
                     done = _t("sm_revoked")
+                    raw = summaries.withdraw(node.store, user, sid, node.id, node.key)
+                    if raw is not None:
+                        done += " " + _send(raw, "sm_withdraw_sent")
+                elif action == "share":
+                    raw = summaries.share(node.store, user, sid, node.id, node.key)
+                    done = _send(raw, "sm_shared_sent")
                 else:
                     abort(400)
-            except SummaryError as e:
+            except LexHellerError as e:  # SummaryError, or the hub could not be reached
                 error = e.message(current_lang())
         state = request.args.get("status", "")
         return _render("summaries.html", 400 if error else 200, rows=sums.listing(state),
                        state=state if state in STATES else "", states=STATES, error=error,
-                       done=done)  # fmt: skip
+                       done=done, shared=summaries.shared(node.store))  # fmt: skip
+
+    def _send(raw: bytes, done_key: str) -> str:
+        """Post a signed summary or withdrawal to the configured hub; the notice to show."""
+        hub_url = node.config["publish"]["hub_url"]
+        if not hub_url:
+            return _t("sm_shared_file")
+        answer = HttpPublisher(float(node.config["publish"]["timeout_seconds"])).post(
+            hub_url, "/api/v1/summaries", raw)
+        if answer.status >= 400:
+            raise UsageError(f"Navet tog inte emot det: {answer.body.get('sv') or answer.body}",
+                             f"The hub refused it: {answer.body.get('en') or answer.body}")  # fmt: skip
+        return _t(done_key, status=str(answer.body.get("code", answer.status)))
+
+    @bp.get("/sammanfattningar/<int:sid>/delning.json")
+    @needs("cases.write")
+    def shared_file(sid: int) -> Any:
+        with node.store.cursor() as cur:
+            row = cur.execute("SELECT envelope FROM summary_shares WHERE summary_id = ?"
+                              " AND withdrawn_at IS NULL", [sid]).fetchone()  # fmt: skip
+        if row is None:
+            abort(404)
+        return Response(bytes(row[0]), mimetype="application/json", headers={
+            "Content-Disposition": f"attachment; filename=sammanfattning-{sid}.json"})
+
+    @bp.route("/arbetsgrupp", methods=["GET", "POST"])
+    @needs("cases.read")
+    def workgroup() -> Any:
+        error = done = None
+        pub = node.config["publish"]
+        if request.method == "POST":
+            if not (pub["hub_url"] and pub["hub_public_key"]):
+                error = _t("wg_no_hub")
+            else:
+                try:
+                    raw = HttpPublisher(float(pub["timeout_seconds"])).get_bytes(
+                        pub["hub_url"], f"/api/v1/workgroup/decisions/{node.id}")
+                    got = summaries.store_decisions(node.store, raw, pub["hub_public_key"],
+                                                    node.id)  # fmt: skip
+                    done = _t("wg_pulled", n=str(len(got.patterns)))
+                except LexHellerError as e:
+                    error = e.message(current_lang())
+                except WireError as e:
+                    error = f"{_t('wg_title')}: {e}"
+        return _render("summaries_workgroup.html", 400 if error else 200, error=error, done=done,
+                       decisions=summaries.decisions(node.store),
+                       configured=bool(pub["hub_url"] and pub["hub_public_key"]))  # fmt: skip
 
     @bp.route("/partsrapport", methods=["GET", "POST"])
     @needs("cases.read")
