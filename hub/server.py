@@ -10,7 +10,7 @@ from hub.admin import register_admin
 from hub.api import create_api, install_error_handlers
 from hub.runtime import Hub
 from common import control
-from common.web.security import trust_proxies
+from common.web.security import harden, trust_proxies
 from common.accounts import Accounts
 
 
@@ -19,6 +19,7 @@ def create_app(
 ) -> Flask:
     app = Flask("lexheller.hub")
     trust_proxies(app, hub.config["server"]["trusted_proxies"])
+    harden(app)  # security headers on every response, Dash pages and 404s included
     app.config["MAX_CONTENT_LENGTH"] = int(hub.config["policy"]["max_bundle_bytes"]) + 1024
     app.register_blueprint(create_api(hub))
     install_error_handlers(app)

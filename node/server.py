@@ -9,7 +9,7 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 
 from common import control
-from common.web.security import trust_proxies
+from common.web.security import harden, trust_proxies
 from node.runtime import Node
 from node.web import setup_web
 from node.web.public import PublicState, register_public
@@ -28,6 +28,7 @@ def create_app(
 ) -> Flask:
     app = Flask("lexheller.node")
     trust_proxies(app, node.config["server"]["trusted_proxies"])
+    harden(app)  # security headers on every response, Dash pages and 404s included
 
     @app.get("/healthz")
     def healthz() -> ResponseReturnValue:

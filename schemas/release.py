@@ -45,6 +45,7 @@ from schemas.wire import (
     canonical_json,
     check_id,
     check_period,
+    loads_json,
     format_time,
     parse_time,
     sign,
@@ -216,7 +217,7 @@ class Release:
     @classmethod
     def from_bytes(cls, data: bytes) -> Release:
         try:
-            obj = json.loads(data.decode("utf-8"))
+            obj = loads_json(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
         return cls.from_dict(obj)

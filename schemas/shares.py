@@ -52,6 +52,7 @@ from schemas.wire import (
     b64decode_canonical,
     canonical_json,
     check_id,
+    loads_json,
     format_time,
     parse_time,
     sign,
@@ -136,7 +137,7 @@ class ShareVector:
     @classmethod
     def from_bytes(cls, data: bytes) -> ShareVector:
         try:
-            d = json.loads(data.decode("utf-8"))
+            d = loads_json(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise ShareNotDecryptable(f"the decrypted share is not UTF-8 JSON: {e}") from e
         keys = {"format", "format_version", "node_id", "bundle_digest", "party", "residuals",
@@ -251,7 +252,7 @@ class Shares:
     @classmethod
     def from_bytes(cls, data: bytes) -> Shares:
         try:
-            d = json.loads(data.decode("utf-8"))
+            d = loads_json(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
         return cls.from_dict(d)

@@ -193,7 +193,7 @@ class Envelope:
         if len(data) > MAX_ENVELOPE_BYTES:
             raise MalformedEnvelope(f"envelope is larger than {MAX_ENVELOPE_BYTES} bytes")
         try:
-            obj = json.loads(data.decode("utf-8"))
+            obj = loads_json(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise MalformedEnvelope(f"not UTF-8 JSON: {e}") from e
         return cls.from_dict(obj)
@@ -261,6 +261,55 @@ def verify(envelope: Envelope, trusted: Mapping[str, Ed25519PublicKey]) -> str:
 def _is_int(v: Any, equal_to: int | None = None) -> TypeGuard[int]:
     """A JSON integer: not a bool (True == 1 in Python) and not a float such as 1.0."""
     return type(v) is int and (equal_to is None or v == equal_to)
+
+
+MAX_JSON_DEPTH = 32
+MAX_NUMBER_CHARS = 40
+
+
+def _limited_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"a number with {len(text)} digits (at most {MAX_NUMBER_CHARS})")
+    return int(text)
+
+
+def _limited_float(text: str) -> float:
+    value = float(text) if len(text) <= MAX_NUMBER_CHARS else float("inf")
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"a number that is too large or too long: {text[:20]}...")
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON")
+
+
+def loads_json(data: bytes) -> Any:
+    """Parse JSON from another party, within limits (depth, number size, no NaN/Infinity).
+
+    Every failure, a hostile one included (a million nested arrays, a number with a million
+    digits), is a ``json.JSONDecodeError`` so callers need one except clause, never a
+    RecursionError or a bare ValueError that would surface as a 500.
+    """
+    text = data.decode("utf-8")
+    try:
+        obj = json.loads(text, parse_int=_limited_int, parse_float=_limited_float,
+                         parse_constant=_no_constant)  # fmt: skip
+    except json.JSONDecodeError:
+        raise
+    except RecursionError as e:
+        raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", text, 0) from e
+    except ValueError as e:
+        raise json.JSONDecodeError(str(e), text, 0) from e
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:  # iterative, so checking the depth cannot itself recurse too deep
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_DEPTH} levels", text, 0)
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((v, depth + 1) for v in items)
+    return obj
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -458,7 +507,7 @@ class Bundle:
     @classmethod
     def from_bytes(cls, data: bytes) -> Bundle:
         try:
-            obj = json.loads(data.decode("utf-8"))
+            obj = loads_json(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
         return cls.from_dict(obj)
@@ -547,7 +596,7 @@ class Enrolment:
     @classmethod
     def from_bytes(cls, data: bytes) -> Enrolment:
         try:
-            d = json.loads(data.decode("utf-8"))
+            d = loads_json(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
         return cls.from_dict(d)
@@ -613,7 +662,7 @@ class Rotation:
     @classmethod
     def from_bytes(cls, data: bytes) -> Rotation:
         try:
-            d = json.loads(data.decode("utf-8"))
+            d = loads_json(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
         if (
