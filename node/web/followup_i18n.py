@@ -65,6 +65,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # staff side
     "st_ask": ("Fråga anmälaren", "Ask the reporter"),
+    "st_done_fraga": (
+        "Frågan är sparad och visas för anmälaren på statussidan.",
+        "The question is saved and shown to the reporter on the status page.",
+    ),
     "st_ask_text": ("Frågan", "The question"),
     "st_ask_hint": (
         "Anmälaren läser frågan på statussidan med sin kvittokod och svarar där; har hen "

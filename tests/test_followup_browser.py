@@ -1,0 +1,121 @@
+"""Following up in real Chromium: the reporter with e-mail, staff's "Att göra", a question
+answered on the status page; axe-core on every new page, Swedish and English, 1280 and 320 px."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from node import notifications
+from node.web.public import PublicState, register_public
+from tests.browser import (
+    axe_violations,
+    chromium_browser,
+    chromium_page,
+    has_horizontal_scroll,
+    resize,
+    serve_wsgi,
+)
+from tests.test_staff_pages import PW, Staff, make_staff
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Staff, str, Any]]:
+    staff = make_staff(Path(tmp_path_factory.mktemp("followup")) / "nod")
+    register_public(staff.app, staff.node, PublicState(status_seconds=0.0))
+    with serve_wsgi(staff.app) as base, chromium_browser() as browser:
+        yield staff, base, browser
+    staff.node.close()
+
+
+def clean(page: Any, status: int | None = None) -> None:
+    assert axe_violations(page) == [], page.url
+    for width in (320, 1280):
+        resize(page, width, 900)
+        assert not has_horizontal_scroll(page), (page.url, width)
+    expected = f"status of {status} " if status else None
+    errors = [e for e in page.console_log.errors if not (expected and expected in e)]
+    assert errors == [], page.url
+    page.console_log.errors.clear()
+
+
+def test_report_question_answer_walk(site: tuple[Staff, str, Any]) -> None:
+    staff, base, browser = site
+    with chromium_page(browser) as reporter, chromium_page(browser) as vera:
+        reporter.set_default_timeout(20_000)
+        vera.set_default_timeout(20_000)
+        reporter.goto(base + "/anmalan")
+        reporter.select_option("#organisation", "K-SOC")
+        reporter.fill("#reporter_role", "Socialsekreterare")
+        reporter.fill("#follow_email", "kim@kommun.example")
+        reporter.fill("#event_date", "2026-01-12")
+        reporter.check("#kommuner-1480")
+        reporter.check("#aktorer-AF")
+        reporter.fill("#description", "Arbetsförmedlingen och Försäkringskassan kräver olika "
+                                      "intyg för samma sak.")  # fmt: skip
+        reporter.click("button[type=submit]")
+        receipt = reporter.locator("#receipt-code").inner_text()
+        assert receipt.startswith("LH-")
+
+        vera.goto(base + "/personal/")
+        vera.fill("#username", "vera")
+        vera.fill("#password", PW)
+        vera.click("button[type=submit]")
+        assert vera.url.endswith("/personal/att-gora")
+        assert vera.locator("#section-new").get_by_text(receipt).is_visible()
+        clean(vera)
+        vera.locator("#section-new").get_by_role("link", name=receipt).click()
+        vera.fill("#q-text", "Vilken månad kom beslutet?")
+        vera.locator("#steg-fraga button[type=submit]").click()
+        assert "klart=fraga" in vera.url
+
+        reporter.goto(base + "/status")
+        reporter.fill("#receipt", receipt)
+        reporter.click("button[type=submit]")
+        assert reporter.get_by_text("Vilken månad kom beslutet?").first.is_visible()
+        clean(reporter)
+        answer = reporter.locator("textarea[id^=text-]").first
+        answer.fill("Ring mig på 070-123 45 67")
+        reporter.locator("form:has(input[name=answers]) button[type=submit]").click()
+        assert reporter.locator("[aria-invalid=true]").input_value() == "Ring mig på 070-123 45 67"
+        clean(reporter, 422)
+        reporter.locator("[aria-invalid=true]").fill("Beslutet kom i mars.")
+        reporter.locator("form:has(input[name=answers]) button[type=submit]").click()
+        assert reporter.locator("#message-sent").is_visible()
+        reporter.goto(base + "/status?lang=en")
+        reporter.fill("#receipt", receipt)
+        reporter.click("button[type=submit]")
+        assert reporter.get_by_text("Your answer: Beslutet kom i mars.").is_visible()
+        clean(reporter)
+
+        vera.reload()
+        assert vera.get_by_text("Beslutet kom i mars.").first.is_visible()
+        vera.goto(base + "/personal/att-gora?lang=en")
+        clean(vera)
+
+
+def test_mail_page_for_staff_and_admin(site: tuple[Staff, str, Any]) -> None:
+    staff, base, browser = site
+    notifications.new_report(staff.node, "x", "LH-AAAA-BBBB")  # nobody opted in: nothing
+    with chromium_page(browser) as page:
+        page.set_default_timeout(20_000)
+        page.goto(base + "/personal/epost")
+        page.fill("#username", "admin")
+        page.fill("#password", PW)
+        page.click("button[type=submit]")
+        page.fill("#m-email", "admin at forbund")
+        page.check("#m-on-new")
+        page.click("form[aria-labelledby=prefs-heading] button[type=submit]")
+        assert page.locator(".error-summary").is_visible()
+        clean(page, 400)
+        page.fill("#m-email", "admin@forbund.example")
+        page.check("#m-digest-weekly")
+        page.click("form[aria-labelledby=prefs-heading] button[type=submit]")
+        assert page.get_by_text("Dina e-postval är sparade.").is_visible()
+        assert page.get_by_text("E-postkö").is_visible()
+        clean(page)
+        page.goto(base + "/personal/epost?lang=en")
+        clean(page)
