@@ -62,6 +62,12 @@ PAYLOAD_TYPES = (
 BUNDLE_FORMAT = "lexheller.aggregates"
 ENROLMENT_FORMAT = "lexheller.enrolment"
 FORMAT_VERSION = 1
+FORMAT_MINOR = 0
+"""Minor version of the bundle format this release writes and knows. A newer minor version may
+add optional fields only: a bundle that declares ``format_minor`` above ours is read with its
+unknown top-level fields kept aside (``Bundle.unrecognized_fields``, as python-tuf keeps
+``unrecognized_fields``), so a federation can upgrade one förbund at a time. The signature
+still covers the exact bytes received, unknown fields included."""
 UNCLASSIFIED = "-"
 """Dimension value for reports not yet classified (e.g. problem type not confirmed)."""
 
@@ -481,6 +487,8 @@ class Bundle:
     synthetic: bool
     tables: tuple[Table, ...]
     figures: tuple[dict[str, Any], ...] = field(default=())
+    format_minor: int = FORMAT_MINOR
+    unrecognized_fields: dict[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def periods(self) -> list[str]:
@@ -499,6 +507,8 @@ class Bundle:
             "synthetic": self.synthetic,
             "tables": [t.to_dict() for t in self.tables],
             "figures": list(self.figures),
+            **({"format_minor": self.format_minor} if self.format_minor else {}),
+            **self.unrecognized_fields,
         }
 
     def to_bytes(self) -> bytes:
@@ -520,10 +530,13 @@ class Bundle:
             raise InvalidPayload(f"not a {BUNDLE_FORMAT} version {FORMAT_VERSION} bundle")
         allowed = {
             "format", "format_version", "node", "sequence", "created", "expires",
-            "taxonomy", "disclosure", "synthetic", "tables", "figures",
+            "taxonomy", "disclosure", "synthetic", "tables", "figures", "format_minor",
         }  # fmt: skip
+        minor = d.get("format_minor", 0)
+        if not _is_int(minor) or minor < 0:
+            raise InvalidPayload("format_minor must be an integer >= 0")
         extra = set(d) - allowed
-        if extra:
+        if extra and minor <= FORMAT_MINOR:  # only a newer minor version may carry new fields
             raise InvalidPayload(f"unexpected bundle fields: {sorted(extra)}")
         seq = d.get("sequence")
         if not _is_int(seq) or seq < 1:
@@ -568,6 +581,8 @@ class Bundle:
             synthetic=synthetic,
             tables=parsed,
             figures=tuple(figures),
+            format_minor=minor,
+            unrecognized_fields={k: d[k] for k in sorted(extra)},
         )
 
 

@@ -111,3 +111,72 @@ def test_node_refuses_a_database_from_a_newer_release(old_release: Path) -> None
     with pytest.raises(UsageError) as e:
         Node(folder)
     assert "schemaversion 2" in e.value.sv
+
+
+def test_hub_takes_a_bundle_from_a_newer_minor_version(tmp_path: Path) -> None:
+    """A förbund that upgraded first sends an optional field today's hub does not know."""
+    import base64
+    import json
+
+    import requests
+
+    from common.serving import Server
+    from hub.server import create_app
+    from lexheller.init import init_hub, init_node
+    from schemas.validation import validate_bundle_dict
+    from schemas.wire import (
+        FORMAT_MINOR,
+        PAYLOAD_TYPE_AGGREGATES,
+        Bundle,
+        Envelope,
+        InvalidPayload,
+        canonical_json,
+        sign,
+    )
+
+    init_node(tmp_path / "sf-ny", node_id="sf-ny", name="Ny", lan_codes=["14"],
+              kommun_codes=["1480"])  # fmt: skip
+    init_hub(tmp_path / "nav", hub_id="nav-idag", name="Navet i dag", level="regional")
+    node, hub = Node(tmp_path / "sf-ny"), Hub(tmp_path / "nav")
+    server = Server(create_app(hub), "127.0.0.1", 0).start()
+    try:
+        node.op_synth(years="2025", seed=4)
+        hub.op_enroll(node.id, node.op_key()["public_key"])
+        pub = node.op_publish(out=str(tmp_path / "today.json"))
+        today = Bundle.from_bytes(Envelope.from_bytes((tmp_path / "today.json").read_bytes()).payload)
+        newer = {**today.to_dict(), "sequence": pub["sequence"] + 1,
+                 "format_minor": FORMAT_MINOR + 1,
+                 "coverage": {"kommuner_reporting": ["1480"], "note": "valfritt fält"}}  # fmt: skip
+        validate_bundle_dict(newer)  # the documented contract says the same as the parser
+        payload = canonical_json(newer)
+        raw = sign(PAYLOAD_TYPE_AGGREGATES, payload, [node.key]).to_bytes()
+
+        def post(body: bytes) -> requests.Response:
+            return requests.post(server.url + "/api/v1/bundles", data=body, timeout=30,
+                                 headers={"Content-Type": "application/json"})  # fmt: skip
+
+        # Tampering with the unknown field breaks the signature: it covers the exact bytes.
+        envelope = json.loads(raw)
+        envelope["payload"] = base64.b64encode(payload.replace(b"valfritt", b"VALFRITT")).decode()
+        r = post(json.dumps(envelope).encode())
+        assert r.status_code == 422 and r.json()["error"] == "bad_signature", r.text
+        r = post(raw)
+        assert r.status_code == 201, r.text
+        digest = r.json()["digest"]
+        assert hub.store.file_path(digest).read_bytes() == raw  # kept as received
+        stored = Bundle.from_bytes(Envelope.from_bytes(raw).payload)
+        assert stored.unrecognized_fields == {"coverage": newer["coverage"]}
+        assert stored.format_minor == 1 and stored.to_bytes() == payload  # round trip, exact
+        assert hub.op_verify()["ok"]
+
+        # At today's minor version an unknown field is a mistake, not an extension.
+        same_minor = {**newer, "sequence": newer["sequence"] + 1}
+        del same_minor["format_minor"]
+        with pytest.raises(InvalidPayload):
+            validate_bundle_dict(same_minor)
+        r = post(sign(PAYLOAD_TYPE_AGGREGATES, canonical_json(same_minor), [node.key]).to_bytes())
+        assert r.status_code == 422 and "coverage" in r.text
+    finally:
+        server.stop()
+        node.close()
+        hub.close()
