@@ -152,3 +152,8 @@ def user_add(dir: Path, username: str, password_file: Path | None) -> None:
 def user_password(dir: Path, username: str, password_file: Path | None) -> None:
     r = _op(dir, "admin_user_password", username=username, password=read_password(password_file))
     out().emit(r, f"Nytt lösenord satt för {r['username']}; hens sessioner avslutades.")
+
+
+from lexheller.commands.upkeep import add_upkeep  # noqa: E402  (backup, restore, migrate)
+
+add_upkeep(command, "hub")

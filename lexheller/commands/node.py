@@ -266,3 +266,8 @@ def retention(dir: Path, apply: bool) -> None:
         lines.append(f"{n} ärenden skulle gallras (avslutade före {r['cutoff'][:10]}). "
                      "Kör med --apply för att gallra.")  # fmt: skip
     out().emit(r, "\n".join(lines))
+
+
+from lexheller.commands.upkeep import add_upkeep  # noqa: E402  (backup, restore, migrate)
+
+add_upkeep(command, "node")
