@@ -6,6 +6,7 @@ Roles and what they may do (a user may hold several roles):
     verksamhetsutvecklare   read and work cases, local sub-codes, the dashboard
     forbundschef            read cases, approve publishing, the dashboard
     lasare                  the dashboard only
+    arbetsgrupp             (hub only) the regional working group's pages
 
 A session is a random id; the browser holds it in a signed cookie (:mod:`node.web.staff`),
 the database only its SHA-256, so a copy of the database cannot be used to log in. A session
@@ -39,6 +40,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from common.errors import UsageError
 
 ROLES = ("admin", "verksamhetsutvecklare", "forbundschef", "lasare")
+HUB_ROLES = ("arbetsgrupp",)
+"""Roles only a hub gives: the regional working group (hub.workgroup_pages)."""
 ROLE_ALIASES = {"förbundschef": "forbundschef", "läsare": "lasare"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     "users": frozenset({"admin"}),
@@ -47,6 +50,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.write": frozenset({"verksamhetsutvecklare"}),
     "publish.approve": frozenset({"forbundschef"}),
     "dashboard": frozenset(ROLES),
+    "workgroup": frozenset({"arbetsgrupp"}),
 }
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_MAX = timedelta(hours=8)
@@ -134,9 +138,10 @@ def normalise_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
             role = ROLE_ALIASES.get(part.strip().lower(), part.strip().lower())
             if not role:
                 continue
-            if role not in ROLES:
-                raise AccountError(f"Okänd roll {part!r}; välj bland {', '.join(ROLES)}.",
-                                   f"Unknown role {part!r}; choose from {', '.join(ROLES)}.")  # fmt: skip
+            if role not in ROLES + HUB_ROLES:
+                known = ", ".join(ROLES + HUB_ROLES)
+                raise AccountError(f"Okänd roll {part!r}; välj bland {known}.",
+                                   f"Unknown role {part!r}; choose from {known}.")  # fmt: skip
             if role not in out:
                 out.append(role)
     if not out:

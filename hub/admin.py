@@ -321,6 +321,9 @@ def register_admin(app: Flask, hub: Hub, *, accounts: Accounts | None = None) ->
 
     _add_routes(bp, st, max_bundle)
     app.register_blueprint(bp)
+    from hub.workgroup_pages import register_workgroup
+
+    register_workgroup(app, hub, accounts, session, log)
     return st
 
 
