@@ -132,5 +132,40 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mail_state_waiting": ("väntar, nästa försök {at}", "waiting, next attempt {at}"),
     "mail_state_gave_up": ("gav upp {at}", "gave up {at}"),
     "mail_retry": ("Försök igen", "Try again"),
+    "fo_title": ("Forum", "Forums"),
+    "fo_intro": (
+        "Förbundets forum och deras möten. Underlag för ett möte listar ärendena som är lyfta "
+        "till det med koder, sammanfattning och åtgärder – inga kvittokoder och inget om "
+        "anmälarna. Underlag ska vara klart två veckor före mötet.",
+        "The association's forums and their meetings. The material for a meeting lists the "
+        "cases lifted to it with codes, summary and actions – no receipt codes and nothing "
+        "about the reporters. Material is due two weeks before the meeting.",
+    ),
+    "fo_meetings": ("Kommande möten", "Upcoming meetings"),
+    "fo_none": ("Inga möten är inlagda.", "No meetings are entered."),
+    "fo_add": ("Lägg till ett möte", "Add a meeting"),
+    "fo_date": ("Mötesdatum", "Meeting date"),
+    "fo_date_hint": (
+        "Skriv som år-månad-dag, t.ex. 2026-03-14.",
+        "Write as year-month-day, e.g. 2026-03-14.",
+    ),
+    "fo_deadline": ("Underlag senast", "Material due"),
+    "fo_cases": ("Ärenden", "Cases"),
+    "fo_download": ("Underlag", "Material"),
+    "fo_word": ("Word", "Word"),
+    "fo_pdf": ("PDF", "PDF"),
+    "fo_added": ("Mötet är inlagt.", "The meeting is added."),
+    "fo_lift_meeting": ("Lyft till ett inlagt möte", "Lift to an entered meeting"),
+    "fo_meeting": ("Möte", "Meeting"),
+    "fo_meeting_option": (
+        "{forum} {date} (underlag senast {deadline})",
+        "{forum} {date} (material due {deadline})",
+    ),
+    "fo_summary": ("Sammanfattning för underlaget", "Summary for the material"),
+    "fo_summary_hint": (
+        "Står i mötets underlag. Skriv inga personuppgifter.",
+        "Appears in the meeting's material. Write no personal data.",
+    ),
+    "st_done_mote": ("Ärendet är lyft till mötet.", "The case is lifted to the meeting."),
 }
 register_strings(STRINGS)

@@ -66,8 +66,8 @@ COOKIE = "lh_staff"
 PREFIX = "/personal"
 MAX_REQUEST_BYTES = 64 * 1024
 TZ = ZoneInfo("Europe/Stockholm")
-STEPS = ("klassificera", "kontakt", "fraga", "svar", "atgard", "lyft", "aterkoppling", "status",
-         "texter")  # fmt: skip
+STEPS = ("klassificera", "kontakt", "fraga", "svar", "atgard", "mote", "lyft", "aterkoppling",
+         "status", "texter")  # fmt: skip
 
 
 @dataclass
@@ -331,6 +331,14 @@ def _do_step(cases: Cases, user: User, rid: str, step: str) -> str:
                        subcode=f.get("subcode", ""))  # fmt: skip
     elif step == "kontakt":
         cases.contact(user, rid, f.get("text", ""), f.get("with", "anmalare"), ov)
+    elif step == "mote":
+        from node import forums
+
+        raw = f.get("meeting", "")
+        if not raw.isdigit():
+            raise WorkflowError("Välj ett möte.", "Choose a meeting.")
+        m = forums.meeting(cases.store, int(raw))
+        cases.lift(user, rid, m["forum"], m["meeting_date"], f.get("text", ""), ov)
     elif step == "fraga":
         cases.ask_reporter(user, rid, f.get("text", ""), ov)
     elif step == "svar":
@@ -361,8 +369,11 @@ def _case_page(cases: Cases, rid: str, status: int = 200, **extra: Any) -> tuple
         abort(404)
     lang = current_lang()
     status_options = [(c, code_list("status").label_of(c, lang)) for c in case["allowed"]]
+    from node import forums
+
+    upcoming = forums.meetings(cases.store, cases.clock().date())
     return _render("case.html", status, case=case, subcodes=cases.subcodes(), steps=STEPS,
-                   status_options=status_options, **extra)  # fmt: skip
+                   status_options=status_options, meetings=upcoming, **extra)  # fmt: skip
 
 
 def _add_case_routes(bp: Blueprint, st: StaffState) -> None:

@@ -10,9 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, redirect, request, url_for
+import tempfile
+from datetime import date
+from pathlib import Path
 
-from node import messages, notifications
+from flask import Blueprint, abort, redirect, request, send_file, url_for
+
+from node import forums, messages, notifications
 from node.web import followup_i18n as _texts  # noqa: F401  (registers texts)
 
 if TYPE_CHECKING:
@@ -76,3 +80,53 @@ def add_followup_routes(bp: Blueprint, st: StaffState) -> None:
         return _render("mail.html", 400 if error else 200, prefs=prefs, values=values,
                        error=message, queue=queue,
                        done=_t("mail_saved") if request.args.get("klart") == "prefs" else "")  # fmt: skip
+
+    @bp.route("/forum", methods=["GET", "POST"])
+    @needs("cases.read")
+    def forum() -> Any:
+        from node.web import current_lang
+
+        user = signed_in()
+        error, values = None, None
+        if request.method == "POST":
+            f = request.form
+            try:
+                try:
+                    when = date.fromisoformat(f.get("meeting_date", "").strip())
+                except ValueError as e:
+                    raise forums.ForumError(
+                        "Skriv mötesdatumet som år-månad-dag, t.ex. 2026-03-14.",
+                        "Write the meeting date as year-month-day, e.g. 2026-03-14.",
+                    ) from e
+                forums.add_meeting(node.store, user, f.get("forum", ""), when, st.cases.clock())
+                return redirect(url_for("staff.forum", klart="1"))
+            except forums.ForumError as e:
+                error, values = e.message(current_lang()), f
+        return _render("forum.html", 400 if error else 200, error=error, values=values,
+                       meetings=forums.meetings(node.store, st.cases.clock().date()),
+                       can_add=user.can("cases.write"),
+                       done=_t("fo_added") if request.args.get("klart") else "")  # fmt: skip
+
+    @bp.get("/forum/<int:meeting_id>/underlag.<fmt>")
+    @needs("cases.read")
+    def agenda(meeting_id: int, fmt: str) -> Any:
+        from node.web import current_lang
+
+        if fmt not in ("docx", "pdf"):
+            abort(404)
+        try:
+            forums.meeting(node.store, meeting_id)
+        except forums.ForumError:
+            abort(404)
+        name = str(node.config["node"]["name"] or node.id)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = forums.write_agenda(node.store, name, meeting_id, Path(tmp), fmt,
+                                       current_lang())  # fmt: skip
+            data = path.read_bytes()
+            filename = path.name
+        import io
+
+        mime = ("application/pdf" if fmt == "pdf" else
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document")  # fmt: skip
+        return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True,
+                         download_name=filename)  # fmt: skip
