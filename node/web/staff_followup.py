@@ -7,12 +7,11 @@ Added to the staff blueprint by :func:`node.web.staff.register_staff` through
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
+import io
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, redirect, request, send_file, url_for
 
@@ -124,8 +123,6 @@ def add_followup_routes(bp: Blueprint, st: StaffState) -> None:
                                        current_lang())  # fmt: skip
             data = path.read_bytes()
             filename = path.name
-        import io
-
         mime = ("application/pdf" if fmt == "pdf" else
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document")  # fmt: skip
         return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True,
