@@ -234,4 +234,154 @@ def operations(hub: Hub) -> dict[str, Callable[..., dict[str, Any]]]:
     def report(year: int, out: str | None = None) -> dict[str, Any]:
         return build_hub_report(hub, int(year), Path(out) if out else None)
 
-    return {"report": report}
+    def partsrapport(year: int, party: str, out: str | None = None) -> dict[str, Any]:
+        return build_hub_party_report(hub, int(year), party, Path(out) if out else None)
+
+    return {"report": report, "partsrapport": partsrapport}
+
+
+# ---------------------------------------------------------------------- party report (hub)
+
+
+def _figure(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sum cells of `hub.releases.totals`: exact when every part is, else honest bounds."""
+    if all(c.get("exact") for c in cells):
+        return {"exact": True, "value": sum(int(c["value"]) for c in cells)}
+    lo = sum(int(c["value"]) if c.get("exact") else int(c.get("low") or 0) for c in cells)
+    highs = [int(c["value"]) if c.get("exact") else c.get("high") for c in cells]
+    hi = None if any(h is None for h in highs) else sum(int(h) for h in highs)  # type: ignore[arg-type]
+    return {"exact": False, "low": lo, "high": hi}
+
+
+def _show(f: dict[str, Any]) -> str:
+    if f["exact"]:
+        return n(f["value"])
+    if f["high"] is None:
+        return f"≥ {n(f['low'])}"
+    return n(f["low"]) if f["low"] == f["high"] else f"{n(f['low'])}–{n(f['high'])}"
+
+
+def party_figures(hub: Hub, year: int, aktorer: tuple[str, ...], years_back: int = 3
+                  ) -> dict[str, Any]:  # fmt: skip
+    """The party's figures from the group's totals (released exact figures where they exist,
+    honest bounds elsewhere), per problem type and level for `year`, per quarter and per year."""
+    from common.bounds import cell_bounds
+    from hub.releases import totals
+
+    cells = hub.store.latest_cells()
+    enrolled = hub.trust.nodes()
+
+    def table(name: str, period: str) -> list[dict[str, Any]]:
+        return totals(hub.releases, cells, enrolled, name, period, cell_bounds)["cells"]
+
+    def by(name: str, period: str, key: str, match: str) -> dict[str, dict[str, Any]]:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for c in table(name, period):
+            if c[match] in aktorer:
+                groups.setdefault(c[key], []).append(c)
+        return {k: _figure(v) for k, v in groups.items()}
+
+    def actor_total(period: str) -> dict[str, Any] | None:
+        parts = [c for c in table("aktor", period) if c["dim1"] in aktorer]
+        return _figure(parts) if parts else None
+
+    years = list(range(year - years_back, year + 1))
+    return {
+        "problemtyp": by("problemtyp_x_aktor", str(year), "dim1", "dim2"),
+        "niva": by("aktor_x_niva", str(year), "dim2", "dim1"),
+        "per_quarter": [(f"Kvartal {q}", actor_total(f"{year}-Q{q}")) for q in range(1, 5)],
+        "per_year": [(str(y), actor_total(str(y))) for y in years],
+        "total": actor_total(str(year)),
+        "group": totals(hub.releases, cells, enrolled, "aktor", str(year), cell_bounds)["group"],
+    }
+
+
+def build_party_document(hub: Hub, year: int, code: str) -> tuple[Document, list[Table]]:
+    from common.report.parties import party
+
+    code, name, aktorer = party(code)
+    f = party_figures(hub, year, aktorer)
+    if f["total"] is None:
+        raise UsageError(f"Navet har inga publicerade siffror om {name} för {year}.",
+                         f"The hub has no published figures about {name} for {year}.")  # fmt: skip
+    hub_name = str(hub.config["hub"]["name"] or hub.id)
+    ptyp, niva = code_list("problemtyp"), code_list("niva")
+
+    def rows(figs: dict[str, dict[str, Any]], label: Callable[[str], str]
+             ) -> tuple[list[list[Any]], list[list[Any]]]:  # fmt: skip
+        order = sorted(figs, key=lambda k: (-(figs[k].get("value") or figs[k].get("low") or 0),
+                                            sv_key(label(k))))  # fmt: skip
+        text = [[label(k), _show(figs[k])] for k in order]
+        num = [[label(k), figs[k].get("value") if figs[k]["exact"] else None,
+                figs[k].get("value") if figs[k]["exact"] else figs[k]["low"],
+                figs[k].get("value") if figs[k]["exact"] else figs[k]["high"]] for k in order]
+        return text, num
+
+    def time_rows(items: list[tuple[str, dict[str, Any] | None]]) -> list[list[Any]]:
+        return [[label, _show(v) if v else "–"] for label, v in items]
+
+    pt_text, pt_num = rows(f["problemtyp"], lambda c: "Ej klassificerad" if c == "-"
+                           else ptyp.label_of(c))  # fmt: skip
+    nv_text, nv_num = rows(f["niva"], lambda c: "Ej klassificerad" if c == "-"
+                           else niva.label_of(c))  # fmt: skip
+    num_cols = [("Exakt", INT), ("Nedre gräns", INT), ("Övre gräns (tom = okänd)", INT)]
+    tables_num = [
+        Table("Problemtyp", f"Problemtyper {year}, {name}", [("Problemtyp", TEXT), *num_cols],
+              pt_num),
+        Table("Nivå", f"Nivåer {year}, {name}", [("Nivå", TEXT), *num_cols], nv_num),
+    ]  # fmt: skip
+    level = "nationella" if hub.config["hub"]["level"] == "national" else "regionala"
+    doc = Document(
+        title=f"Partsrapport {year}: {name}",
+        subtitle=hub_name,
+        author=hub_name,
+        lang="sv",
+        created=f"{year}-12-31T00:00:00Z",
+        facts=[("Anmälningar som nämner parten", _show(f["total"])),
+               ("Förbund i underlaget", n(len(f["group"]["nodes"])))],
+        sections=[
+            Section("om", "Om rapporten").add(
+                Para(f"Det här nådde {hub_name} om {name} under {year}: skav som förbunden i "
+                     f"det {level} navet har anmält och där {name} var en av aktörerna. "
+                     "Siffrorna kommer från förbundens anonymiserade tabeller."),
+                Para("Ett exakt tal är antingen publicerat utan undertryckning eller frisläppt "
+                     "som exakt summa av aggregatorerna. Annars visas gränser: ”12–15” betyder "
+                     "att det rätta värdet ligger mellan 12 och 15, ”≥ 12” att ingen övre gräns "
+                     "är känd. En anmälan som nämner flera av partens aktörer räknas en gång per "
+                     "aktör."),
+            ),
+            Section("tid", "Över tid").add(
+                Table("Per år", f"Anmälningar som nämner {name}, per år",
+                      [("År", TEXT), ("Antal", BND)], time_rows(f["per_year"])),
+                Table("Per kvartal", f"Anmälningar som nämner {name}, per kvartal {year}",
+                      [("Kvartal", TEXT), ("Antal", BND)], time_rows(f["per_quarter"])),
+            ),
+            Section("problemtyper", "Problemtyper").add(
+                Table("Problemtyp", f"Problemtyper {year} i anmälningar som nämner {name}",
+                      [("Problemtyp", TEXT), ("Antal", BND)], pt_text)),
+            Section("nivaer", "Nivåer").add(
+                Table("Nivå", f"Nivåer {year} i anmälningar som nämner {name}",
+                      [("Nivå", TEXT), ("Antal", BND)], nv_text)),
+        ],
+    )  # fmt: skip
+    doc.number()
+    return doc, tables_num
+
+
+def build_hub_party_report(hub: Hub, year: int, code: str, out: Path | None = None
+                           ) -> dict[str, Any]:  # fmt: skip
+    """Write ``partsrapport-YYYY-PART.pdf`` and ``.xlsx`` into `out` (default DIR/reports/YYYY)."""
+    from common.report.pdf import write_pdf
+    from common.report.xlsx import write_xlsx
+
+    doc, tables = build_party_document(hub, year, code)
+    part = doc.title.split(": ", 1)[1]
+    from common.report.parties import party
+
+    code = party(code)[0]
+    out = Path(out) if out else hub.folder / "reports" / str(year)
+    out.mkdir(parents=True, exist_ok=True)
+    pdf = write_pdf(doc, out / f"partsrapport-{year}-{code}.pdf")
+    xlsx = write_xlsx(tables, out / f"partsrapport-{year}-{code}.xlsx", title=doc.title,
+                      author=doc.author, created=doc.created, facts=doc.facts)  # fmt: skip
+    return {"year": year, "party": code, "name": part, "pdf": str(pdf), "xlsx": str(xlsx)}

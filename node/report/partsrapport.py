@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from common.errors import UsageError
 from common.report.fmt import n, pct
+from common.report.parties import PARTIES, party  # noqa: F401  (PARTIES: the staff page)
 from common.report.model import (
     INT,
     TEXT,
@@ -43,27 +44,6 @@ if TYPE_CHECKING:
 
 TZ = ZoneInfo("Europe/Stockholm")
 YEARS_BACK = 3
-PARTIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "AF": ("Arbetsförmedlingen", ("AF",)),
-    "FK": ("Försäkringskassan", ("FK",)),
-    "K": ("Kommunen", ("K-SOC", "K-AME", "K-ANN")),
-    "R": ("Regionen", ("R-VC", "R-PSY", "R-HAB", "R-ANN")),
-}
-"""Member parties (lag 2003:1210) and the actor codes that belong to each."""
-
-
-def party(code: str) -> tuple[str, str, tuple[str, ...]]:
-    """(code, name, actor codes) of a party code or a single actor code; refuses others."""
-    raw = (code or "").strip()
-    key = raw.upper()
-    if key in PARTIES:
-        return key, *PARTIES[key]
-    aktor = code_list("aktor")
-    if raw in aktor.values:
-        return raw, aktor.label_of(raw), (raw,)
-    choices = ", ".join([*PARTIES, *(c for c in aktor.values if c not in PARTIES)])
-    raise UsageError(f"Okänd part {code!r}. Välj en av: {choices}.",
-                     f"Unknown party {code!r}. Choose one of: {choices}.")  # fmt: skip
 
 
 def _local(ts: datetime) -> datetime:
