@@ -16,6 +16,7 @@ import io
 
 import polars as pl
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboards import periods
@@ -88,14 +89,27 @@ def rows(view: View) -> list[list[object]]:
     return out
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell that starts with one of these as a formula (or as a DDE command)."""
+
+
+def neutralise(text: str) -> str:
+    """`text` as a CSV field no spreadsheet runs: a leading apostrophe before a formula start.
+
+    Node names and local codes come from remote nodes; a name such as ``=HYPERLINK(...)`` must
+    stay text in whoever opens the export."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def to_csv(view: View) -> bytes:
     out = io.StringIO()
     out.write(";".join(HEADERS[view.lang]) + "\n")
     for row in rows(view):
         fields = [
-            SUPPRESSED if i == 9 and v is None else "" if v is None else str(v)
+            SUPPRESSED if i == 9 and v is None else "" if v is None
+            else neutralise(v) if isinstance(v, str) else str(v)
             for i, v in enumerate(row)
-        ]
+        ]  # fmt: skip
         out.write(";".join(_quote(f) for f in fields) + "\n")
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -107,14 +121,25 @@ def to_xlsx(view: View) -> bytes:
     ws.title = {"sv": "Celler", "en": "Cells"}[lang]
     ws.append(HEADERS[lang])
     for row in rows(view):
-        ws.append([SUPPRESSED if i == 9 and v is None else v for i, v in enumerate(row)])
+        _append_as_text(ws, [SUPPRESSED if i == 9 and v is None else v for i, v in enumerate(row)])
     ws.freeze_panes = "A2"
     about = wb.create_sheet({"sv": "Urval", "en": "Selection"}[lang])
     for line in describe(view):
-        about.append(line)
+        _append_as_text(about, line)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _append_as_text(ws: Worksheet, values: list[object]) -> None:
+    """Append a row; every string is a text cell (openpyxl would make '=...' a formula)."""
+    cells = []
+    for v in values:
+        cell = Cell(ws, value=v)
+        if isinstance(v, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    ws.append(cells)
 
 
 def describe(view: View) -> list[list[str]]:

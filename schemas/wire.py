@@ -379,6 +379,9 @@ class NodeInfo:
         name = d.get("name")
         if not isinstance(name, str) or not 1 <= len(name) <= 200:
             raise InvalidPayload("node.name must be a string of 1-200 characters")
+        if name.startswith(("=", "+", "-", "@")) or any(ord(c) < 0x20 or c == "\x7f" for c in name):
+            # a spreadsheet would run it as a formula in every hub's export
+            raise InvalidPayload("node.name must not start with = + - @ nor hold control characters")
         lan = d.get("lan")
         if (
             not isinstance(lan, list)
