@@ -7,7 +7,6 @@ unaltered, and that the log only grew (see `node/logcheck.py`).
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,29 +14,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.store import HubStore
 from schemas import merkle
-from schemas.wire import PAYLOAD_TYPE_CHECKPOINT, canonical_json, format_time, sign
-
-CHECKPOINT_FORMAT = "lexheller.checkpoint"
+from schemas.translog import Checkpoint, ConsistencyProof, InclusionProof
+from schemas.wire import PAYLOAD_TYPE_CHECKPOINT, sign
 
 
 def checkpoint(store: HubStore, hub_id: str, key: Ed25519PrivateKey) -> bytes:
     leaves = store.log_leaves()
-    body = {
-        "format": CHECKPOINT_FORMAT,
-        "format_version": 1,
-        "hub_id": hub_id,
-        "size": len(leaves),
-        "root": merkle.root(leaves).hex(),
-        "timestamp": format_time(datetime.now(UTC)),
-    }
-    return sign(PAYLOAD_TYPE_CHECKPOINT, canonical_json(body), [key]).to_bytes()
-
-
-def parse_checkpoint(payload: bytes) -> dict[str, Any]:
-    body = json.loads(payload)
-    if body.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError("not a checkpoint")
-    return body
+    body = Checkpoint(hub_id, len(leaves), merkle.root(leaves), datetime.now(UTC).replace(microsecond=0))
+    return sign(PAYLOAD_TYPE_CHECKPOINT, body.to_bytes(), [key]).to_bytes()
 
 
 def inclusion(store: HubStore, digest: str, size: int | None) -> dict[str, Any] | None:
@@ -47,8 +31,7 @@ def inclusion(store: HubStore, digest: str, size: int | None) -> dict[str, Any] 
     if index is None or not 0 < size <= len(leaves) or index >= size:
         return None
     proof = merkle.inclusion_proof(index, leaves[:size])
-    return {"ok": True, "digest": digest, "index": index, "size": size,
-            "proof": [p.hex() for p in proof]}  # fmt: skip
+    return InclusionProof(digest, index, size, tuple(proof)).to_dict()
 
 
 def consistency(store: HubStore, old: int, new: int) -> dict[str, Any] | None:
@@ -56,4 +39,4 @@ def consistency(store: HubStore, old: int, new: int) -> dict[str, Any] | None:
     if not 0 < old <= new <= len(leaves):
         return None
     proof = merkle.consistency_proof(old, leaves[:new])
-    return {"ok": True, "from": old, "to": new, "proof": [p.hex() for p in proof]}
+    return ConsistencyProof(old, new, tuple(proof)).to_dict()

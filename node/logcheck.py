@@ -16,8 +16,15 @@ from urllib.parse import urlsplit
 from common.errors import UsageError
 from common.transport import HttpPublisher
 from node.store import NodeStore
-from schemas import merkle
-from schemas.wire import PAYLOAD_TYPE_CHECKPOINT, Envelope, WireError, decode_public_key, key_id
+from schemas.translog import Checkpoint, ConsistencyProof, InclusionProof
+from schemas.wire import (
+    PAYLOAD_TYPE_CHECKPOINT,
+    Envelope,
+    InvalidPayload,
+    WireError,
+    decode_public_key,
+    key_id,
+)
 from schemas.wire import verify as verify_envelope
 
 
@@ -49,22 +56,22 @@ def check_log(
         if env.payload_type != PAYLOAD_TYPE_CHECKPOINT:
             raise WireError("not a checkpoint")
         verify_envelope(env, {key_id(key): key})
-        cp = json.loads(env.payload)
-    except (WireError, ValueError) as e:
+        cp = Checkpoint.from_bytes(env.payload)
+    except WireError as e:
         raise UsageError(f"Navets kontrollpunkt är inte giltigt signerad: {e}",
                          f"The hub's checkpoint is not validly signed: {e}") from e  # fmt: skip
-    size, root = int(cp["size"]), bytes.fromhex(cp["root"])
+    size, root = cp.size, cp.root
     problems: list[str] = []
     old_size = int(state.get("size", 0))
     if old_size:
         if size < old_size:
             problems.append(f"Loggen har krympt från {old_size} till {size} poster.")
         else:
-            proof = publisher.get(hub_url, "/api/v1/log/consistency",
-                                  {"from": old_size, "to": size}).body  # fmt: skip
-            hashes = [bytes.fromhex(h) for h in proof.get("proof", [])]
-            if not merkle.verify_consistency(old_size, size, bytes.fromhex(state["root"]), root,
-                                             hashes):  # fmt: skip
+            body = publisher.get(hub_url, "/api/v1/log/consistency",
+                                 {"from": old_size, "to": size}).body  # fmt: skip
+            if not _proof_holds(ConsistencyProof, body,
+                                lambda p: p.old == old_size and p.new == size
+                                and p.verifies(bytes.fromhex(state["root"]), root)):  # fmt: skip
                 problems.append("Loggen har skrivits om sedan förra kontrollen (konsistensbeviset "
                                  "håller inte).")  # fmt: skip
     checked = 0
@@ -75,18 +82,24 @@ def check_log(
         ):
             continue
         envelope = store.envelope(item["sequence"])
-        proof = publisher.get(hub_url, f"/api/v1/log/inclusion/{item['digest']}",
-                              {"size": size}).body  # fmt: skip
-        hashes = [bytes.fromhex(h) for h in proof.get("proof", [])]
-        ok = "index" in proof and merkle.verify_inclusion(
-            merkle.leaf_hash(envelope), int(proof["index"]), size, hashes, root
-        )
+        body = publisher.get(hub_url, f"/api/v1/log/inclusion/{item['digest']}",
+                             {"size": size}).body  # fmt: skip
+        ok = _proof_holds(InclusionProof, body,
+                          lambda p, e=envelope: p.size == size and p.verifies(e, root))  # fmt: skip
         checked += 1
         if not ok:
             problems.append(f"Paket {item['sequence']} finns inte oförändrat i loggen.")
     if not problems:
         state_path.parent.mkdir(exist_ok=True)
         state_path.write_text(json.dumps({"public_key": key_text, "size": size,
-                                          "root": cp["root"]}))  # fmt: skip
+                                          "root": cp.root.hex()}))  # fmt: skip
     return {"hub": hub_url, "size": size, "previous_size": old_size, "bundles_checked": checked,
             "problems": problems, "ok": not problems}  # fmt: skip
+
+
+def _proof_holds(kind: Any, body: Any, check: Any) -> bool:
+    """Parse a proof strictly (a malformed answer is a failed proof, not a crash), then check it."""
+    try:
+        return bool(check(kind.from_dict(body)))
+    except InvalidPayload:
+        return False
