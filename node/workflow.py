@@ -113,6 +113,8 @@ SORTS = {
     "received_asc": "r.received_at ASC, r.id",
     "deadline": "l.next_meeting ASC NULLS LAST, r.received_at, r.id",
     "status": "r.status, r.received_at DESC, r.id",
+    "first_contact": "CASE WHEN r.status = 'S1' THEN r.received_at END ASC NULLS LAST,"
+                     " l.next_meeting ASC NULLS LAST, r.received_at, r.id",
 }
 
 
@@ -153,6 +155,8 @@ class Cases:
     def __init__(self, store: NodeStore, clock: Callable[[], datetime] = utcnow):
         self.store = store
         self.clock = clock
+        self.first_contact_days = 5
+        """Days within which a new report's reporter should be contacted ([workflow])."""
         self.listeners: list[Callable[[str, str, str | None], None]] = []
         """Called after each committed change with (report_id, kind, new status or None)."""
         with store.cursor() as cur:
@@ -449,6 +453,8 @@ class Cases:
             c["age_days"] = (today - c["received_at"].date()).days
             c["deadline"] = deadline(c["next_meeting"]) if c["next_meeting"] else None
             c["open"] = c["status"] != "S7"
+            c["first_contact"] = (c["received_at"].date() + timedelta(days=self.first_contact_days)
+                                  if c["status"] == "S1" else None)  # fmt: skip
             cases.append(c)
         return {"cases": cases, "total": total, "page": page,
                 "pages": max(1, -(-total // per_page))}  # fmt: skip

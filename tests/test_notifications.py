@@ -10,6 +10,7 @@ import pytest
 
 from node import notifications
 from node.accounts import User
+from node.workflow import CaseFilter
 from tests.test_staff_pages import CASE, Staff, make_staff, post
 from tests.test_workflow import Clock, make_report
 
@@ -114,3 +115,19 @@ def test_mail_page_saves_choices_and_shows_the_queue_to_admins_only(staff: Staff
     page = admin.get("/personal/epost").text
     assert "E-postkö" in page and "Ingen SMTP-server är inställd" in page
     assert "Väntar: 1." in page and "vera@forbund.example" in page
+
+
+def test_case_list_shows_and_sorts_the_first_contact_deadline(staff: Staff) -> None:
+    staff.node.store.add_reports([make_report("d" * 32, datetime(2026, 3, 1, 9)),
+                                  make_report("e" * 32, datetime(2026, 1, 2, 9))])  # fmt: skip
+    vera = staff.client("vera")
+    post(vera, f"/personal/arenden/{'e' * 32}/kontakt", text="Ringde.", **{"with": "anmalare"})
+    page = vera.get("/personal/arenden?sort=first_contact").text
+    # S1 cases first, oldest (most overdue) first; the contacted case has no first-contact date
+    assert page.index("Första kontakt senast 25 februari 2026") < page.index(
+        "Första kontakt senast 6 mars 2026")  # fmt: skip
+    assert page.count("Första kontakt senast") == 2
+    assert 'Första kontakt senast 25 februari 2026</span> <span class="overdue">' in page
+    rows = staff.state.cases.list(CaseFilter(sort="first_contact"))["cases"]
+    assert [c["id"] for c in rows][:2] == [CASE, "d" * 32]
+    assert rows[0]["first_contact"] == date(2026, 2, 25) and rows[2]["first_contact"] is None

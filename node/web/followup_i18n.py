@@ -167,5 +167,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Appears in the meeting's material. Write no personal data.",
     ),
     "st_done_mote": ("Ärendet är lyft till mötet.", "The case is lifted to the meeting."),
+    "st_first_contact_by": ("Första kontakt senast {date}", "First contact by {date}"),
+    "st_sort_first_contact": ("Frist för första kontakt", "First-contact deadline"),
 }
 register_strings(STRINGS)

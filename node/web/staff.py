@@ -242,6 +242,7 @@ def register_staff(app: Flask, node: Node, *, clock: Callable[[], datetime] | No
                     SessionKit(accounts, web.secret, COOKIE, "staff-session"))  # fmt: skip
     app.extensions[EXTENSION] = st
     st.cases.listeners.append(partial(notifications.on_case_change, node))
+    st.cases.first_contact_days = int(node.config["workflow"]["first_contact_days"])
     bp = Blueprint("staff", __name__, url_prefix=PREFIX)
 
     @bp.before_request
