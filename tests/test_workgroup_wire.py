@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -18,7 +19,7 @@ KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 OTHER = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
 TRUSTED = {key_id(KEY.public_key()): KEY.public_key()}
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
-SCHEMA = json.loads(open("schemas/summary.schema.json", encoding="utf-8").read())
+SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "summary.schema.json").read_text("utf-8"))
 
 
 def summary(**over: object) -> Summary:
@@ -74,3 +75,41 @@ def test_extra_field_is_refused_by_parser_and_schema() -> None:
         Summary.from_dict(d)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(d, SCHEMA)
+
+
+# ---------------------------------------------------------------------- golden vectors
+
+VECTORS = Path(__file__).parent / "vectors" / "summaries"
+MANIFEST = json.loads((VECTORS / "manifest.json").read_text("utf-8"))["files"]
+
+
+def test_regenerating_summary_vectors_gives_identical_files(tmp_path: Path) -> None:
+    from tests.vectors.summary_vectors import write
+
+    for path in write(tmp_path):
+        assert path.read_bytes() == (VECTORS / path.name).read_bytes(), path.name
+    assert sorted(p.name for p in VECTORS.glob("*.json")) == sorted([*MANIFEST, "manifest.json"])
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_summary_vector_behaves_as_the_manifest_says(name: str, tmp_path: Path) -> None:
+    from hub.trust import Trust
+    from hub.workgroup import SummaryIntake
+    from tests.conftest import vector_keys
+
+    node = vector_keys()["node"]
+    trust = Trust(tmp_path)
+    trust.enroll(node["id"], node["public_key"], vouched_by="test")
+    out = SummaryIntake(tmp_path, trust).accept((VECTORS / name).read_bytes())
+    want = MANIFEST[name]
+    assert (out.status, out.code) == (want["http_status"], want["code"]), out
+
+
+def test_schema_file_is_draft_2020_12_in_the_house_layout() -> None:
+    from jsonschema import Draft202012Validator
+
+    from schemas.validation import schema_json
+
+    Draft202012Validator.check_schema(SCHEMA)
+    path = Path(__file__).parents[1] / "schemas" / "summary.schema.json"
+    assert path.read_text("utf-8") == schema_json(SCHEMA)
