@@ -412,7 +412,10 @@ TIME = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 
 NODES = st.builds(
     NodeInfo,
     id=ID,
-    name=st.text(min_size=1, max_size=200),
+    # a node name never starts like a spreadsheet formula nor holds control characters
+    name=st.text(st.characters(exclude_categories=["Cc"]), min_size=1, max_size=200).filter(
+        lambda n: not n.startswith(("=", "+", "-", "@"))
+    ),
     lan=st.lists(st.from_regex(r"[0-9]{2}", fullmatch=True), min_size=1, max_size=3).map(tuple),
     kommuner=st.lists(st.from_regex(r"[0-9]{4}", fullmatch=True), max_size=4).map(tuple),
     population=st.none() | st.integers(min_value=0, max_value=10**8),
