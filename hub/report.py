@@ -248,8 +248,10 @@ def _figure(cells: list[dict[str, Any]]) -> dict[str, Any]:
     if all(c.get("exact") for c in cells):
         return {"exact": True, "value": sum(int(c["value"]) for c in cells)}
     lo = sum(int(c["value"]) if c.get("exact") else int(c.get("low") or 0) for c in cells)
-    highs = [int(c["value"]) if c.get("exact") else c.get("high") for c in cells]
-    hi = None if any(h is None for h in highs) else sum(int(h) for h in highs)  # type: ignore[arg-type]
+    hi: int | None = 0
+    for c in cells:
+        high = c["value"] if c.get("exact") else c.get("high")
+        hi = None if hi is None or high is None else hi + int(high)
     return {"exact": False, "low": lo, "high": hi}
 
 

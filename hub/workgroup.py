@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from common.errors import UsageError
 from hub.accept import Outcome, Refused, _sv
 from hub.trust import Trust
-from common.errors import UsageError
 from schemas.summary import (
     PATTERN_STATUSES,
     Decisions,

@@ -140,7 +140,8 @@ def register_workgroup(app: Flask, hub: Hub, accounts: Accounts, admin_session: 
                 error = e.message(current_lang())
             else:
                 target = safe_next(request.args.get("next"), PREFIX + "/") or PREFIX + "/"
-                return kit.set_cookie(redirect(target, 303), sid)
+                response: Any = redirect(target, 303)
+                return kit.set_cookie(response, sid)
         return render("workgroup_login.html", 400 if error else 200, error=error,
                       username=request.form.get("username", "")[:64])  # fmt: skip
 

@@ -25,9 +25,9 @@ Errors (a person's input, :class:`common.errors.UsageError`)::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-import json
 from datetime import UTC as UTC_
 from datetime import datetime
 from typing import Any

@@ -106,7 +106,7 @@ def test_word_file_holds_the_same_figures(built: dict) -> None:
 
 def test_ask_file_is_edited_and_used(built: dict) -> None:
     ask = Path(built["result"]["ask"])
-    assert ask.exists() and not ask.read_text("utf-8").strip() == ""
+    assert ask.exists() and ask.read_text("utf-8").strip() != ""
     ask.write_text("Förbundet ber om ett gemensamt möte om sjukpenning.\n", "utf-8")
     r = build_party_report(built["node"], YEAR, "FK", built["base"] / "out")
     assert r["ask_created"] is False

@@ -56,11 +56,15 @@ def test_personnummer_is_refused_and_the_text_kept_for_editing(staff: Staff) -> 
 
 @pytest.mark.browser
 def test_pages_pass_axe_and_fit_320px(tmp_path: Path) -> None:
-    from tests.browser import axe_violations, chromium_browser, chromium_page, has_horizontal_scroll
-    from tests.browser import serve_wsgi
-    from tests.test_staff_browser import log_in
-
     from node.accounts import User
+    from tests.browser import (
+        axe_violations,
+        chromium_browser,
+        chromium_page,
+        has_horizontal_scroll,
+        serve_wsgi,
+    )
+    from tests.test_staff_browser import log_in
 
     s = make_staff(tmp_path / "nod")
     register_staff_summaries(s.app, s.node)

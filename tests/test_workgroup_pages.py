@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,8 +88,13 @@ def test_role_login_group_and_withdraw(make_hub: Any) -> None:
 
 @pytest.mark.browser
 def test_pages_pass_axe(make_hub: Any) -> None:
-    from tests.browser import axe_violations, chromium_browser, chromium_page, has_horizontal_scroll
-    from tests.browser import serve_wsgi
+    from tests.browser import (
+        axe_violations,
+        chromium_browser,
+        chromium_page,
+        has_horizontal_scroll,
+        serve_wsgi,
+    )
 
     hub, app = site(make_hub)
     hub_accounts(hub, hasher=FAST_HASHER).add_user("anna", ["arbetsgrupp"], PW)

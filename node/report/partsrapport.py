@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 
 from common.errors import UsageError
 from common.report.fmt import n, pct
-from common.report.parties import PARTIES, party  # noqa: F401  (PARTIES: the staff page)
 from common.report.model import (
     INT,
     TEXT,
@@ -35,6 +34,7 @@ from common.report.model import (
     bar_chart,
     count_table,
 )
+from common.report.parties import PARTIES, party  # noqa: F401  (PARTIES: the staff page)
 from node.report.texts import parse_markdown
 from schemas.codes import code_list
 

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, abort, redirect, request, send_from_directory, url_for
 
 from common.errors import LexHellerError, UsageError
+from common.transport import HttpPublisher
 from common.web import current_lang, i18n, web_state
 from common.web.i18n import register_strings
 from common.web.security import add_security_headers, limit_request_size
-from common.transport import HttpPublisher
 from node import summaries
 from node.report.partsrapport import PARTIES, build_party_report
 from node.summaries import (
