@@ -50,6 +50,7 @@ class ForumError(UsageError):
 
 
 def ensure_schema(cur: duckdb.DuckDBPyConnection) -> None:
+    audit_trail.ensure_schema(cur)  # staff events are appended from here
     cur.execute(SCHEMA)
 
 
@@ -218,3 +219,31 @@ def write_agenda(store: NodeStore, forbund: str, meeting_id: int, out: Path, fmt
     if fmt == "pdf":
         return write_pdf(doc, out / f"{name}.pdf")
     raise ForumError("Välj docx eller pdf.", "Choose docx or pdf.")
+
+
+def operations(node: Any) -> dict[str, Any]:
+    """Commands: add a meeting, list meetings, write a meeting's agenda."""
+    cli_user = User("kommandorad", ("verksamhetsutvecklare",))
+
+    def op_meeting_add(forum: str, meeting_date: str) -> dict[str, Any]:
+        try:
+            when = date.fromisoformat(meeting_date)
+        except ValueError as e:
+            raise ForumError("Skriv datumet som år-månad-dag, t.ex. 2026-03-14.",
+                             "Write the date as year-month-day, e.g. 2026-03-14.") from e  # fmt: skip
+        mid = add_meeting(node.store, cli_user, forum, when, node.mail.clock())
+        return {"id": mid, "forum": forum, "meeting_date": when.isoformat(),
+                "deadline": deadline(when).isoformat()}  # fmt: skip
+
+    def op_meetings() -> dict[str, Any]:
+        rows = meetings(node.store, node.mail.clock().date())
+        return {"meetings": [{**m, "meeting_date": m["meeting_date"].isoformat(),
+                              "deadline": m["deadline"].isoformat()} for m in rows]}  # fmt: skip
+
+    def op_agenda(meeting_id: int, out: str, fmt: str = "pdf", lang: str = "sv") -> dict[str, Any]:
+        name = str(node.config["node"]["name"] or node.id)
+        paths = [write_agenda(node.store, name, int(meeting_id), Path(out), f, lang)
+                 for f in (["docx", "pdf"] if fmt == "both" else [fmt])]  # fmt: skip
+        return {"files": [str(p) for p in paths]}
+
+    return {"meeting_add": op_meeting_add, "meetings": op_meetings, "agenda": op_agenda}

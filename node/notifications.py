@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from common.accounts import SCHEMA as ACCOUNTS_SCHEMA
 from common.errors import UsageError
 from node import audit_trail
 from node.accounts import User
@@ -72,6 +73,8 @@ class Prefs:
 
 
 def ensure_schema(cur: duckdb.DuckDBPyConnection) -> None:
+    audit_trail.ensure_schema(cur)  # staff events are appended from here
+    cur.execute(ACCOUNTS_SCHEMA)  # recipients are joined with the accounts
     cur.execute(SCHEMA)
 
 

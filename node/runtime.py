@@ -138,10 +138,11 @@ class Node:
     def operations(self) -> dict[str, Any]:
         """Every operation a command may run in this process (or through its server)."""
         from common import backup, migrations
-        from node import importer, notifications, report, staff_ops
+        from node import forums, importer, notifications, report, staff_ops
 
         return {
             **notifications.operations(self),
+            **forums.operations(self),
             **importer.operations(self),
             **staff_ops.operations(self),
             **report.operations(self),

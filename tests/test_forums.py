@@ -124,3 +124,27 @@ def test_forum_page_in_chromium(staff: Staff) -> None:
         with page.expect_download() as download:
             page.get_by_role("link", name="Underlag Beredningsgruppen").first.click()
         assert download.value.suggested_filename.endswith(".docx")
+
+
+def test_forum_and_mail_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lexheller.cli import main as cli_main
+    from lexheller.init import init_node
+
+    folder = tmp_path / "nod"
+    init_node(folder, node_id="t-n", name="Testförbundet", lan_codes=["14"],
+              kommun_codes=["1480"])  # fmt: skip
+    args = ["node", "forum", "add-meeting", str(folder), "--forum", "styrelse"]
+    assert cli_main([*args, "--date", "2099-05-04"]) == 0
+    assert "underlag senast 2099-04-20" in capsys.readouterr().out
+    assert cli_main([*args, "--date", "4 maj"]) == 2
+    assert "år-månad-dag" in capsys.readouterr().err
+    assert cli_main(["node", "forum", "meetings", str(folder)]) == 0
+    assert "1: styrelse 2099-05-04" in capsys.readouterr().out
+    out_dir = tmp_path / "ut"
+    assert cli_main(["node", "forum", "agenda", str(folder), "--meeting", "1", "--out",
+                     str(out_dir)]) == 0  # fmt: skip
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "underlag-styrelse-2099-05-04.docx", "underlag-styrelse-2099-05-04.pdf"]  # fmt: skip
+    assert cli_main(["node", "mail", str(folder)]) == 0
+    assert "Ingen SMTP-server är inställd" in capsys.readouterr().out
+    assert cli_main(["node", "digest", str(folder)]) == 0

@@ -268,6 +268,70 @@ def retention(dir: Path, apply: bool) -> None:
     out().emit(r, "\n".join(lines))
 
 
+
+@command.command("mail", help="Visa e-postkön (väntar, skickade, gav upp); --send skickar nu.")
+@folder_arg()
+@click.option("--send", is_flag=True, help="skicka brev som står på tur nu")
+@click.option("--retry", type=int, help="försök igen med brevet med detta id")
+def mail(dir: Path, send: bool, retry: int | None) -> None:
+    r = _op(dir, "mail", send=send, retry=retry)
+    lines = [] if r["enabled"] else ["Ingen SMTP-server är inställd ([mail] host eller "
+                                     "LEXHELLER_MAIL_HOST); brev köas tills den är det."]
+    for m in r["mails"]:
+        state = (f"skickat {m['sent_at'][:16]}" if m["sent_at"] else
+                 f"gav upp {m['gave_up_at'][:16]}" if m["gave_up_at"] else
+                 f"väntar, {m['attempts']} försök, nästa {m['next_attempt'][:16]}")
+        err = f" – {m['last_error']}" if m["last_error"] and not m["sent_at"] else ""
+        lines.append(f"#{m['id']} {m['kind']} → {m['recipient']}: {state}{err}")
+    lines.append(f"Väntar {r['waiting']}, skickade {r['sent']}, gav upp {r['gave_up']}.")
+    out().emit(r, "\n".join(lines))
+
+
+@command.command("digest", help="Köa de sammanställningar som står på tur nu.")
+@folder_arg()
+def digest(dir: Path) -> None:
+    r = _op(dir, "digest")
+    out().emit(r, f"{r['queued']} sammanställningar köade.")
+
+
+@command.group("forum", help="Forumens möten och underlag.")
+def forum() -> None:
+    pass
+
+
+@forum.command("add-meeting", help="Lägg till ett möte, t.ex. --forum beredningsgrupp "
+               "--date 2026-04-20.")
+@folder_arg()
+@click.option("--forum", "forum_kind", required=True,
+              help="beredningsgrupp, operativ_chefsgrupp, styrelse, regional eller nationell")
+@click.option("--date", "meeting_date", required=True, help="år-månad-dag")
+def forum_add_meeting(dir: Path, forum_kind: str, meeting_date: str) -> None:
+    r = _op(dir, "meeting_add", forum=forum_kind, meeting_date=meeting_date)
+    out().emit(r, f"Möte {r['id']}: {r['forum']} {r['meeting_date']} "
+                  f"(underlag senast {r['deadline']}).")
+
+
+@forum.command("meetings", help="Lista kommande möten.")
+@folder_arg()
+def forum_meetings(dir: Path) -> None:
+    r = _op(dir, "meetings")
+    lines = [f"{m['id']}: {m['forum']} {m['meeting_date']} (underlag senast {m['deadline']}), "
+             f"{m['cases']} ärenden" for m in r["meetings"]]
+    out().emit(r, "\n".join(lines) or "Inga kommande möten.")
+
+
+@forum.command("agenda", help="Skriv underlaget för ett möte (Word och/eller PDF).")
+@folder_arg()
+@click.option("--meeting", "meeting_id", type=int, required=True, help="mötets id")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="mapp att skriva till")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "both"]), default="both",
+              show_default=True)
+def forum_agenda(dir: Path, meeting_id: int, out_dir: Path, fmt: str) -> None:
+    r = _op(dir, "agenda", meeting_id=meeting_id, out=str(out_dir.resolve()), fmt=fmt,
+            lang=out().lang)
+    out().emit(r, "\n".join(r["files"]))
+
 from lexheller.commands.upkeep import add_upkeep  # noqa: E402  (backup, restore, migrate)
 
 add_upkeep(command, "node")
