@@ -17,7 +17,7 @@ from typing import Any, TypeAlias
 import duckdb
 import polars as pl
 
-from common.db import one_row, open_database
+from common.db import one_row, open_database, rewrite_file
 from common.migrations import Migration, upgrade
 
 SCHEMA = """
@@ -154,6 +154,12 @@ class NodeStore:
             self._closed = True
             self._con.execute("CHECKPOINT")
             self._con.close()
+
+    def rewrite_file(self) -> None:
+        """Rewrite the database file so removed data is gone from its bytes (see
+        :func:`common.db.rewrite_file`); every later cursor uses the new file."""
+        with self._lock:
+            self._con = rewrite_file(self._con, self.path)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
