@@ -334,11 +334,16 @@ def install(node: Node) -> None:
     with node.store.cursor() as cur:
         ensure_schema(cur)
     years = int(node.config["retention"]["years_after_close"])
-    if not node.mail.rounds:
-        node.mail.rounds.append(lambda now: queue_digests(node, now) and None)
-        node.mail.rounds.append(
-            lambda now: purge_reporter_contacts(node.store, years, now) and None
-        )
+    if node.mail.rounds:
+        return
+
+    def digests(now: datetime) -> None:
+        queue_digests(node, now)
+
+    def purge(now: datetime) -> None:
+        purge_reporter_contacts(node.store, years, now)
+
+    node.mail.rounds.extend([digests, purge])
 
 
 # ---------------------------------------------------------------------- operations
