@@ -127,6 +127,21 @@ def report(dir: Path, year: int, out_dir: Path | None) -> None:
                   f"  {r['pdf']}\n  {r['xlsx']}")  # fmt: skip
 
 
+@command.command("partsrapport", help="Skriv partsrapporten (PDF och Excel) för en medlemspart "
+                                       "ur navets aggregat.")
+@folder_arg()
+@click.option("--year", type=int, required=True, help="år, t.ex. 2025")
+@click.option("--party", required=True,
+              help="part: AF, FK, K (kommunen), R (regionen) eller en aktörskod, t.ex. R-PSY")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="mapp för filerna (standard DIR/reports/ÅÅÅÅ)")  # fmt: skip
+def partsrapport(dir: Path, year: int, party: str, out_dir: Path | None) -> None:
+    r = _op(dir, "partsrapport", year=year, party=party,
+            out=str(out_dir.resolve()) if out_dir else None)  # fmt: skip
+    out().emit(r, f"Partsrapporten {r['year']} för {r['name']} skrevs:\n  {r['pdf']}\n"
+                  f"  {r['xlsx']}")  # fmt: skip
+
+
 @command.group("user", help="Navets administratörskonton.")
 def user() -> None:
     pass
