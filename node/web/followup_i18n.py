@@ -21,6 +21,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The e-mail address does not look like an address. Write it as name@example.se or "
         "leave the field empty.",
     ),
+    "e_rate_limited": (
+        "Många anmälningar har skickats från det här formuläret på kort tid. Din text finns kvar "
+        "nedan – vänta {minutes} minuter och skicka igen.",
+        "Many reports have been sent from this form in a short time. Your text is kept below "
+        "– wait {minutes} minutes and send again.",
+    ),
     "receipt_mailed": (
         "Vi har också skickat kvittokoden till din e-post.",
         "We have also sent the receipt code to your e-mail.",

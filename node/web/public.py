@@ -206,7 +206,8 @@ def register_public(app: Flask, node: Node, state: PublicState | None = None) ->
     @bp.before_request
     def _guard() -> None:
         limit_request_size(MAX_REQUEST_BYTES)
-        if request.method == "POST":
+        # the form itself is limited in submit(), where a refused report keeps its text
+        if request.method == "POST" and request.endpoint != "public.submit":
             state.post_limit.check("post", client_address())
         web_state().csrf.protect()
 
@@ -261,7 +262,14 @@ def register_public(app: Flask, node: Node, state: PublicState | None = None) ->
         if errors:
             ctx = _form_context(values, errors, findings)
             return render_template("public/form.html", **ctx), 422
-        state.report_limit.check("report", client_address())
+        # Limits count per form (its CSRF token), so colleagues behind one office address are
+        # not refused together; a refused report is shown again with its text kept.
+        wait = state.report_limit.retry_after("report", request.form.get("csrf_token", ""))
+        wait = wait or state.post_limit.retry_after("post", client_address())
+        if wait:
+            msg = t("e_rate_limited", lang, minutes=-(-wait // 60))
+            ctx = _form_context(values, [FieldError("form", "description", msg)], [])
+            return render_template("public/form.html", **ctx), 429, {"Retry-After": str(wait)}
         receipt, report_id = store_report(node, values)
         notifications.new_report(node, report_id, receipt)
         if values.get("follow_email"):
