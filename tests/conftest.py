@@ -1,14 +1,35 @@
-"""Shared fixtures: real hub and node folders in temporary directories."""
+"""Shared fixtures (real hub and node folders in temporary directories), the Hypothesis
+profiles and the suite's tiers.
+
+Tiers: tests marked ``browser`` or ``e2e`` are also ``slow`` (added here); the developer's
+inner loop is ``pytest -n auto -m "not slow"``, CI runs everything. Hypothesis runs the ``dev``
+profile (few examples) unless ``CI`` is set, then ``ci`` (more examples); choose one with
+``--hypothesis-profile``. Neither has a deadline: a loaded machine is not a failing test.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("dev", max_examples=25, deadline=None)
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.slow)
 
 VECTORS = Path(__file__).parent / "vectors"
 VECTOR_CLOCK = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -20,6 +41,36 @@ def vector(name: str) -> bytes:
 
 def vector_keys() -> dict:
     return json.loads((VECTORS / "keys.json").read_text("utf-8"))
+
+
+@pytest.fixture
+def make_node(tmp_path: Path) -> Iterator:
+    """Create real node folders, fill them with synthetic reports and open them; closed after
+    the test. ``years=()`` leaves the store empty."""
+    from lexheller.init import init_node
+    from node.runtime import Node
+    from node.synthetic import NodeProfile, generate_reports
+
+    opened: list[Node] = []
+
+    def make(node_id: str = "sf-test", name: str = "Testförbundet", *, lan: str = "14",
+             kommuner: tuple[str, ...] = ("1480",), population: int = 60000,
+             years: tuple[int, ...] = (2025,), seed: int = 1,
+             today: datetime = datetime(2026, 1, 5, tzinfo=UTC)) -> Node:  # fmt: skip
+        folder = tmp_path / node_id
+        init_node(folder, node_id=node_id, name=name, lan_codes=[lan],
+                  kommun_codes=list(kommuner), population=population)  # fmt: skip
+        node = Node(folder)
+        opened.append(node)
+        if years:
+            profile = NodeProfile(node_id, name, (lan,), kommuner, population)
+            node.store.add_reports(generate_reports(profile, list(years), seed=seed, today=today))
+        return node
+
+    yield make
+    for n in opened:
+        with contextlib.suppress(Exception):
+            n.close()
 
 
 @pytest.fixture

@@ -10,30 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from hub.federation import enrolment_statement
-from lexheller.apps import hub_app as create_app
 from common.serving import Server
 from common.transport import HttpPublisher
+from hub.federation import enrolment_statement
+from lexheller.apps import hub_app as create_app
 from node.runtime import Node
-from node.synthetic import NodeProfile, generate_reports
 from schemas.wire import NodeInfo, encode_public_key
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def node(tmp_path: Path):
-    from lexheller.init import init_node
-
-    folder = tmp_path / "sf-fed"
-    init_node(folder, node_id="sf-fed", name="Förbund Fed", lan_codes=["14"],
-              kommun_codes=["1480"], population=70000)  # fmt: skip
-    n = Node(folder)
-    profile = NodeProfile("sf-fed", "Förbund Fed", ("14",), ("1480",), 70000)
-    n.store.add_reports(generate_reports(profile, [2025], seed=11,
-                                         today=datetime(2026, 1, 2, tzinfo=UTC)))  # fmt: skip
-    yield n
-    n.close()
+def node(make_node) -> Node:
+    return make_node("sf-fed", "Förbund Fed", population=70000, years=(2025,), seed=11,
+                     today=datetime(2026, 1, 2, tzinfo=UTC))  # fmt: skip
 
 
 def signed(node: Node) -> bytes:

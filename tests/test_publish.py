@@ -4,13 +4,11 @@ re-checks, revisions that keep earlier suppressions, refusal of anything that wo
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from lexheller.cli import main
 from common.errors import UsageError
-from lexheller.init import init_node
+from lexheller.cli import main
 from node import publish as publish_module
 from node.aggregate import count_tables, periods_of
 from node.runtime import Node
@@ -22,15 +20,9 @@ PROFILE = NodeProfile("sf-pub", "Förbund Pub", ("14",), ("1480",), 40000)
 
 
 @pytest.fixture
-def node(tmp_path: Path):
-    folder = tmp_path / "sf-pub"
-    init_node(folder, node_id="sf-pub", name="Förbund Pub", lan_codes=["14"],
-              kommun_codes=["1480"], population=40000)  # fmt: skip
-    n = Node(folder)
-    n.store.add_reports(generate_reports(PROFILE, [2024], seed=5,
-                                         today=datetime(2025, 1, 1, tzinfo=UTC)))  # fmt: skip
-    yield n
-    n.close()
+def node(make_node) -> Node:
+    return make_node(PROFILE.id, PROFILE.name, population=PROFILE.population, years=(2024,),
+                     seed=5, today=datetime(2025, 1, 1, tzinfo=UTC))  # fmt: skip
 
 
 def tables_of(raw: bytes) -> list[Table]:

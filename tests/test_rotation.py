@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lexheller.init import init_node
 from node.runtime import Node
-from node.synthetic import NodeProfile, generate_reports
 from schemas.wire import (
     PAYLOAD_TYPE_ROTATION,
     Envelope,
@@ -21,16 +19,9 @@ from schemas.wire import (
 
 
 @pytest.fixture
-def node(tmp_path: Path):
-    folder = tmp_path / "sf-rot"
-    init_node(folder, node_id="sf-rot", name="Förbund Rot", lan_codes=["14"],
-              kommun_codes=["1480"], population=80000)  # fmt: skip
-    n = Node(folder)
-    profile = NodeProfile("sf-rot", "Förbund Rot", ("14",), ("1480",), 80000)
-    n.store.add_reports(generate_reports(profile, [2025], seed=3,
-                                         today=datetime(2026, 1, 10, tzinfo=UTC)))  # fmt: skip
-    yield n
-    n.close()
+def node(make_node) -> Node:
+    return make_node("sf-rot", "Förbund Rot", population=80000, years=(2025,), seed=3,
+                     today=datetime(2026, 1, 10, tzinfo=UTC))  # fmt: skip
 
 
 def bundle(node: Node) -> bytes:
