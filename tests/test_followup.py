@@ -155,3 +155,13 @@ def test_reporter_addresses_are_purged_after_close_and_retention(world) -> None:
     assert notifications.purge_reporter_contacts(staff.node.store, 2,
                                                  now + timedelta(days=2 * 365 + 1)) == 1  # fmt: skip
     assert notifications.tell_reporter(staff.node, rid, "update", status="x") is False
+
+
+def test_the_form_links_to_the_personal_data_page(world) -> None:
+    _, public, _ = world
+    form = public.get("/anmalan").text
+    assert 'href="/personuppgifter"' in form
+    page = public.get("/personuppgifter").text
+    assert "Testförbundet är personuppgiftsansvarig" in page and "i 2 år" in page
+    assert "Integritetsskyddsmyndigheten" in page
+    assert "Swedish Authority for Privacy Protection" in public.get("/personuppgifter?lang=en").text

@@ -175,5 +175,61 @@ STRINGS: dict[str, tuple[str, str]] = {
     "st_done_mote": ("Ärendet är lyft till mötet.", "The case is lifted to the meeting."),
     "st_first_contact_by": ("Första kontakt senast {date}", "First contact by {date}"),
     "st_sort_first_contact": ("Frist för första kontakt", "First-contact deadline"),
+    "pd_title": ("Dina personuppgifter", "Your personal data"),
+    "pd_link": ("Så hanterar vi dina personuppgifter", "How we handle your personal data"),
+    "pd_lead": (
+        "Här står vad {name} sparar om dig när du gör en anmälan, varför, hur länge och vilka "
+        "rättigheter du har.",
+        "What {name} keeps about you when you make a report, why, for how long and what your "
+        "rights are.",
+    ),
+    "pd_who": ("Vem ansvarar", "Who is responsible"),
+    "pd_who_body": (
+        "{name} är personuppgiftsansvarig för anmälningarna.",
+        "{name} is the controller of the reports' personal data.",
+    ),
+    "pd_contact": ("Kontakt:", "Contact:"),
+    "pd_what": ("Vad sparas", "What is kept"),
+    "pd_what_body": (
+        "Din organisation och roll, och om du vill: ditt namn, hur vi kan kontakta dig och en "
+        "e-postadress för kvitto och uppdateringar. Anmälan ska inte innehålla uppgifter om "
+        "klienten; formuläret stoppar personnummer, telefonnummer och e-postadresser i texten.",
+        "Your organisation and role, and if you wish: your name, how to contact you and an "
+        "e-mail address for a receipt and updates. The report must not hold data about the "
+        "client; the form stops personal identity numbers, phone numbers and e-mail addresses "
+        "in the text.",
+    ),
+    "pd_why": ("Varför", "Why"),
+    "pd_why_body": (
+        "För att följa upp anmälan: kontakta dig med frågor, ge återkoppling och lyfta "
+        "mönster till förbundets beredningsgrupp och styrelse. Bara antal, aldrig text eller "
+        "uppgifter om dig, lämnar förbundet.",
+        "To follow up the report: contact you with questions, give feedback and raise "
+        "patterns with the association's groups and board. Only counts, never text or data "
+        "about you, leave the association.",
+    ),
+    "pd_how_long": ("Hur länge", "How long"),
+    "pd_how_long_body": (
+        "Tills ärendet har avslutats och därefter i {years} år; sedan raderas fritext, namn "
+        "och kontaktuppgifter (gallring). Koderna för problemtyp och aktör sparas för "
+        "statistiken.",
+        "Until the case is closed and then for {years} years; then free text, names and "
+        "contact details are deleted. The codes for problem type and actor are kept for "
+        "statistics.",
+    ),
+    "pd_rights": ("Dina rättigheter", "Your rights"),
+    "pd_rights_body": (
+        "Du har rätt att få veta vad som sparats om dig, att få fel rättat och att få "
+        "uppgifter raderade. Kontakta förbundet. Du kan också klaga till "
+        "Integritetsskyddsmyndigheten (IMY).",
+        "You may learn what is kept about you, have errors corrected and have data deleted. "
+        "Contact the association. You may also complain to the Swedish Authority for Privacy "
+        "Protection (IMY).",
+    ),
+    "pd_imy": (
+        "Integritetsskyddsmyndigheten (imy.se)",
+        "Swedish Authority for Privacy Protection (imy.se)",
+    ),
+    "pd_back": ("Till anmälningsformuläret", "To the report form"),
 }
 register_strings(STRINGS)

@@ -250,6 +250,13 @@ def register_public(app: Flask, node: Node, state: PublicState | None = None) ->
     def start() -> str:
         return render_template("public/start.html")
 
+    @bp.get("/personuppgifter")
+    def personal_data() -> str:
+        cfg = node.config["node"]
+        return render_template("public/personuppgifter.html", forbund=cfg["name"] or node.id,
+                               contact=cfg["contact_email"] or "",
+                               years=node.config["retention"]["years_after_close"])  # fmt: skip
+
     @bp.get("/anmalan")
     def form() -> str:
         return render_template("public/form.html", **_form_context({"kommuner": [],
