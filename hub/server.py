@@ -10,6 +10,7 @@ from hub.admin import register_admin
 from hub.api import create_api, install_error_handlers
 from hub.runtime import Hub
 from common import control
+from common.metrics import Metrics, count_acceptor, hub_gauges
 from common.web.security import harden, trust_proxies
 from common.accounts import Accounts
 
@@ -19,6 +20,9 @@ def create_app(
 ) -> Flask:
     app = Flask("lexheller.hub")
     trust_proxies(app, hub.config["server"]["trusted_proxies"])
+    metrics = Metrics("hub", hub_gauges(hub), hub.config["server"]["metrics_token"])
+    metrics.install(app)
+    count_acceptor(metrics, hub.acceptor)
     harden(app)  # security headers on every response, Dash pages and 404s included
     app.config["MAX_CONTENT_LENGTH"] = int(hub.config["policy"]["max_bundle_bytes"]) + 1024
     app.register_blueprint(create_api(hub))

@@ -27,6 +27,9 @@ SETTINGS = [
     Setting("server", "trusted_proxies", [],
             "Omvända proxyer (IP-adresser eller nät, t.ex. [\"127.0.0.1\"]) vars "
             "X-Forwarded-For/-Proto/-Host godtas; tom = inga (servern nås direkt)."),
+    Setting("server", "metrics_token", "",
+            "Token för /metrics från andra maskiner (Authorization: Bearer ...); tom = bara "
+            "loopback. Sätt hellre LEXHELLER_SERVER_METRICS_TOKEN."),
     Setting("server", "forward_interval_seconds", 2.0, "Hur ofta kön till uppströmsnavet töms."),
 ]
 

@@ -9,6 +9,7 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 
 from common import control
+from common.metrics import Metrics, node_gauges
 from common.web.security import harden, trust_proxies
 from node.runtime import Node
 from node.web import setup_web
@@ -28,6 +29,8 @@ def create_app(
 ) -> Flask:
     app = Flask("lexheller.node")
     trust_proxies(app, node.config["server"]["trusted_proxies"])
+    metrics = Metrics("node", node_gauges(node), node.config["server"]["metrics_token"])
+    metrics.install(app)
     harden(app)  # security headers on every response, Dash pages and 404s included
 
     @app.get("/healthz")

@@ -1,0 +1,171 @@
+"""Operations as an IT contact meets them: /metrics, structured logs, the commands of the
+deployment guide run against a real `lexheller node serve`, the guide's Caddyfile."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+import requests
+
+from common.metrics import JsonFormatter
+from common.serving import Server
+from hub.runtime import Hub
+from hub.server import create_app as create_hub_app
+from lexheller.cli import main
+from lexheller.init import init_hub, init_node
+from node.runtime import Node
+from node.server import create_app as create_node_app
+from tests.test_proxy_tls import client_from
+
+DOCS = Path(__file__).parent.parent / "docs" / "drift.md"
+METRIC = re.compile(r"^(lexheller_[a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$", re.M)
+
+
+def scrape(text: str) -> dict[str, float]:
+    return {name + (labels or ""): float(v) for name, labels, v in METRIC.findall(text)}
+
+
+def test_metrics_on_loopback_or_with_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEXHELLER_SERVER_METRICS_TOKEN", "skrapa-mig-inte-gissa")
+    init_node(tmp_path / "sf-m", node_id="sf-m", name="M", lan_codes=["14"], kommun_codes=["1480"])
+    init_hub(tmp_path / "nav", hub_id="nav-m", name="Nav M", level="regional")
+    node, hub = Node(tmp_path / "sf-m"), Hub(tmp_path / "nav")
+    servers = [Server(create_node_app(node), "127.0.0.1", 0).start(),
+               Server(create_hub_app(hub), "127.0.0.1", 0).start()]  # fmt: skip
+    node_url, hub_url = servers[0].url, servers[1].url
+    try:
+        node.op_synth(years="2025", seed=9)
+        hub.op_enroll(node.id, node.op_key()["public_key"])
+        pub = node.op_publish(out=str(tmp_path / "b.json"))
+        raw = (tmp_path / "b.json").read_bytes()
+        posted = [requests.post(hub_url + "/api/v1/bundles", data=body, timeout=30).json()
+                  for body in (raw, raw, b"{}")]  # accepted, then a duplicate, then junk  # fmt: skip
+
+        m = scrape(requests.get(node_url + "/metrics", timeout=30).text)
+        assert m["lexheller_reports"] == node.store.report_count() > 0
+        assert m["lexheller_publications"] == 1 and m["lexheller_outbox_waiting"] == 0
+        assert m["lexheller_mail_waiting"] == 0
+        created = node.store.publications()[0]["created"]
+        assert abs(m["lexheller_last_publish_timestamp_seconds"]
+                   - created.replace(tzinfo=UTC).timestamp()) < 1  # fmt: skip
+        h = scrape(requests.get(hub_url + "/metrics", timeout=30).text)
+        assert h["lexheller_bundles_stored"] == 1 and h["lexheller_nodes_publishing"] == 1
+        assert [p["status"] for p in posted] == [201, 200, 400], posted
+        for code in ("accepted", "duplicate", posted[2]["error"]):
+            assert h[f'lexheller_bundles_total{{code="{code}"}}'] == 1, (code, h)
+        assert h['lexheller_http_requests_total{app="hub",method="POST",status="201"}'] == 1
+        assert pub["sequence"] == 1
+
+        outsider = client_from("127.0.0.2", ca=Path("/nonexistent"))
+        assert outsider.get(node_url + "/metrics").status_code == 404
+        assert outsider.get(hub_url + "/metrics", headers={
+            "Authorization": "Bearer fel"}).status_code == 404  # fmt: skip
+        ok = outsider.get(hub_url + "/metrics",
+                          headers={"Authorization": "Bearer skrapa-mig-inte-gissa"})  # fmt: skip
+        assert ok.status_code == 200 and ok.headers["Content-Type"].startswith("text/plain")
+    finally:
+        for s in servers:
+            s.stop()
+        node.close()
+        hub.close()
+
+
+def test_access_log_is_structured(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    init_node(tmp_path / "sf-l", node_id="sf-l", name="L", lan_codes=["14"], kommun_codes=["1480"])
+    node = Node(tmp_path / "sf-l")
+    try:
+        client = create_node_app(node).test_client()
+        with caplog.at_level(logging.INFO, logger="lexheller.access"):
+            client.get("/anmalan?lang=en", environ_overrides={"REMOTE_ADDR": "192.0.2.4"})
+        record = next(r for r in caplog.records if r.name == "lexheller.access")
+        line = json.loads(JsonFormatter().format(record))
+        assert line["path"] == "/anmalan" and line["status"] == 200 and line["method"] == "GET"
+        assert line["client"] == "192.0.2.4" and line["app"] == "node" and line["ms"] >= 0
+        assert line["level"] == "INFO" and line["logger"] == "lexheller.access"
+        assert "lang=en" not in json.dumps(line)  # paths only: no query strings in the log
+    finally:
+        node.close()
+
+
+def lexheller(*args: str) -> subprocess.CompletedProcess:
+    """Run the command line in this process (as `lexheller ARGS` would), capturing its output."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+@pytest.mark.e2e
+def test_guide_backup_and_restore_against_a_running_node(tmp_path: Path) -> None:
+    folder, copy = tmp_path / "sf-exempel", tmp_path / "prov"
+    assert lexheller("node", "init", str(folder), "--id", "sf-exempel", "--name", "Exempel",
+                     "--lan", "14", "--kommuner", "1480,1481").returncode == 0  # fmt: skip
+    assert lexheller("node", "synth", str(folder), "--years", "2025").returncode == 0
+    phrase = tmp_path / "lösenfras"
+    phrase.write_text("en lång och hemlig lösenfras\n")
+    proc = subprocess.Popen([sys.executable, "-m", "lexheller.cli", "node", "serve", str(folder),
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)  # fmt: skip
+    try:
+        line = proc.stdout.readline()
+        assert "http://" in line, line
+        archive = tmp_path / "sf-exempel.tar"
+        r = lexheller("--json", "node", "backup", str(folder), "--out", str(archive),
+                      "--passphrase-file", str(phrase))  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["encrypted"] == ["signing-key.pem"]
+        status = json.loads(lexheller("--json", "node", "status", str(folder)).stdout)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    wrong = tmp_path / "fel"
+    wrong.write_text("inte rätt lösenfras alls\n")
+    r = lexheller("node", "restore", str(archive), str(copy), "--passphrase-file", str(wrong))
+    assert r.returncode == 2 and "Fel lösenfras" in r.stderr and not copy.exists()
+    r = lexheller("--lang", "en", "hub", "restore", str(archive), str(copy),
+                  "--passphrase-file", str(phrase))  # fmt: skip
+    assert r.returncode == 2 and "not of a hub" in r.stderr
+    r = lexheller("node", "restore", str(archive), str(copy), "--passphrase-file", str(phrase))
+    assert r.returncode == 0 and "återställd" in r.stdout, r.stderr
+    restored = json.loads(lexheller("--json", "node", "status", str(copy)).stdout)
+    assert restored == status
+    migrated = json.loads(lexheller("--json", "node", "migrate", str(copy)).stdout)
+    assert migrated["after"] == migrated["latest"] and migrated["applied"] == []
+    assert [h["version"] for h in migrated["history"]] == list(range(1, migrated["latest"] + 1))
+    version = lexheller("--version")
+    assert version.returncode == 0 and re.search(r"\d+\.\d+", version.stdout)
+
+
+@pytest.mark.skipif(shutil.which("caddy") is None, reason="Debian's caddy is not installed")
+def test_the_guides_caddyfile_is_valid(tmp_path: Path) -> None:
+    text = DOCS.read_text("utf-8")
+    block = re.search(r"### Caddy .*?\n```\n(.*?)```", text, re.S)
+    assert block, "docs/drift.md has no Caddyfile"
+    caddyfile = tmp_path / "Caddyfile"
+    caddyfile.write_text(block.group(1))
+    r = subprocess.run(["caddy", "validate", "--config", str(caddyfile), "--adapter", "caddyfile"],
+                       capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "HOME": str(tmp_path),
+                            "XDG_DATA_HOME": str(tmp_path / "d")})  # fmt: skip
+    assert r.returncode == 0 and "Valid configuration" in r.stdout + r.stderr, r.stderr
+    assert "/_control/*" in block.group(1)
+
+
+def test_every_command_in_the_guide_exists() -> None:
+    text = DOCS.read_text("utf-8")
+    used = set(re.findall(r"lexheller (node|hub) ([a-z-]+)", text))
+    assert {("node", "backup"), ("node", "restore"), ("node", "migrate"), ("hub", "backup")} <= used
+    for group, name in sorted(used):
+        r = lexheller(group, name, "--help")
+        assert r.returncode == 0, (group, name, r.stderr)
