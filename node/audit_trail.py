@@ -19,14 +19,21 @@ row keeps its ``data_hash`` and is flagged ``redacted``; it is then only valid i
 sealed ``gallrad`` event of the same case lists its ``seq``, so blanking a row by hand is
 still detected.
 
+The ``gallrad`` event records the hash of each blanked row's new data, so a redacted row is
+still chained: writing into it later is detected. :func:`seal` only seals the rows of new
+cases; a row whose hash was removed by hand stays unsealed and is reported, instead of being
+quietly re-sealed.
+
 Anyone who can write the database file could rebuild a whole chain; :func:`head` gives the
-latest hash so that it can be noted outside the node (a signed bundle, a printout).
+latest hash so that it can be noted outside the node (a signed bundle, a printout), and
+:func:`verify_chain` with those ``anchors`` finds deleted last rows and rebuilt chains.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -105,34 +112,51 @@ def _last_hash(cur: duckdb.DuckDBPyConnection, table: str) -> str:
     return rows[0][0] if rows else GENESIS
 
 
+# Only new cases' first rows arrive unsealed (``NodeStore.add_reports``); staff events are
+# always written sealed. A row of a case that already has a sealed row, or an unsealed staff
+# event, is one whose hash was removed by hand: sealing it would hide the change, so it stays
+# unsealed and :func:`verify_chain` reports it.
+_SEALABLE = {
+    "report_events": "NOT EXISTS (SELECT 1 FROM report_events s"
+                     " WHERE s.report_id = report_events.report_id AND s.hash IS NOT NULL)",
+    "staff_events": "FALSE",
+}  # fmt: skip
+
+
 def seal(cur: duckdb.DuckDBPyConnection) -> int:
-    """Chain every row not yet sealed, in seq order; returns how many were sealed."""
-    sealed = 0
-    for table, names in _FIELDS.items():
-        rows = cur.execute(
-            f"SELECT {_cols(names)}, data FROM {table} WHERE hash IS NULL ORDER BY seq"
-        ).fetchall()
-        if not rows:
-            continue
-        prev = _last_hash(cur, table)
-        out: dict[str, list[Any]] = {"seq": [], "data_hash": [], "prev_hash": [], "hash": []}
-        for row in rows:
-            dhash = data_hash(row[-1] if row[-1] is not None else "null")
-            h = row_hash(prev, tuple(row[:-1]), dhash)
-            for key, value in zip(out, (row[0], dhash, prev, h), strict=True):
-                out[key].append(value)
-            prev = h
-        # One UPDATE joined to an Arrow table: row by row takes seconds for a big import.
-        cur.register("lh_sealed", pa.table(out))
-        try:
-            cur.execute(
-                f"UPDATE {table} SET data_hash = s.data_hash, prev_hash = s.prev_hash,"
-                f" hash = s.hash FROM lh_sealed s WHERE {table}.seq = s.seq"
-            )
-        finally:
-            cur.unregister("lh_sealed")
-        sealed += len(rows)
-    return sealed
+    """Chain the rows of new cases not yet sealed, in seq order; returns how many were sealed."""
+    return sum(_seal(cur, table, _SEALABLE[table]) for table in _FIELDS)
+
+
+def _top(cur: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(one_row(cur.execute(f"SELECT coalesce(max(seq), 0) FROM {table}"))[0])
+
+
+def _seal(cur: duckdb.DuckDBPyConnection, table: str, where: str) -> int:
+    names = _FIELDS[table]
+    rows = cur.execute(
+        f"SELECT {_cols(names)}, data FROM {table} WHERE hash IS NULL AND ({where}) ORDER BY seq"
+    ).fetchall()
+    if not rows:
+        return 0
+    prev = _last_hash(cur, table)
+    out: dict[str, list[Any]] = {"seq": [], "data_hash": [], "prev_hash": [], "hash": []}
+    for row in rows:
+        dhash = data_hash(row[-1] if row[-1] is not None else "null")
+        h = row_hash(prev, tuple(row[:-1]), dhash)
+        for key, value in zip(out, (row[0], dhash, prev, h), strict=True):
+            out[key].append(value)
+        prev = h
+    # One UPDATE joined to an Arrow table: row by row takes seconds for a big import.
+    cur.register("lh_sealed", pa.table(out))
+    try:
+        cur.execute(
+            f"UPDATE {table} SET data_hash = s.data_hash, prev_hash = s.prev_hash,"
+            f" hash = s.hash FROM lh_sealed s WHERE {table}.seq = s.seq"
+        )
+    finally:
+        cur.unregister("lh_sealed")
+    return len(rows)
 
 
 def append_case_event(
@@ -153,7 +177,7 @@ def append_case_event(
             [report_id, at, kind, status, who, canonical(data)],
         )
     )[0]
-    seal(cur)
+    _seal(cur, "report_events", f"seq = {int(seq)}")
     return seq
 
 
@@ -163,13 +187,14 @@ def append_case_events(
 ) -> None:
     """Append many sealed case events (report_id, at, kind, who, data, status) at once."""
     seal(cur)
+    top = _top(cur, "report_events")
     cur.executemany(
         "INSERT INTO report_events (report_id, \"at\", kind, status, who, data)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         [[rid, at, kind, status, who, canonical(data)]
          for rid, at, kind, who, data, status in events],
     )  # fmt: skip
-    seal(cur)
+    _seal(cur, "report_events", f"seq > {top}")
 
 
 def append_staff_event(
@@ -189,7 +214,7 @@ def append_staff_event(
             [at, kind, who, subject, canonical(data)],
         )
     )[0]
-    seal(cur)
+    _seal(cur, "staff_events", f"seq = {int(seq)}")
     return seq
 
 
@@ -203,14 +228,16 @@ def _blank(data: dict[str, Any], keep: tuple[str, ...]) -> dict[str, Any]:
     return blanked
 
 
-def redact(cur: duckdb.DuckDBPyConnection, seqs: list[int], keep: tuple[str, ...]) -> None:
+def redact(cur: duckdb.DuckDBPyConnection, seqs: list[int],
+           keep: tuple[str, ...]) -> dict[str, str]:  # fmt: skip
     """Blank every value in these case events' data except the keys in `keep` (gallring only).
 
     Inside ``changes`` ({field: [old, new]}) the same rule applies per field, so a changed
-    code keeps its old and new value while edited text loses both.
+    code keeps its old and new value while edited text loses both. Returns the hash of each
+    blanked data ({seq: hash}) for the ``gallrad`` event, so the blanked rows stay chained.
     """
     if not seqs:
-        return
+        return {}
     rows = cur.execute(
         "SELECT seq, data FROM report_events WHERE list_contains(?, seq)", [seqs]
     ).fetchall()
@@ -226,6 +253,8 @@ def redact(cur: duckdb.DuckDBPyConnection, seqs: list[int], keep: tuple[str, ...
         )
     finally:
         cur.unregister("lh_redacted")
+    return {str(seq): data_hash(d) for seq, d in zip(table["seq"].to_pylist(),
+                                                      table["data"].to_pylist(), strict=True)}
 
 
 @dataclass
@@ -241,19 +270,27 @@ class ChainReport:
         return not self.problems
 
 
-def _redaction_allowed(cur: duckdb.DuckDBPyConnection) -> set[tuple[str, int]]:
-    """(case, seq) of events that sealed, unredacted ``gallrad`` events of that case list."""
-    allowed: set[tuple[str, int]] = set()
+def _redaction_allowed(cur: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], str | None]:
+    """(case, seq) of events that sealed, unredacted ``gallrad`` events of that case list, with
+    the hash their blanked data must have (None for a gallring from before these hashes)."""
+    allowed: dict[tuple[str, int], str | None] = {}
     for report_id, data in cur.execute(
         "SELECT report_id, data FROM report_events"
         " WHERE kind = 'gallrad' AND hash IS NOT NULL AND NOT coalesce(redacted, FALSE)"
     ).fetchall():
-        allowed.update((report_id, int(s)) for s in json.loads(data).get("events", []))
+        d = json.loads(data)
+        hashes = d.get("redacted_hashes") or {}
+        allowed.update(((report_id, int(s)), hashes.get(str(s))) for s in d.get("events", []))
     return allowed
 
 
-def verify_chain(cur: duckdb.DuckDBPyConnection) -> ChainReport:
-    """Recompute both chains; report every row that was changed, removed or blanked by hand."""
+def verify_chain(cur: duckdb.DuckDBPyConnection,
+                 anchors: Mapping[str, str] | None = None) -> ChainReport:  # fmt: skip
+    """Recompute both chains; report every row that was changed, removed or blanked by hand.
+
+    `anchors` is an earlier :func:`head` noted outside the node (a signed bundle, a printout):
+    its hash must still be in the chain, which catches deleted last rows and re-sealed chains.
+    """
     result = ChainReport()
     allowed = _redaction_allowed(cur)
     for table, names in _FIELDS.items():
@@ -264,6 +301,7 @@ def verify_chain(cur: duckdb.DuckDBPyConnection) -> ChainReport:
         ).fetchall()
         prev = GENESIS
         tail_unsealed = 0
+        seen: set[str] = set()
         for row in rows:
             fields = tuple(row[: len(names)])
             data, dhash, stored_prev, stored, redacted = row[len(names) :]
@@ -279,6 +317,9 @@ def verify_chain(cur: duckdb.DuckDBPyConnection) -> ChainReport:
                 if (fields[1], seq) not in allowed:
                     result.problems.append({"table": table, "seq": seq,
                                             "problem": "redacted without gallring"})  # fmt: skip
+                elif (want := allowed[(fields[1], seq)]) and data_hash(data) != want:
+                    result.problems.append({"table": table, "seq": seq,
+                                            "problem": "redacted data changed"})  # fmt: skip
             elif data_hash(data if data is not None else "null") != dhash:
                 result.problems.append({"table": table, "seq": seq, "problem": "data changed"})
             if stored_prev != prev:
@@ -286,7 +327,21 @@ def verify_chain(cur: duckdb.DuckDBPyConnection) -> ChainReport:
             if row_hash(prev, fields, dhash or "") != stored:
                 result.problems.append({"table": table, "seq": seq, "problem": "row changed"})
             prev = stored
+            seen.add(stored)
         result.unsealed += tail_unsealed
+        if tail_unsealed and table == "staff_events":
+            result.problems.append({"table": table, "seq": None, "problem": "unsealed"})
+        if table == "report_events":
+            for _case, seq in cur.execute(
+                "SELECT report_id, min(seq) FROM report_events e WHERE hash IS NULL AND EXISTS"
+                " (SELECT 1 FROM report_events s WHERE s.report_id = e.report_id"
+                " AND s.hash IS NOT NULL) GROUP BY report_id ORDER BY 2"
+            ).fetchall():
+                result.problems.append({"table": table, "seq": seq,
+                                        "problem": "unsealed"})  # fmt: skip
+        want = (anchors or {}).get(table)
+        if want and want != GENESIS and want not in seen:
+            result.problems.append({"table": table, "seq": None, "problem": "anchor missing"})
     return result
 
 

@@ -102,12 +102,13 @@ def run(
                 [ids],
             ).fetchall():
                 seqs[rid].append(seq)
-            audit_trail.redact(cur, [s for ss in seqs.values() for s in ss], EVENT_KEEP)
+            hashes = audit_trail.redact(cur, [s for ss in seqs.values() for s in ss], EVENT_KEEP)
             cur.execute(f"UPDATE reports SET description = ?, {sets} WHERE list_contains(?, id)",
                         [audit_trail.REDACTED, ids])  # fmt: skip
             audit_trail.append_case_events(cur, [
                 (c["id"], now, "gallrad", who,
-                 {"fields": c["fields"], "events": seqs[c["id"]], "years_after_close": years},
+                 {"fields": c["fields"], "events": seqs[c["id"]], "years_after_close": years,
+                  "redacted_hashes": {str(q): hashes[str(q)] for q in seqs[c["id"]]}},
                  None)
                 for c in cases
             ])  # fmt: skip
