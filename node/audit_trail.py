@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,6 +43,7 @@ import duckdb
 import pyarrow as pa
 
 from common.db import one_row
+from common.errors import UsageError
 
 GENESIS = "0" * 64
 REDACTED = "[gallrad]"
@@ -348,3 +350,34 @@ def verify_chain(cur: duckdb.DuckDBPyConnection,
 def head(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The latest hash of each chain (note it outside the node to anchor the trail)."""
     return {table: _last_hash(cur, table) for table in _FIELDS}
+
+
+def parse_anchor(text: str) -> dict[str, str]:
+    """An anchor as printed by ``verify-trail`` (``report_events=HASH,staff_events=HASH``)."""
+    anchors: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        table, _, value = part.partition("=")
+        if table not in _FIELDS or not re.fullmatch(r"[0-9a-f]{64}", value):
+            raise UsageError(
+                f"Ankaret {part!r} ska se ut som report_events=<64 hex>,staff_events=<64 hex> "
+                "(så som verify-trail skriver huvudet).",
+                f"The anchor {part!r} must look like report_events=<64 hex>,staff_events=<64 hex> "
+                "(as verify-trail prints the head).",
+            )
+        anchors[table] = value
+    return anchors
+
+
+def operations(node: Any) -> dict[str, Any]:
+    """``verify_trail``: check both chains (against an earlier head if given); show the head."""
+
+    def verify_trail(anchor: str | None = None) -> dict[str, Any]:
+        anchors = parse_anchor(anchor) if anchor else None
+        with node.store.cursor() as cur:
+            report = verify_chain(cur, anchors)
+            now = head(cur)
+        return {"ok": report.ok, "checked": report.checked, "unsealed": report.unsealed,
+                "problems": report.problems, "anchored": bool(anchors),
+                "head": ",".join(f"{t}={h}" for t, h in now.items())}  # fmt: skip
+
+    return {"verify_trail": verify_trail}

@@ -138,13 +138,14 @@ class Node:
     def operations(self) -> dict[str, Any]:
         """Every operation a command may run in this process (or through its server)."""
         from common import backup, migrations
-        from node import forums, importer, notifications, report, staff_ops
+        from node import audit_trail, forums, importer, notifications, report, staff_ops
 
         return {
             **notifications.operations(self),
             **forums.operations(self),
             **importer.operations(self),
             **staff_ops.operations(self),
+            **audit_trail.operations(self),
             **report.operations(self),
             **_partsrapport_ops(self),
             "publish": self.op_publish,

@@ -114,3 +114,31 @@ def test_a_new_case_is_still_sealed_and_verifies(store: NodeStore) -> None:
         unsealed = cur.execute("SELECT count(*) FROM report_events WHERE hash IS NULL"
                                ).fetchall()[0][0]  # fmt: skip
     assert unsealed == 0 and problems(store) == []
+
+
+def test_verify_trail_command_prints_the_head_and_finds_a_cut_tail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lexheller.cli import main
+    from lexheller.init import init_node
+    from node.runtime import Node
+
+    folder = tmp_path / "nod"
+    init_node(folder, node_id="trail-nod", name="Förbund Kedja", lan_codes=["14"],
+              kommun_codes=["1480"])  # fmt: skip
+    node = Node(folder)
+    node.store.add_reports([make_report("busy", datetime(2025, 1, 10, 9))])
+    later_change(node.store)
+    later_change(node.store)
+    node.close()
+    assert main(["node", "verify-trail", str(folder)]) == 0
+    text = capsys.readouterr().out
+    head = text.split("Huvud (notera utanför noden): ")[1].split()[0]
+    assert "obruten" in text and head.startswith("report_events=")
+    con = duckdb.connect(str(folder / "node.duckdb"))
+    con.execute("DELETE FROM report_events WHERE seq = (SELECT max(seq) FROM report_events)")
+    con.close()
+    assert main(["node", "verify-trail", str(folder), "--anchor", head]) != 0
+    assert "anchor missing" in capsys.readouterr().out
+    assert main(["node", "verify-trail", str(folder), "--anchor", "report_events=xyz"]) != 0
+    assert "report_events=<64 hex>" in capsys.readouterr().err

@@ -143,6 +143,25 @@ def status(dir: Path) -> None:
                   f"publiceringar, {r['waiting']} paket väntar.")  # fmt: skip
 
 
+@command.command("verify-trail", help="Kontrollera ärendeloggens hashkedja (mot ett tidigare "
+                 "huvud med --anchor) och visa huvudet att notera utanför noden.")
+@folder_arg()
+@click.option("--anchor", help="ett tidigare huvud: report_events=<hash>,staff_events=<hash>")
+def verify_trail(dir: Path, anchor: str | None) -> None:
+    r = _op(dir, "verify_trail", anchor=anchor)
+    lines = [f"{r['checked']} förseglade händelser kontrollerade, {r['unsealed']} nya väntar."]
+    lines += [f"  {p['table']} {p['seq'] if p['seq'] is not None else ''}: {p['problem']}"
+              for p in r["problems"]]  # fmt: skip
+    lines.append(("Kedjan är obruten" + (" och har ankaret." if r["anchored"] else "."))
+                 if r["ok"] else "KEDJAN ÄR BRUTEN.")  # fmt: skip
+    lines.append(f"Huvud (notera utanför noden): {r['head']}")
+    out().emit(r, "\n".join(lines))
+    if not r["ok"]:
+        raise usage_error("Ärendeloggen har ändrats utanför Lex Heller; se problemen ovan.",
+                          "The audit trail was changed outside Lex Heller; see the problems "
+                          "above.")  # fmt: skip
+
+
 @command.command("serve", help="Starta nodens server.")
 @folder_arg()
 @click.option("--port", type=int)
