@@ -7,7 +7,8 @@ files are the source of truth, the index is rebuilt from them at start).
 
 A signed withdrawal from the same node removes the summary at once, file and index, and is
 kept (``summaries/withdrawn/<ref>.json``) so that the same summary sent again is refused.
-:meth:`SummaryIntake.purge` applies the hub's retention (summaries older than N years go).
+:meth:`SummaryIntake.purge` applies the hub's retention (``RETENTION_YEARS``, at start and on
+every intake): older summaries go, and one that old is not taken in.
 
 Nothing here is served on a public page; the admin pages for the working group read
 :meth:`SummaryIntake.listing`.
@@ -52,10 +53,15 @@ class Stored:
                 "niva": s.niva, "aktorer": list(s.aktorer), "text": s.text}  # fmt: skip
 
 
+RETENTION_YEARS = 5
+"""Shared summaries are kept this many years (the current one included), then purged."""
+
+
 class SummaryIntake:
     """Accepts, withdraws, lists and purges shared summaries. One lock: race-free decisions."""
 
-    def __init__(self, folder: Path, trust: Trust):
+    def __init__(self, folder: Path, trust: Trust, keep_years: int = RETENTION_YEARS,
+                 clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
         self.dir = folder / "summaries"
         self.withdrawn_dir = self.dir / "withdrawn"
         self.withdrawn_dir.mkdir(parents=True, exist_ok=True)
@@ -65,12 +71,16 @@ class SummaryIntake:
         for path in sorted(self.dir.glob("*.json")):
             payload = Summary.from_bytes(Envelope.from_bytes(path.read_bytes()).payload)
             self._by_ref[(payload.node_id, payload.ref)] = Stored(path.stem, payload)
+        self.keep_years = keep_years
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.purge(keep_years, self.clock().year)
 
     def _withdrawn_path(self, node_id: str, ref: str) -> Path:
         return self.withdrawn_dir / f"{node_id}--{ref}.json"
 
     def accept(self, raw: bytes) -> Outcome:
         """Take a summary or a withdrawal envelope; the result says what happened and why."""
+        self.purge(self.keep_years, self.clock().year)  # retention, also while running
         try:
             return self._accept(raw)
         except Refused as r:
@@ -104,6 +114,10 @@ class SummaryIntake:
                 return Outcome(200, "withdrawn", "Sammanfattningen är borttagen från navet.",
                                "The summary is removed from the hub.", digest,
                                payload.node_id)  # fmt: skip
+            if payload.year <= self.clock().year - self.keep_years:
+                raise Refused(422, "past_retention",
+                              f"Sammanfattningar äldre än {self.keep_years} år sparas inte.",
+                              f"Summaries older than {self.keep_years} years are not kept.")  # fmt: skip
             if self._withdrawn_path(*key).exists():
                 raise Refused(410, "withdrawn",
                               "Noden har dragit tillbaka den här sammanfattningen.",

@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS summary_shares (
     withdrawn_at TIMESTAMP,
     withdrawal BLOB
 );
+ALTER TABLE summary_shares ADD COLUMN IF NOT EXISTS withdrawal_delivered TIMESTAMP;
 CREATE TABLE IF NOT EXISTS workgroup_decisions (
     pulled_at TIMESTAMP NOT NULL,
     envelope BLOB NOT NULL
@@ -415,3 +416,20 @@ def decisions(store: NodeStore) -> list[dict[str, Any]]:
     d = Decisions.from_dict(json.loads(Envelope.from_bytes(bytes(row[0])).payload))
     return [p.to_dict() | {"cases": sorted(refs[r] for r in p.refs if r in refs)}
             for p in d.patterns]  # fmt: skip
+
+
+def pending_withdrawals(store: NodeStore) -> list[tuple[int, bytes]]:
+    """Signed withdrawals the hub has not yet confirmed (sent again until it has)."""
+    with store.cursor() as cur:
+        ensure_schema(cur)
+        rows = cur.execute("SELECT summary_id, withdrawal FROM summary_shares WHERE withdrawal"
+                           " IS NOT NULL AND withdrawal_delivered IS NULL ORDER BY summary_id"
+                           ).fetchall()  # fmt: skip
+    return [(int(i), bytes(w)) for i, w in rows]
+
+
+def withdrawal_delivered(store: NodeStore, summary_id: int,
+                         clock: Callable[[], datetime] = utcnow) -> None:  # fmt: skip
+    with store.cursor() as cur:
+        cur.execute("UPDATE summary_shares SET withdrawal_delivered = ? WHERE summary_id = ?",
+                    [clock(), summary_id])  # fmt: skip

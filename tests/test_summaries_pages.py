@@ -4,6 +4,7 @@ roles, the guard's refusal, approval and revocation, and the case page's section
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,7 @@ def test_share_by_file_then_pull_decisions_from_a_real_hub(staff: Staff, make_hu
     assert shared.text == TEXT and shared.problemtyp == "P02" and CASE not in raw.decode()
 
     hub = make_hub("nav-sidor")
+    hub.workgroup.clock = lambda: datetime(2026, 3, 2)  # the case is of 2026
     hub.trust.enroll(staff.node.id, encode_public_key(pub), vouched_by="test")
     assert hub.workgroup.accept(raw).code == "accepted"
     ref = hub.workgroup.listing()[0]["ref"]
@@ -150,8 +152,47 @@ def test_share_by_file_then_pull_decisions_from_a_real_hub(staff: Staff, make_hu
         assert "Sena beslut" in r.text and "Under arbete" in r.text and CASE in r.text
         r = post(chef, "/personal/sammanfattningar", id=str(sid), action="revoke")
         assert r.status_code == 200 and "Tillbakadragandet skickades" in r.text, r.text
+        assert "Sammanfattningen är borttagen från navet" in r.text
         assert hub.workgroup.listing() == []
         r = post(vera, "/personal/arbetsgrupp")
         assert "kontrollerades (0 mönster)" in r.text and "Sena beslut" not in r.text
     kinds = [e["kind"] for e in trail(staff)]
     assert "sammanfattning_delad" in kinds and kinds[-1] == "sammanfattning_tillbakadragen"
+
+
+def test_withdrawal_waits_for_an_unreachable_hub(staff: Staff, make_hub: Any) -> None:
+    from flask import Flask
+
+    from hub.api import create_api
+    from node import summaries
+    from schemas.wire import encode_public_key
+    from tests.browser import serve_wsgi
+
+    vera, chef = staff.client("vera"), staff.client("chef")
+    post(vera, "/personal/arenden/" + CASE + "/klassificera", problemtyp="P02", niva="N2",
+         aktorer="FK")  # fmt: skip
+    post(vera, f"/personal/arenden/{CASE}/sammanfattning", text=TEXT)
+    sid = staff.app.extensions["lexheller.staff_summaries"].for_case(CASE)[0]["id"]
+    post(chef, "/personal/sammanfattningar", id=str(sid), action="approve")
+    hub = make_hub("nav-nere")
+    hub.workgroup.clock = lambda: datetime(2026, 3, 2)  # the case is of 2026
+    hub.trust.enroll(staff.node.id, encode_public_key(staff.node.key.public_key()),
+                     vouched_by="test")  # fmt: skip
+    app = Flask("hub-api")
+    app.register_blueprint(create_api(hub))
+    pub = staff.node.config["publish"]
+    pub["hub_public_key"] = encode_public_key(hub.key.public_key())
+    with serve_wsgi(app) as base:
+        pub["hub_url"] = base
+        r = post(vera, "/personal/sammanfattningar", id=str(sid), action="share")
+        assert r.status_code == 200 and "Navet svarade: Sammanfattningen togs emot" in r.text
+    r = post(chef, "/personal/sammanfattningar", id=str(sid), action="revoke")
+    assert r.status_code == 400 and "Kunde inte nå" in r.text
+    assert summaries.approved(staff.node.store) == [], "the revocation itself holds"
+    assert len(summaries.pending_withdrawals(staff.node.store)) == 1
+    assert len(hub.workgroup.listing()) == 1
+    with serve_wsgi(app) as base:
+        pub["hub_url"] = base
+        r = post(vera, "/personal/arbetsgrupp")
+        assert r.status_code == 200, r.text
+    assert hub.workgroup.listing() == [] and summaries.pending_withdrawals(staff.node.store) == []

@@ -30,7 +30,7 @@ def intake(tmp_path: Path) -> SummaryIntake:
     trust = Trust(tmp_path)
     trust.enroll("alv-och-kust", encode_public_key(A.public_key()), vouched_by="test", now=NOW)
     trust.enroll("norra-dalen", encode_public_key(B.public_key()), vouched_by="test", now=NOW)
-    return SummaryIntake(tmp_path, trust)
+    return SummaryIntake(tmp_path, trust, clock=lambda: NOW)
 
 
 def test_accept_filter_withdraw_and_refuse_again(tmp_path: Path) -> None:
@@ -48,7 +48,8 @@ def test_accept_filter_withdraw_and_refuse_again(tmp_path: Path) -> None:
     assert len(list((tmp_path / "summaries").glob("*.json"))) == 1, "the file is gone at once"
     again = hub.accept(first)
     assert (again.status, again.code) == (410, "withdrawn")
-    assert [s["node_id"] for s in SummaryIntake(tmp_path, hub.trust).listing()] == ["norra-dalen"]
+    reopened = SummaryIntake(tmp_path, hub.trust, clock=lambda: NOW)
+    assert [s["node_id"] for s in reopened.listing()] == ["norra-dalen"]
 
 
 def test_tampered_foreign_and_impersonating_envelopes_are_refused(tmp_path: Path) -> None:
@@ -68,7 +69,13 @@ def test_tampered_foreign_and_impersonating_envelopes_are_refused(tmp_path: Path
 
 def test_retention_purges_old_years(tmp_path: Path) -> None:
     hub = intake(tmp_path)
-    hub.accept(seal(summary("alv-och-kust", "1", year=2021), A))
-    hub.accept(seal(summary("alv-och-kust", "2", year=2025), A))
-    assert hub.purge(keep_years=3, this_year=2026) == 1
-    assert [s["year"] for s in SummaryIntake(tmp_path, hub.trust).listing()] == [2025]
+    this = NOW.year
+    assert hub.accept(seal(summary("alv-och-kust", "1", year=this - 2), A)).code == "accepted"
+    assert hub.accept(seal(summary("alv-och-kust", "2", year=this), A)).code == "accepted"
+    too_old = hub.accept(seal(summary("alv-och-kust", "3", year=this - 5), A))
+    assert (too_old.status, too_old.code) == (422, "past_retention")
+    assert hub.purge(keep_years=2, this_year=this) == 1
+    assert [s["year"] for s in hub.listing()] == [this]
+    shorter = SummaryIntake(tmp_path, hub.trust, keep_years=1, clock=lambda: NOW)
+    assert [s["year"] for s in shorter.listing()] == [this]
+    assert len(list((tmp_path / "summaries").glob("*.json"))) == 1

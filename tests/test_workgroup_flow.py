@@ -44,6 +44,7 @@ def node_with_summary(tmp: Path, node_id: str, text: str) -> tuple[NodeStore, in
 
 def test_share_group_decide_pull_withdraw(tmp_path: Path, make_hub: Any) -> None:
     hub = make_hub("nav-vast")
+    hub.workgroup.clock = lambda: datetime(2026, 1, 15)  # the summaries are of 2025
     nodes = {}
     for nid, text in [("alv-och-kust", "Ersättningen upphör innan arbetsförmågan har utretts."),
                       ("norra-dalen", "Aktivitetsersättningen tar slut och ingen part tar över."),

@@ -16,6 +16,7 @@ reading ``cases.read``. The case page shows the section through the template glo
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from datetime import UTC, datetime
@@ -109,13 +110,13 @@ register_strings({
     "sm_withdraw": ("Dra tillbaka från arbetsgruppen", "Withdraw from the working group"),
     "sm_shared": ("Delad med arbetsgruppen", "Shared with the working group"),
     "sm_withdrawn": ("Tillbakadragen från arbetsgruppen", "Withdrawn from the working group"),
-    "sm_shared_sent": ("Sammanfattningen delades med navet ({status}).",
-                       "The summary was shared with the hub ({status})."),
+    "sm_shared_sent": ("Sammanfattningen delades med navet. Navet svarade: {status}",
+                       "The summary was shared with the hub. The hub said: {status}"),
     "sm_shared_file": ("Inget nav är inställt; sammanfattningen är signerad och kan laddas ned "
                        "och lämnas till navet för hand.", "No hub is configured; the summary is "
                        "signed and can be downloaded and handed to the hub."),
-    "sm_withdraw_sent": ("Tillbakadragandet skickades till navet ({status}).",
-                         "The withdrawal was sent to the hub ({status})."),
+    "sm_withdraw_sent": ("Tillbakadragandet skickades till navet. Navet svarade: {status}",
+                         "The withdrawal was sent to the hub. The hub said: {status}"),
     "sm_download": ("Ladda ned den signerade filen", "Download the signed file"),
     "sm_col_group": ("Arbetsgruppen", "Working group"),
     "wg_title": ("Arbetsgruppens beslut", "The working group's decisions"),
@@ -186,14 +187,20 @@ def register_staff_summaries(app: Flask, node: Node) -> Summaries:
     @needs("cases.write")
     def write(rid: str) -> Any:
         kind, text = request.form.get("kind", "sammanfattning"), request.form.get("text", "")
+        user = signed_in()
+        before = [s["id"] for s in sums.for_case(rid) if s["kind"] == kind]
         try:
-            sums.write(signed_in(), rid, text, kind)
+            sums.write(user, rid, text, kind)
+            for old in before:  # a replaced text leaves the working group too
+                summaries.withdraw(node.store, user, old, node.id, node.key)
         except SummaryError as e:
             if isinstance(e, SummaryCaseNotFound):
                 abort(404)
             findings = e.findings if isinstance(e, SummaryPersonalData) else []
             return _render("summaries_write.html", 400, rid=rid, kind=kind, text=text,
                            error=e.message(current_lang()), findings=findings)  # fmt: skip
+        with contextlib.suppress(LexHellerError):  # kept, sent again on the next hub contact
+            _deliver_withdrawals()
         return redirect(url_for("staff.case", rid=rid) + "#sammanfattning")
 
     @bp.route("/sammanfattningar", methods=["GET", "POST"])
@@ -214,12 +221,12 @@ def register_staff_summaries(app: Flask, node: Node) -> Summaries:
                 elif action == "revoke":
                     sums.revoke(user, sid)
                     done = _t("sm_revoked")
-                    raw = summaries.withdraw(node.store, user, sid, node.id, node.key)
-                    if raw is not None:
-                        done += " " + _send(raw, "sm_withdraw_sent")
+                    if summaries.withdraw(node.store, user, sid, node.id, node.key):
+                        done += " " + _deliver_withdrawals()
                 elif action == "share":
                     raw = summaries.share(node.store, user, sid, node.id, node.key)
                     done = _send(raw, "sm_shared_sent")
+                    _deliver_withdrawals()
                 else:
                     abort(400)
             except LexHellerError as e:  # SummaryError, or the hub could not be reached
@@ -236,10 +243,20 @@ def register_staff_summaries(app: Flask, node: Node) -> Summaries:
             return _t("sm_shared_file")
         answer = HttpPublisher(float(node.config["publish"]["timeout_seconds"])).post(
             hub_url, "/api/v1/summaries", raw)
+        said, said_en = (answer.body.get("message") or str(answer.status),
+                         answer.body.get("message_en") or str(answer.status))  # fmt: skip
         if answer.status >= 400:
-            raise UsageError(f"Navet tog inte emot det: {answer.body.get('sv') or answer.body}",
-                             f"The hub refused it: {answer.body.get('en') or answer.body}")  # fmt: skip
-        return _t(done_key, status=str(answer.body.get("code", answer.status)))
+            raise UsageError(f"Navet tog inte emot det: {said}", f"The hub refused it: {said_en}")
+        return _t(done_key, status=said_en if current_lang() == "en" else said)
+
+    def _deliver_withdrawals() -> str:
+        """Send every withdrawal the hub has not confirmed; the notice for the last one."""
+        notice = ""
+        for sid, raw in summaries.pending_withdrawals(node.store):
+            notice = _send(raw, "sm_withdraw_sent")
+            if node.config["publish"]["hub_url"]:
+                summaries.withdrawal_delivered(node.store, sid)
+        return notice
 
     @bp.get("/sammanfattningar/<int:sid>/delning.json")
     @needs("cases.write")
@@ -262,6 +279,7 @@ def register_staff_summaries(app: Flask, node: Node) -> Summaries:
                 error = _t("wg_no_hub")
             else:
                 try:
+                    _deliver_withdrawals()
                     raw = HttpPublisher(float(pub["timeout_seconds"])).get_bytes(
                         pub["hub_url"], f"/api/v1/workgroup/decisions/{node.id}")
                     got = summaries.store_decisions(node.store, raw, pub["hub_public_key"],
