@@ -174,3 +174,17 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
         return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def configure_server_logs() -> None:
+    """While serving: access records at INFO reach the handlers even when the rest logs only
+    warnings, and ``LEXHELLER_LOG_FORMAT=json`` makes every handler write JSON lines."""
+    import os
+
+    access_log.setLevel(logging.INFO)
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.WARNING)
+    if os.environ.get("LEXHELLER_LOG_FORMAT", "").lower() == "json":
+        for handler in root.handlers:
+            handler.setFormatter(JsonFormatter())

@@ -52,6 +52,9 @@ def serve_folder(
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve in the foreground until a signal; the control token is announced in the folder."""
+    from common.metrics import configure_server_logs
+
+    configure_server_logs()
     server = Server(app, host, port)
     token_holder["token"] = control.announce(folder, host, server.port)
     stop = threading.Event()

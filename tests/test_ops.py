@@ -116,7 +116,7 @@ def test_guide_backup_and_restore_against_a_running_node(tmp_path: Path) -> None
     phrase.write_text("en lång och hemlig lösenfras\n")
     proc = subprocess.Popen([sys.executable, "-m", "lexheller.cli", "node", "serve", str(folder),
                              "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)  # fmt: skip
+                            text=True, env={**os.environ, "LEXHELLER_LOG_FORMAT": "json"})  # fmt: skip
     try:
         line = proc.stdout.readline()
         assert "http://" in line, line
@@ -129,6 +129,9 @@ def test_guide_backup_and_restore_against_a_running_node(tmp_path: Path) -> None
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    logged = [json.loads(x) for x in proc.stdout.read().splitlines() if x.startswith("{")]
+    backup_line = next(x for x in logged if x.get("path") == "/_control/backup")
+    assert backup_line["status"] == 200 and backup_line["logger"] == "lexheller.access"
     wrong = tmp_path / "fel"
     wrong.write_text("inte rätt lösenfras alls\n")
     r = lexheller("node", "restore", str(archive), str(copy), "--passphrase-file", str(wrong))
