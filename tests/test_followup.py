@@ -165,3 +165,9 @@ def test_the_form_links_to_the_personal_data_page(world) -> None:
     assert "Testförbundet är personuppgiftsansvarig" in page and "i 2 år" in page
     assert "Integritetsskyddsmyndigheten" in page
     assert "Swedish Authority for Privacy Protection" in public.get("/personuppgifter?lang=en").text
+
+
+def test_the_case_page_names_kommuner(world) -> None:
+    staff, _, _ = world
+    page = staff.client("vera").get("/personal/arenden/a1b2c3d4-0000-4000-8000-000000000001").text
+    assert "<dd>Göteborg</dd>" in page

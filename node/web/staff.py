@@ -56,7 +56,7 @@ from node.workflow import (
     PersonalDataFound,
     WorkflowError,
 )
-from schemas.codes import code_list
+from schemas.codes import code_list, kommuner
 
 if TYPE_CHECKING:
     from node.runtime import Node
@@ -373,8 +373,14 @@ def _case_page(cases: Cases, rid: str, status: int = 200, **extra: Any) -> tuple
     from node import forums
 
     upcoming = forums.meetings(cases.store, cases.clock().date())
+
+    def kommun_names(codes: list[str]) -> str:
+        known = kommuner()
+        return ", ".join(known[c].short if c in known else c for c in codes or [])
+
     return _render("case.html", status, case=case, subcodes=cases.subcodes(), steps=STEPS,
-                   status_options=status_options, meetings=upcoming, **extra)  # fmt: skip
+                   status_options=status_options, meetings=upcoming,
+                   kommun_names=kommun_names, **extra)  # fmt: skip
 
 
 def _add_case_routes(bp: Blueprint, st: StaffState) -> None:
