@@ -12,9 +12,15 @@ A session is a random id; the browser holds it in a signed cookie (:mod:`node.we
 the database only its SHA-256, so a copy of the database cannot be used to log in. A session
 ends after ``SESSION_IDLE`` without a request or ``SESSION_MAX`` after login.
 
-Lockout: ``LOCKOUT_FAILURES`` failed logins within ``LOCKOUT_WINDOW`` for one user name, or
-from one address, refuse further attempts (without checking the password) until the oldest
-of those failures is ``LOCKOUT_WINDOW`` old.
+Lockout, so that it cannot be used as a lever to keep staff out:
+
+- Per account: ``LOCKOUT_FAILURES`` failed logins within ``LOCKOUT_WINDOW`` refuse further
+  attempts from unknown browsers (without checking the password) until the oldest of those
+  failures is ``LOCKOUT_WINDOW`` old. A *known device* (a browser that logged in as this user
+  before, see :mod:`common.web.session`) is only slowed down: a correct password passes.
+- Per address (an office behind one NAT address): failures there only slow down, with a wait
+  doubling from one second up to ``SLOWDOWN_MAX`` after the last failure; never a lockout
+  of every user at that address.
 
 Errors (a person's input, so :class:`common.errors.UsageError`)::
 
@@ -56,6 +62,7 @@ SESSION_IDLE = timedelta(minutes=30)
 SESSION_MAX = timedelta(hours=8)
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
+SLOWDOWN_MAX = timedelta(seconds=60)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -108,10 +115,15 @@ class LoginRefused(AccountError):
 
 class LockedOut(AccountError):
     def __init__(self, until: datetime, now: datetime):
-        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+        seconds = max(1, int((until - now).total_seconds() + 0.999))
+        if seconds < 60:
+            sv, en = f"{seconds} sekunder", f"{seconds} seconds"
+        else:
+            minutes = seconds // 60 + 1
+            sv, en = f"{minutes} minuter", f"{minutes} minutes"
         super().__init__(
-            f"För många misslyckade inloggningar. Försök igen om {minutes} minuter.",
-            f"Too many failed logins. Try again in {minutes} minutes.",
+            f"För många misslyckade inloggningar. Försök igen om {sv}.",
+            f"Too many failed logins. Try again in {en}.",
         )
         self.until = until
 
@@ -277,24 +289,37 @@ class Accounts:
 
     # ------------------------------------------------------------------ login
 
-    def locked_until(self, username: str, address: str) -> datetime | None:
+    def locked_until(self, username: str, address: str,
+                     known_device: bool = False) -> datetime | None:  # fmt: skip
+        """When the next attempt may be made (None: now) for this name, address and device."""
         now = self.clock()
         since = now - LOCKOUT_WINDOW
+        waits: list[datetime] = []
         with self.store.cursor() as cur:
             for column, value in (("username", username), ("address", address)):
                 rows = cur.execute(
                     f"SELECT failed_at FROM login_failures WHERE {column} = ? AND failed_at > ?"
-                    " ORDER BY failed_at DESC LIMIT ?",
-                    [value, since, LOCKOUT_FAILURES],
+                    " ORDER BY failed_at DESC",
+                    [value, since],
                 ).fetchall()
-                if len(rows) >= LOCKOUT_FAILURES:
-                    return rows[-1][0] + LOCKOUT_WINDOW
-        return None
+                if len(rows) < LOCKOUT_FAILURES:
+                    continue
+                if column == "username" and not known_device:
+                    waits.append(rows[LOCKOUT_FAILURES - 1][0] + LOCKOUT_WINDOW)
+                else:  # slow down only
+                    step = min(len(rows) - LOCKOUT_FAILURES, 6)
+                    waits.append(rows[0][0] + min(timedelta(seconds=2**step), SLOWDOWN_MAX))
+        until = max(waits, default=None)
+        return until if until is not None and until > now else None
 
-    def authenticate(self, username: str, password: str, address: str) -> User:
-        """The user if name and password are right; raises LoginRefused or LockedOut."""
+    def authenticate(self, username: str, password: str, address: str,
+                     known_device: bool = False) -> User:  # fmt: skip
+        """The user if name and password are right; raises LoginRefused or LockedOut.
+
+        `known_device`: the browser proved an earlier login as this user, so a locked account
+        is only slowed down for it."""
         username = username.strip().lower()[:64]
-        until = self.locked_until(username, address)
+        until = self.locked_until(username, address, known_device)
         if until is not None:
             raise LockedOut(until, self.clock())
         with self.store.cursor() as cur:
@@ -314,14 +339,17 @@ class Accounts:
                 cur.execute(
                     "DELETE FROM login_failures WHERE failed_at < ?", [now - 4 * LOCKOUT_WINDOW]
                 )
-                locked = self.locked_until(username, address)
+                locked = self.locked_until(username, address, known_device)
                 if locked is not None:
                     self.audit.append_staff_event(cur, now, "inloggning_last", "system",
                                                         username, {"address": address})  # fmt: skip
                     raise LockedOut(locked, now)
                 raise LoginRefused("Fel användarnamn eller lösenord.",
                                    "Wrong user name or password.")  # fmt: skip
-            cur.execute("DELETE FROM login_failures WHERE username = ?", [username])
+            if known_device and self.locked_until(username, address) is not None:
+                pass  # let the owner in, but keep the account locked for other browsers
+            else:
+                cur.execute("DELETE FROM login_failures WHERE username = ?", [username])
             if self.hasher.check_needs_rehash(row[0]):
                 cur.execute("UPDATE users SET password_hash = ? WHERE username = ?",
                             [self.hasher.hash(password), username])  # fmt: skip

@@ -19,6 +19,9 @@ from itsdangerous import BadSignature, Signer
 from common.accounts import AccountError, Accounts, User
 
 
+DEVICE_MAX_AGE = 365 * 24 * 3600  # a known device stays known for a year
+
+
 @dataclass
 class SessionKit:
     accounts: Accounts
@@ -55,16 +58,38 @@ class SessionKit:
     def had_cookie(self) -> bool:
         return bool(request.cookies.get(self.cookie))
 
+    @property
+    def _device_signer(self) -> Signer:
+        return Signer(self.secret, salt=self.purpose + "-device")
+
+    def known_device(self, username: str) -> bool:
+        """Whether this browser logged in as `username` before (its device cookie says so)."""
+        raw = request.cookies.get(self.cookie + "_device", "")
+        try:
+            return bool(raw) and self._device_signer.unsign(raw).decode() == username
+        except (BadSignature, UnicodeDecodeError):
+            return False
+
     def log_in(self, username: str, password: str, address: str) -> str:
-        """Check the password (and that the account may use these pages); a new session id."""
-        user = self.accounts.authenticate(username, password, address)
+        """Check the password (and that the account may use these pages); a new session id.
+
+        A browser that logged in as this user before is a known device: a lockout of the
+        account (by someone guessing elsewhere) only slows it down."""
+        name = username.strip().lower()[:64]
+        user = self.accounts.authenticate(username, password, address, self.known_device(name))
         if not self.allowed(user):
             raise AccountError(*self.refused)
+        g.lexheller_device_user = user.username
         return self.accounts.start_session(user.username)
 
     def set_cookie(self, response: Response, sid: str) -> Response:
         response.set_cookie(self.cookie, self._signer.sign(sid).decode(), path=self.path,
                             httponly=True, samesite=self.samesite, secure=request.is_secure)  # fmt: skip
+        device = g.pop("lexheller_device_user", None)
+        if device:
+            response.set_cookie(self.cookie + "_device", self._device_signer.sign(device).decode(),
+                                max_age=DEVICE_MAX_AGE, path=self.path, httponly=True,
+                                samesite=self.samesite, secure=request.is_secure)  # fmt: skip
         return response
 
     def log_out(self, response: Any) -> Any:
