@@ -172,3 +172,66 @@ def test_every_command_in_the_guide_exists() -> None:
     for group, name in sorted(used):
         r = lexheller(group, name, "--help")
         assert r.returncode == 0, (group, name, r.stderr)
+
+
+def test_doctor_says_what_to_fix(tmp_path: Path) -> None:
+    from common import control
+    from common.config import Config
+    from node.doctor import doctor
+
+    init_hub(tmp_path / "nav", hub_id="nav-d", name="Nav D", level="regional")
+    hub = Hub(tmp_path / "nav")
+    hub_server = Server(create_hub_app(hub), "127.0.0.1", 0).start()
+    folder = tmp_path / "sf-d"
+    init_node(folder, node_id="sf-d", name="D", lan_codes=["14"], kommun_codes=["1480"],
+              hub_url=hub_server.url)  # fmt: skip
+    with socket_closed_port() as closed:
+        import tomllib
+
+        values = tomllib.loads((folder / "node.toml").read_text("utf-8"))
+        values["mail"] = {"host": "127.0.0.1", "port": closed, "sender": ""}
+        Config.write(folder / "node.toml", values)
+        (folder / "signing-key.pem").chmod(0o644)
+        try:
+            r = doctor(folder, timeout=2)
+            by = {(c["name"], c["level"]): c for c in r["checks"]}
+            assert not r["ok"]
+            assert by[("behörigheter", "fail")]["fix_sv"] == f"chmod 600 {folder / 'signing-key.pem'}"
+            assert ("e-post", "fail") in by and "sender" in " ".join(
+                c["sv"] for c in r["checks"] if c["name"] == "e-post")  # fmt: skip
+            assert any(c["name"] == "e-post" and "svarar inte" in c["sv"] for c in r["checks"])
+            assert by[("nav", "ok")]["sv"] == f"Navet nav-d svarar på {hub_server.url}."
+            assert ("databas", "ok") in by and ("server", "warn") in by
+
+            (folder / "signing-key.pem").chmod(0o600)
+            values["mail"] = {}
+            Config.write(folder / "node.toml", values)
+            node = Node(folder)  # now served: the database is read through the server
+            token: dict[str, str] = {}
+            server = Server(create_node_app(node, token), "127.0.0.1", 0).start()
+            token["token"] = control.announce(folder, "127.0.0.1", server.port)
+            try:
+                r = doctor(folder, timeout=2)
+                levels = {c["name"]: c["level"] for c in r["checks"] if c["level"] != "ok"}
+                assert r["ok"], r
+                assert levels == {"nyckel": "warn", "e-post": "warn"}, levels
+                assert any(c["name"] == "server" and f"port {server.port}" in c["sv"]
+                           for c in r["checks"])  # fmt: skip
+            finally:
+                server.stop()
+                control.withdraw(folder)
+                node.close()
+        finally:
+            hub_server.stop()
+            hub.close()
+
+
+@contextlib.contextmanager
+def socket_closed_port():  # type: ignore[no-untyped-def]
+    """A loopback port that nothing listens on (bound, then closed)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    yield port

@@ -70,3 +70,28 @@ def add_upkeep(group: click.Group, kind: str) -> None:
         done = "; ".join(r["applied"]) if r["applied"] else "inget att göra"
         out().emit(r, f"Schemaversion {r['after']} (av {r['latest']} kända); den här starten: "
                       f"{done}.")  # fmt: skip
+
+    if kind != "node":
+        return
+
+    @group.command("doctor", help="Kontrollera nodmappen (behörigheter, nyckel, disk, Chromium, "
+                   "e-post, nav, databas) och säg vad som ska åtgärdas.")  # fmt: skip
+    @folder_arg()
+    @click.option("--timeout", type=float, default=5.0, show_default=True,
+                  help="sekunder per nätverkskontroll")  # fmt: skip
+    def doctor(dir: Path, timeout: float) -> None:
+        from node.doctor import doctor as run_doctor
+
+        r = run_doctor(dir, timeout=timeout)
+        en = out().lang == "en"
+        marks = {"ok": "OK  ", "warn": "OBS ", "fail": "FEL "}
+        lines = []
+        for c in r["checks"]:
+            text = c["en"] if en else c["sv"]
+            fix = c["fix_en"] if en else c["fix_sv"]
+            lines.append(f"{marks[c['level']]}{c['name']}: {text}" + (f"\n      -> {fix}" if fix
+                                                                       else ""))  # fmt: skip
+        out().emit(r, "\n".join(lines))
+        if not r["ok"]:
+            raise usage_error("Kontrollen hittade fel (FEL ovan); åtgärda dem och kör igen.",
+                              "The check found errors (FEL above); fix them and run it again.")  # fmt: skip
