@@ -64,7 +64,10 @@ def party_figures(store: NodeStore, year: int, aktorer: tuple[str, ...]) -> dict
             " ON r.id = e.report_id WHERE e.kind = 'atgard'"
             " AND len(list_intersect(r.aktorer, ?::VARCHAR[])) > 0", [list(aktorer)]
         ).fetchall()  # fmt: skip
-    years = list(range(year - YEARS_BACK, year + 1))
+    with store.cursor() as cur:
+        first = cur.execute("SELECT min(received_at) FROM reports").fetchone()
+    first_year = _local(first[0]).year if first and first[0] else year
+    years = list(range(max(year - YEARS_BACK, min(first_year, year)), year + 1))
     by_year = {y: [r for r in rows if _local(r[1]).year == y] for y in years}
     this = by_year[year]
     ptyp, niva = code_list("problemtyp").values, code_list("niva").values
