@@ -153,3 +153,13 @@ def choice_links(label: str, choices: list[tuple[str, str, bool]], key: str, lan
         id=key,
         **aria(labelledby=f"{key}-label"),
     )
+
+
+def coverage_note(view: Any) -> list:
+    """What the group's exact sums cover ("78 av 80 förbund"), or nothing without a release."""
+    from dashboards import exact
+
+    cov = exact.coverage(view.releases, view.period, view.nodes.height)
+    if cov is None:
+        return []
+    return [html.P(cov.text(view.lang), className="coverage-note", id="coverage-note")]

@@ -20,10 +20,11 @@ from urllib.parse import parse_qs, urlencode
 
 import polars as pl
 
-from dashboards import boundcache, periods
+from dashboards import boundcache, exact, periods
 from dashboards.data import DataSource, cached
 from dashboards.measures import Selection
 from schemas.codes import code_list
+from schemas.release import Release
 from schemas.wire import UNCLASSIFIED
 
 _PERIOD = re.compile(r"^\d{4}(-(Q[1-4]|0[1-9]|1[0-2]))?$")
@@ -188,6 +189,15 @@ class View:
     periods: list[str]
     all_cells: pl.DataFrame | None = None
     """Every bounded cell, whatever the filters (the map shows all län to choose from)."""
+    releases: tuple[Release, ...] = ()
+    """The hub's releases for its own group (exact sums), when the view is the whole group."""
+    group_cells: pl.DataFrame | None = None
+    """`cells` with released sums in place of the members' rows (dashboards.exact.collapse):
+    for sums over the whole area. Per-förbund charts use `cells`."""
+
+    @property
+    def sums(self) -> pl.DataFrame:
+        return self.cells if self.group_cells is None else self.group_cells
 
     @property
     def lang(self) -> str:
@@ -236,4 +246,8 @@ def view(source: DataSource, f: Filters) -> View:
 
     key = (f.kind, f.start, f.end, f.lan, f.forbund)
     picked, area, chosen = cached(source, "view", build, *key, limit=4)
-    return View(f, picked, area, nodes, chosen, cells)
+    releases = tuple(source.releases()) if hasattr(source, "releases") else ()
+    if not releases or f.lan or f.forbund:  # a released sum is of the whole group only
+        return View(f, picked, area, nodes, chosen, cells)
+    summed = cached(source, "collapsed", lambda: exact.collapse(picked, releases), *key, limit=4)
+    return View(f, picked, area, nodes, chosen, cells, releases, summed)

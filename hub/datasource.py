@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import polars as pl
 
+from common.db import one_row
+from hub.releases import ReleaseStore
 from hub.store import HubStore
 from hub.trust import Trust
-from common.db import one_row
+from schemas.release import Release
 
 
 class HubSource:
     """Implements dashboards.data.DataSource over the hub's store; read fresh on every call."""
 
-    def __init__(self, store: HubStore, trust: Trust):
+    def __init__(self, store: HubStore, trust: Trust, release_store: ReleaseStore | None = None):
         self.store = store
         self.trust = trust
+        self.release_store = release_store
         self._cache: tuple[str, pl.DataFrame, pl.DataFrame] | None = None
 
     def version(self) -> str:
         with self.store.cursor() as cur:
             n, last = one_row(cur.execute("SELECT count(*), max(received_at) FROM bundles"))
-        return f"{n}:{last}"
+        rel = len(self.release_store.all()) if self.release_store else 0
+        return f"{n}:{last}:{rel}"
+
+    def releases(self) -> list[Release]:
+        """The releases of this hub's own group (exact sums the dashboards show)."""
+        if self.release_store is None:
+            return []
+        own = self.release_store.group_id
+        return [r for r in self.release_store.releases() if r.group.id == own]
 
     def _load(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         v = self.version()

@@ -34,7 +34,7 @@ def hub_app(hub: Hub, token_holder: dict[str, str] | None = None, **kwargs: Any)
     from hub.server import create_app
 
     app = create_app(hub, token_holder, **kwargs)
-    create_dash(app, HubSource(hub.store, hub.trust), title=hub.config["hub"]["name"],
+    create_dash(app, HubSource(hub.store, hub.trust, hub.releases), title=hub.config["hub"]["name"],
                 level=hub.config["hub"]["level"],
                 contact_email=hub.config["hub"]["contact_email"] or None)  # fmt: skip
     return app

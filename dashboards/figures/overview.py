@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboards import measures, periods
+from dashboards.exact import certain_leaders
 from common.bounds import summarise
 from dashboards.figures import Chart, DataTable, bar_range, base_layout, bounded_label, hbar, wrap
 from common.format import fmt_bounds, fmt_change, fmt_int, fmt_pct
@@ -56,13 +57,16 @@ def change(cells: pl.DataFrame, period: str, sel: Selection | tuple[str, ...] = 
 
 def key_figures(
     cells: pl.DataFrame, nodes: pl.DataFrame, period: str | None, lang: str,
-    sel: Selection | tuple[str, ...] = ALL,
+    sel: Selection | tuple[str, ...] = ALL, sums: pl.DataFrame | None = None,
 ) -> list[KeyFigure]:  # fmt: skip
+    """`sums` are the cells with released group sums (dashboards.exact.collapse), used for
+    every figure summed over the area; `cells` stay per förbund (who reported, changes)."""
     sel = as_selection(sel)
     if period is None:
         return []
     plabel = periods.label(period, lang)
-    in_p = cells.filter(pl.col("period") == period)
+    summed = cells if sums is None else sums
+    in_p = summed.filter(pl.col("period") == period)
     reports = _one(measures.report_cells(in_p, sel))
     value = bounded_label(reports, lang) if reports else t("no_data", lang)
     ch = change(cells, period, sel)
@@ -99,6 +103,9 @@ def key_figures(
             "problemtyp": {"sv": "Vanligaste problemtyper", "en": "Most common problem types"},
             "aktor": {"sv": "Vanligaste aktörer", "en": "Most common actors"},
         }[table][lang]
+        if top and reports and reports["lo"] and certain_leaders(top) == 0:
+            label = {"problemtyp": {"sv": "Vanliga problemtyper", "en": "Common problem types"},
+                     "aktor": {"sv": "Vanliga aktörer", "en": "Common actors"}}[table][lang]  # fmt: skip
         if top and reports and reports["lo"]:
             first = top[0]
             share = (
@@ -143,10 +150,18 @@ def problemtyp_chart(
         "sv": f"Anmälningar per problemtyp, {plabel}",
         "en": f"Reports by problem type, {plabel}",
     }[lang]
-    if rows and rows[0]["lo"] and not rows[0]["hidden"]:
+    if rows and rows[0]["lo"] and not rows[0]["hidden"] and certain_leaders(rows):
         summary = {
             "sv": f"Flest anmälningar gäller {code_label('problemtyp', rows[0]['code'], lang).lower()} ({texts[0]}).",
             "en": f"Most reports concern {code_label('problemtyp', rows[0]['code'], lang).lower()} ({texts[0]}).",
+        }[lang]
+    elif rows and rows[0]["lo"] and not rows[0]["hidden"]:
+        # the intervals overlap: name the leaders without ranking them
+        tied = [r for r in rows if r["hi"] is None or r["hi"] >= rows[0]["lo"]][:4]
+        names = ", ".join(code_label("problemtyp", r["code"], lang).lower() for r in tied)
+        summary = {
+            "sv": f"Flest anmälningar gäller någon av: {names}; intervallen överlappar, så ordningen dem emellan är inte känd.",
+            "en": f"Most reports concern one of: {names}; the intervals overlap, so their order is not known.",
         }[lang]
     else:
         summary = t("no_data", lang)

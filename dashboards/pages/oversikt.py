@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboards.components import chart_block, key_figure_cards
+from dashboards.components import chart_block, coverage_note, key_figure_cards
 from dashboards.figures.overview import key_figures, problemtyp_chart
 from dashboards.filters import View
 
@@ -14,6 +14,7 @@ LEAD = (
 
 
 def render(view: View, level: str) -> list:
-    figures = key_figures(view.cells, view.nodes, view.period, view.lang, view.sel)
-    chart = problemtyp_chart(view.cells, view.period, view.lang, view.sel)
-    return [key_figure_cards(figures), chart_block(chart, view.lang)]
+    figures = key_figures(view.cells, view.nodes, view.period, view.lang, view.sel,
+                          sums=view.sums)  # fmt: skip
+    chart = problemtyp_chart(view.sums, view.period, view.lang, view.sel)
+    return [*coverage_note(view), key_figure_cards(figures), chart_block(chart, view.lang)]

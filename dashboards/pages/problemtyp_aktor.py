@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboards.components import chart_block, choice_links
+from dashboards.components import chart_block, choice_links, coverage_note
 from dashboards.figures.matrix import matrix_chart
 from dashboards.filters import View
 
@@ -34,7 +34,7 @@ def render(view: View, level: str) -> list:
         lang,
     )
     charts = [
-        chart_block(matrix_chart(view.cells, view.periods, lang, view.sel, table, f.measure), lang)
+        chart_block(matrix_chart(view.sums, view.periods, lang, view.sel, table, f.measure), lang)
         for table in ("problemtyp_x_aktor", "aktor_x_niva")
     ]
-    return [switch, html.Div(charts, className="matrices")]
+    return [*coverage_note(view), switch, html.Div(charts, className="matrices")]

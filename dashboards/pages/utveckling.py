@@ -14,5 +14,5 @@ LEAD = (
 
 
 def render(view: View, level: str) -> list:
-    chart = trend_chart(view.cells, view.periods, view.lang, view.sel)
+    chart = trend_chart(view.sums, view.periods, view.lang, view.sel)
     return [chart_block(chart, view.lang)]
