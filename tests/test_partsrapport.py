@@ -118,3 +118,15 @@ def test_unknown_party_says_what_to_choose() -> None:
     assert party("R-PSY")[1] == "Region – psykiatri"
     with pytest.raises(UsageError, match="Välj en av"):
         party("Skatteverket")
+
+
+def test_arsrapport_on_a_real_node_quotes_only_approved_summaries(built: dict) -> None:
+    from node.report import build_yearly_report
+
+    r = build_yearly_report(built["node"], YEAR, built["base"] / "ars")
+    text = " ".join(_pdf_text(r["pdf"]).split())
+    rid, receipt = built["case"]
+    assert "Exempel: sammanfattningar godkända som delbara" in text
+    assert APPROVED[:40] in text and f"ärende {rid}" in text
+    assert DRAFT[:30] not in text
+    assert "för 2025 finns ännu inga" in text, "no approved suggestion: the note says so"
