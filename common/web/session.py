@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, g, request
+from flask import g, request
+from werkzeug.wrappers import Response
 from itsdangerous import BadSignature, Signer
 
 from common.accounts import AccountError, Accounts, User
