@@ -13,7 +13,14 @@ from common.bounds import cell_bounds
 from dashboards import exact, measures
 from dashboards.figures.overview import problemtyp_chart
 from lexheller.apps import hub_app
-from tests.browser import axe_violations, chromium_browser, chromium_page, has_horizontal_scroll, resize, serve_wsgi
+from tests.browser import (
+    axe_violations,
+    chromium_browser,
+    chromium_page,
+    has_horizontal_scroll,
+    resize,
+    serve_wsgi,
+)
 from tests.release_federation import federation
 from tests.release_helpers import load_hub, make_release, signed
 from tests.test_dashboards_browser import url, wait_ready
