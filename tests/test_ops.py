@@ -235,3 +235,49 @@ def socket_closed_port():  # type: ignore[no-untyped-def]
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     yield port
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_wheel_installs_with_uv_tool_and_serves_outside_the_checkout(tmp_path: Path) -> None:
+    """`uv build` a wheel, `uv tool install` it into an empty place, run it away from the
+    checkout: templates, static files, schemas and reference data must all be in the wheel."""
+    root = Path(__file__).parent.parent
+    uv = [shutil.which("uv")] if shutil.which("uv") else ["python3", "-m", "uv"]  # as .ci/run
+    env = {**os.environ, "UV_TOOL_DIR": str(tmp_path / "tools"),
+           "UV_TOOL_BIN_DIR": str(tmp_path / "bin"), "VIRTUAL_ENV": ""}  # fmt: skip
+    env.pop("PYTHONPATH", None)
+    run = dict(capture_output=True, text=True, timeout=600, env=env)
+    built = subprocess.run([*uv, "build", "--wheel", "--out-dir", str(tmp_path / "dist")],
+                           cwd=root, **run)  # type: ignore[call-overload]  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    wheel = next((tmp_path / "dist").glob("lexheller-*.whl"))
+    pins = tmp_path / "constraints.txt"  # the locked versions, so the tool gets what we tested
+    exported = subprocess.run([*uv, "export", "--frozen", "--no-dev", "--no-hashes",
+                               "--no-emit-project", "-o", str(pins)], cwd=root, **run)  # type: ignore[call-overload]  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    installed = subprocess.run([*uv, "tool", "install", "--python", "3.11", "-c",
+                                str(pins), str(wheel)], cwd=tmp_path, **run)  # type: ignore[call-overload]  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    exe = str(tmp_path / "bin" / "lexheller")
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+    assert subprocess.run([exe, "--version"], cwd=away, **run).stdout.startswith("lexheller ")  # type: ignore[call-overload]
+    made = subprocess.run([exe, "node", "init", "sf-hjul", "--id", "sf-hjul", "--name", "Hjul",
+                           "--lan", "14", "--kommuner", "1480"], cwd=away, **run)  # type: ignore[call-overload]  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    proc = subprocess.Popen([exe, "node", "serve", "sf-hjul", "--port", "0"], cwd=away, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        line = proc.stdout.readline()
+        assert "http://" in line, line + proc.stdout.read()
+        url = line.strip().split(" kör på ")[1].rstrip("/")
+        form = requests.get(url + "/anmalan", timeout=30)
+        assert form.status_code == 200 and "1480" in form.text  # template + reference data
+        css = re.search(r'href="(/[^"]+\.css[^"]*)"', form.text)
+        assert css and requests.get(url + css.group(1), timeout=30).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    doctor = subprocess.run([exe, "--json", "node", "doctor", "sf-hjul"], cwd=away, **run)  # type: ignore[call-overload]
+    assert json.loads(doctor.stdout)["checks"], doctor.stderr
