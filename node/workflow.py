@@ -106,6 +106,8 @@ class CaseFilter:
     period: str = ""
     q: str = ""
     sort: str = "received_desc"
+    owner: str = ""
+    """A username (the case owner, see :mod:`node.owners`), '-' for cases without one."""
 
 
 SORTS = {
@@ -163,6 +165,9 @@ class Cases:
             cur.execute(SCHEMA)
             audit_trail.ensure_schema(cur)
             audit_trail.seal(cur)
+            from node import owners  # imports this module: its table is needed by list()
+
+            owners.ensure_schema(cur)
 
     # ------------------------------------------------------------------ the one way to change
 
@@ -421,6 +426,11 @@ class Cases:
             if m[3]:
                 where.append("month(r.received_at) = ?")
                 params.append(int(m[3]))
+        if f.owner == "-":
+            where.append("o.owner IS NULL")
+        elif f.owner:
+            where.append("o.owner = ?")
+            params.append(f.owner)
         if f.q.strip():
             where.append(
                 "contains(lower(concat_ws(' ', r.id, r.receipt, r.description, r.consequences,"
@@ -432,8 +442,9 @@ class Cases:
         today = self.clock().date()
         sql = (
             f"{self._lifts_cte()} SELECT r.id, r.receipt, r.received_at, r.status, r.problemtyp,"
-            " r.niva, r.aktorer, r.organisation, l.next_meeting, l.next_forum,"
+            " r.niva, r.aktorer, r.organisation, l.next_meeting, l.next_forum, o.owner,"
             " count(*) OVER () FROM reports r LEFT JOIN lifts l ON l.report_id = r.id"
+            " LEFT JOIN case_owners o ON o.report_id = r.id"
             f" WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ? OFFSET ?"
         )
         with self.store.cursor() as cur:
@@ -442,11 +453,13 @@ class Cases:
             if not rows and page > 1:
                 total = one_row(
                     cur.execute(
-                        f"SELECT count(*) FROM reports r WHERE {' AND '.join(where)}", params
+                        "SELECT count(*) FROM reports r LEFT JOIN case_owners o"
+                        f" ON o.report_id = r.id WHERE {' AND '.join(where)}",
+                        params,
                     )
                 )[0]
         keys = ("id", "receipt", "received_at", "status", "problemtyp", "niva", "aktorer",
-                "organisation", "next_meeting", "next_forum")  # fmt: skip
+                "organisation", "next_meeting", "next_forum", "owner")  # fmt: skip
         cases = []
         for row in rows:
             c = dict(zip(keys, row[:-1], strict=True))
@@ -470,6 +483,8 @@ class Cases:
             case = dict(zip([d[0] for d in cur.description], row, strict=True))
             sub = cur.execute("SELECT subcode FROM report_subcodes WHERE report_id = ?",
                               [report_id]).fetchone()  # fmt: skip
+            owner = cur.execute("SELECT owner FROM case_owners WHERE report_id = ?",
+                                [report_id]).fetchone()  # fmt: skip
             lift = cur.execute(f"{self._lifts_cte()} SELECT next_meeting, next_forum FROM lifts"
                                " WHERE report_id = ?", [today, report_id]).fetchone()  # fmt: skip
             events = cur.execute(
@@ -478,6 +493,7 @@ class Cases:
                 [report_id],
             ).fetchall()
         case["subcode"] = sub[0] if sub else ""
+        case["owner"] = owner[0] if owner else None
         case["next_meeting"], case["next_forum"] = lift if lift else (None, None)
         case["deadline"] = deadline(case["next_meeting"]) if case["next_meeting"] else None
         case["age_days"] = (today - case["received_at"].date()).days

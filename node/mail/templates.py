@@ -92,6 +92,20 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "link": "Follow the case",
         },
     },
+    "assigned": {
+        "sv": {
+            "subject": "Du är ägare till ärendet {receipt}",
+            "body": "Du har blivit ägare till ärendet {receipt} hos {forbund}. Innehållet "
+            "skickas aldrig med e-post; logga in för att läsa och ta hand om det.",
+            "link": "Öppna ärendet",
+        },
+        "en": {
+            "subject": "You own case {receipt}",
+            "body": "You have been made owner of case {receipt} at {forbund}. Its content is "
+            "never sent by e-mail; log in to read and handle it.",
+            "link": "Open the case",
+        },
+    },
 }
 FOOTER = {
     "sv": "Det här brevet skickades automatiskt av Lex Heller. Svara inte på det.",

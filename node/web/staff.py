@@ -44,6 +44,7 @@ from common.web.security import (
 from common.web.session import SessionKit
 from node import audit_trail, notifications
 from node.accounts import ROLES, AccountError, Accounts, User, utcnow
+from node.web import casework_i18n as _casework_texts  # noqa: F401  (registers texts)
 from node.web import followup_i18n as _followup_texts  # noqa: F401  (registers texts)
 from node.web import setup_web
 from node.web import staff_i18n as _texts  # noqa: F401  (registers the st_ texts)
@@ -67,7 +68,7 @@ PREFIX = "/personal"
 MAX_REQUEST_BYTES = 64 * 1024
 TZ = ZoneInfo("Europe/Stockholm")
 STEPS = ("klassificera", "kontakt", "fraga", "svar", "atgard", "mote", "lyft", "aterkoppling",
-         "status", "texter")  # fmt: skip
+         "status", "texter", "agare")  # fmt: skip
 
 
 @dataclass
@@ -313,7 +314,16 @@ def _filters() -> CaseFilter:
     return CaseFilter(status=a.get("status", ""), problemtyp=a.get("problemtyp", ""),
                       aktor=a.get("aktor", ""), niva=a.get("niva", ""),
                       period=a.get("period", "").strip(), q=a.get("q", "")[:200],
-                      sort=a.get("sort", "received_desc"))  # fmt: skip
+                      sort=a.get("sort", "received_desc"),
+                      owner=_owner_arg(a.get("agare", "")))  # fmt: skip
+
+
+def _owner_arg(value: str) -> str:
+    """``?agare=mina`` is the signed-in user's own cases; '-' cases without an owner."""
+    if value == "mina":
+        user = current_user()
+        return user.username if user else ""
+    return value.strip().lower()[:64]
 
 
 def _override() -> Override | None:
@@ -357,6 +367,10 @@ def _do_step(cases: Cases, user: User, rid: str, step: str) -> str:
         cases.feedback(user, rid, f.get("text", ""), ov)
     elif step == "status":
         cases.set_status(user, rid, f.get("status", ""), f.get("text", ""), ov)
+    elif step == "agare":
+        from node import owners
+
+        owners.assign_and_tell(state().node, user, rid, f.get("owner", ""), cases.clock)
     elif step == "texter":
         cases.edit_texts(user, rid, {k: f.get(k, "") for k in
                                      ("description", "consequences", "suggestion")}, ov)  # fmt: skip
@@ -373,6 +387,9 @@ def _case_page(cases: Cases, rid: str, status: int = 200, **extra: Any) -> tuple
     from node import forums
 
     upcoming = forums.meetings(cases.store, cases.clock().date())
+    from node import owners
+
+    candidates = owners.candidates(cases.store)
 
     def kommun_names(codes: list[str]) -> str:
         known = kommuner()
@@ -380,7 +397,7 @@ def _case_page(cases: Cases, rid: str, status: int = 200, **extra: Any) -> tuple
 
     return _render("case.html", status, case=case, subcodes=cases.subcodes(), steps=STEPS,
                    status_options=status_options, meetings=upcoming,
-                   kommun_names=kommun_names, **extra)  # fmt: skip
+                   kommun_names=kommun_names, owner_candidates=candidates, **extra)  # fmt: skip
 
 
 def _add_case_routes(bp: Blueprint, st: StaffState) -> None:
@@ -400,7 +417,12 @@ def _add_case_routes(bp: Blueprint, st: StaffState) -> None:
         args: dict[str, Any] = {
             k: v for k, v in request.args.items() if k not in ("sida", "lang") and v
         }
+        from node import owners
+
+        user = signed_in()
         return _render("cases.html", 400 if error else 200, f=f, result=result, error=error,
+                       owner_candidates=owners.candidates(st.node.store),
+                       mine=request.args.get("agare") == "mina" or f.owner == user.username,
                        page_url=lambda n: url_for("staff.case_list", **args, sida=n))  # fmt: skip
 
     @bp.get("/arenden/<rid>")

