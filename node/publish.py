@@ -14,14 +14,14 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from common.config import Config
+from common.disclosure import ExactModel
 from common.errors import TransportError, UsageError
 from common.transport import HttpPublisher, backoff_seconds
 from node.aggregate import count_tables, periods_of
-from node.audit import audit
 from node.figures import workflow_figures
 from node.shares import exact_counts, make_shares, recipients
 from node.store import NodeStore
-from node.suppression import protect
+from node.suppression import Protection, mend, protect
 from schemas.codes import CURRENT_VERSION
 from schemas.wire import (
     PAYLOAD_TYPE_AGGREGATES,
@@ -33,7 +33,7 @@ from schemas.wire import (
     sign,
 )
 
-METHOD = "primary+complementary; lp-audit"
+METHOD = "primary+complementary; exact-audit"
 
 
 @dataclass(frozen=True)
@@ -68,29 +68,124 @@ def previous_tables(store: NodeStore) -> list[Table]:
     return list(Bundle.from_bytes(Envelope.from_bytes(store.envelope(last)).payload).tables)
 
 
-def audit_ledger(store: NodeStore, k: int) -> dict[str, Any]:
-    """Re-audit every publication in the ledger by linear programming."""
+def ledger_bundles(store: NodeStore) -> list[Bundle]:
+    """Every bundle the node signed, oldest first (what an attacker may hold)."""
+    return [Bundle.from_bytes(Envelope.from_bytes(store.envelope(p["sequence"])).payload)
+            for p in sorted(store.publications(), key=lambda p: p["sequence"])]  # fmt: skip
+
+
+def audit_ledger(store: NodeStore, k: int, integer_seconds: float = 60.0) -> dict[str, Any]:
+    """Re-audit everything in the ledger together with the exact model: every publication,
+    every revision and the differences between them (``common.disclosure.exact``)."""
+    pubs = sorted(store.publications(), key=lambda p: p["sequence"])
+    bundles = ledger_bundles(store)
+    kk = max([k, *(b.k for b in bundles)])
+    model = ExactModel(kk)
+    model.add_node(bundles[0].node.id if bundles else "node", bundles)
+    report = model.audit(integer_seconds=integer_seconds)
     results = []
-    for pub in store.publications():
-        bundle = Bundle.from_bytes(Envelope.from_bytes(store.envelope(pub["sequence"])).payload)
-        kk = max(k, bundle.k)
-        report = audit(list(bundle.tables), kk)
+    for pub, bundle in zip(pubs, bundles, strict=True):
+        seq = bundle.sequence
+        bounds = [b for b in report.bounds if b.sequence == seq and b.kind == "cell"]
+        fails = [f for f in report.findings if f.sequence == seq]
         results.append({
-            "sequence": pub["sequence"],
+            "sequence": seq,
             "created": str(pub["created"]),
             "cells": sum(len(t.cells) for t in bundle.tables),
-            "suppressed": len(report.bounds),
+            "suppressed": len(bounds),
             "failures": [
                 {"table": f.table, "period": f.period, "key": list(f.key), "low": f.low,
-                 "high": f.high} for f in report.failures[:20]
+                 "high": f.high, "kind": f.kind} for f in fails[:20]
             ],
             # interval reaches both 0 and k: the attacker cannot tell zero from k or more
-            "covers_0_to_k": sum(1 for b in report.bounds if b.low < 0.5 and b.high > kk - 0.5),
+            "covers_0_to_k": sum(1 for b in bounds if b.low < 0.5 and b.high > kk - 0.5),
             # proven to be at least k: no small count, so nothing to protect
-            "known_at_least_k": sum(1 for b in report.bounds if b.low > kk - 1 + 1e-6),
-            "ok": report.ok,
+            "known_at_least_k": sum(1 for b in bounds if b.low > kk - 1 + 1e-6),
+            "differences": sum(1 for b in report.bounds
+                               if b.sequence == seq and b.kind == "difference"),
+            "ok": not fails,
         })  # fmt: skip
-    return {"k": k, "publications": results, "ok": all(r["ok"] for r in results)}
+    return {"k": kk, "publications": results, "ok": report.ok, "model": "exact",
+            "lp_only": report.lp_only}
+
+
+def plan_periods(frame: Any, granularity: tuple[str, ...], k: int) -> tuple[list[str], dict[str, Any]]:
+    """The publication plan: which periods the volume supports (see docs/disclosure-control.md).
+
+    Quarters only when every quarter of the span holds at least k reports (else the first or
+    last quarter, known to hold a report, would be a small count); years from the first to the
+    last, but a first or newest year with fewer than k reports is held back until it has k.
+    """
+    periods = periods_of(frame, granularity)
+    totals = {t.period: t.counts[()] for t in count_tables(frame, periods) if t.name == "total"}
+    quarters = [p for p in periods if len(p) == 7 and p[5] == "Q"]
+    keep_quarters = bool(quarters) and all(totals[q] >= k for q in quarters)
+    years = [p for p in periods if len(p) == 4]
+    while years and totals[years[-1]] < k:
+        years.pop()
+    while years and totals[years[0]] < k:
+        years.pop(0)
+    chosen = [p for p in periods if p in years or (keep_quarters and p in quarters
+                                                   and p[:4] in years)]  # fmt: skip
+    plan = {"year": sorted(years), "quarter": keep_quarters, "held_back":
+            sorted({p[:4] for p in periods} - set(years))}  # fmt: skip
+    return chosen, plan
+
+
+def protect_exact(store: NodeStore, counted: list[Any], k: int, make: Any,
+                  rounds: int = 12) -> tuple[list[Table], int, int]:  # fmt: skip
+    """Protect `counted` so that the exact model of the whole ledger plus this bundle passes.
+
+    Cells the exact model pins get complements (``node.suppression.mend``); a year whose
+    revision still leaks (its difference to the last version isolates newcomers) is published
+    as it was last time, unchanged (revised later, in a batch), and a new year that cannot be
+    protected is held back.
+    """
+    earlier = ledger_bundles(store)
+    last = {(t.name, t.period): t for t in earlier[-1].tables} if earlier else {}
+    previous = list(last.values())
+    protection = protect(counted, k, previous=previous or None)
+    tables = protection.tables
+    frozen: set[str] = set()
+    for _ in range(rounds + 20):
+        model = ExactModel(k)
+        candidate = make(tables)
+        model.add_node(candidate.node.id, [*earlier, candidate])
+        found = [f for f in model.audit(integer_seconds=0).findings
+                 if f.sequence == candidate.sequence]  # fmt: skip
+        if not found:
+            hidden = sum(v is None for t in tables for _, v in t.cells)
+            return tables, protection.primary, hidden - protection.primary
+        cells = {(f.table, f.period, f.key) for f in found if f.kind == "cell"
+                 and f.period[:4] not in frozen}  # fmt: skip
+        if cells and rounds > 0:
+            rounds -= 1
+            live = [(c, t) for c, t in zip(counted, tables, strict=True) if t.period[:4] not in frozen]
+            mended = iter(mend([c for c, _ in live], [t for _, t in live], cells, k))
+            tables = [next(mended) if t.period[:4] not in frozen else t for t in tables]
+            continue
+        years = {f.period[:4] for f in found} - frozen
+        if not years:
+            raise UsageError(
+                "Publiceringen stoppades: den exakta granskningen hittar celler som går att "
+                "räkna ut även när åren publiceras som förra gången. Inget publicerades.",
+                "Publishing stopped: the exact audit finds derivable cells even with the years "
+                "published as last time. Nothing was published.",
+            )
+        frozen |= years
+        kept = [t for t in tables if t.period[:4] not in years]
+        old = [t for (name, p), t in last.items() if p[:4] in years]
+        tables = kept + old
+        counted = [c for c in counted if c.period[:4] not in years] + [None] * len(old)
+        if not tables:
+            raise UsageError(
+                "Publiceringen stoppades: den exakta granskningen visar att celler går att "
+                "räkna ut, och inget år kan skyddas ännu. Inget publicerades.",
+                "Publishing stopped: the exact audit shows derivable cells and no year can be "
+                "protected yet. Nothing was published.",
+            )
+    raise UsageError("Publiceringen stoppades: skyddet blev inte klart. Inget publicerades.",
+                     "Publishing stopped: protection did not converge. Nothing was published.")
 
 
 def build(
@@ -106,33 +201,34 @@ def build(
             "Det finns inga anmälningar att publicera ännu.",
             "There are no reports to publish yet.",
         )
-    periods = periods_of(frame, tuple(config["publish"]["granularity"]))
-    previous = previous_tables(store)
-    counted = count_tables(frame, periods)
-    protection = protect(counted, k, previous=previous or None)
-    report = audit(protection.tables, k)
-    if not report.ok:
-        first = report.failures[0]
+    periods, plan = plan_periods(frame, tuple(config["publish"]["granularity"]), k)
+    if not periods:
         raise UsageError(
-            f"Publiceringen stoppades: granskningen visar att {len(report.failures)} "
-            f"undertryckta celler går att räkna ut (t.ex. {first.table} {first.period} "
-            f"{'/'.join(first.key)}: {first.low:g}–{first.high:g}). Inget publicerades.",
-            f"Publishing stopped: the audit shows {len(report.failures)} suppressed cells can "
-            f"be derived (e.g. {first.table} {first.period} {'/'.join(first.key)}). "
-            "Nothing was published.",
+            f"Inget år har ännu minst {k} anmälningar: inget kan publiceras ännu.",
+            f"No year holds {k} reports yet: nothing can be published yet.",
         )
-    bundle = Bundle(
-        node=node_info(config),
-        sequence=store.last_sequence() + 1,
-        created=now,
-        expires=now + timedelta(days=int(config["publish"]["expires_days"])),
-        taxonomy=CURRENT_VERSION,
-        k=k,
-        method=METHOD,
-        synthetic=bool(config["node"]["synthetic"]),
-        tables=tuple(protection.tables),
-        figures=tuple(workflow_figures(store, k, [p for p in periods if len(p) == 4])),
-    )
+    counted = count_tables(frame, periods)
+    figures = tuple(workflow_figures(store, k, [p for p in periods if len(p) == 4]))
+    method = (f"{METHOD}; plan: years {','.join(plan['year'])}, quarters "
+              f"{'yes' if plan['quarter'] else 'no'}")  # fmt: skip
+
+    def make(tables: list[Table]) -> Bundle:
+        return Bundle(
+            node=node_info(config),
+            sequence=store.last_sequence() + 1,
+            created=now,
+            expires=now + timedelta(days=int(config["publish"]["expires_days"])),
+            taxonomy=CURRENT_VERSION,
+            k=k,
+            method=method,
+            synthetic=bool(config["node"]["synthetic"]),
+            tables=tuple(tables),
+            figures=figures,
+        )
+
+    tables, n_primary, n_complementary = protect_exact(store, list(counted), k, make)
+    bundle = make(tables)
+    protection = Protection(tables, n_primary, n_complementary)
     envelope = sign(PAYLOAD_TYPE_AGGREGATES, bundle.to_bytes(), [key]).to_bytes()
     to = recipients(config)
     shares = (

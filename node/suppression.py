@@ -281,3 +281,42 @@ def protect(tables: list[CountTable], k: int, previous: list[Table] | None = Non
         out.append(Table(t.name, t.period, t.dims, tuple(row)))
     n_primary = int(primary.sum())
     return Protection(out, n_primary, int(hidden.sum()) - n_primary)
+
+
+# --------------------------------------------------------------------------- the exact model
+
+
+def mend(tables: list[CountTable], published: list[Table], cells: set[CellId], k: int) -> list[Table]:
+    """Hide one more published cell in a relation of each cell in `cells` (cells the exact
+    model pins), chosen as the margins-based planner would (see `_cost`)."""
+    ids: list[CellId] = []
+    vals: list[int] = []
+    hidden_l: list[bool] = []
+    for t, p in zip(tables, published, strict=True):
+        for (key, true), (_, v) in zip(t.counts.items(), p.cells, strict=True):
+            ids.append((t.name, t.period, key))
+            vals.append(true)
+            hidden_l.append(v is None)
+    system = LinearSystem.build(ids)
+    graph = _Graph(system)
+    values = np.array(vals, dtype=float)
+    hidden = np.array(hidden_l, dtype=bool)
+    index = {c: i for i, c in enumerate(ids)}
+    failures = []
+    for c in sorted(cells):
+        i = index.get(c)
+        if i is None:
+            continue
+        rows = graph.cell_rows(i)
+        failures.append(Failure(i, "high", values[i], tuple(r for kind, r in rows if kind == "eq"),
+                                tuple(r for kind, r in rows if kind == "le")))  # fmt: skip
+    new = _complements(graph, failures, values, hidden, k, np.zeros_like(hidden))
+    hidden |= new
+    out, i = [], 0
+    for t in tables:
+        row = []
+        for key, v in t.counts.items():
+            row.append((key, None if hidden[i] else v))
+            i += 1
+        out.append(Table(t.name, t.period, t.dims, tuple(row)))
+    return out
