@@ -128,7 +128,7 @@ def b64decode_canonical(text: str) -> bytes:
     """
     try:
         raw = base64.b64decode(text, validate=True)
-    except binascii.Error as e:
+    except (binascii.Error, ValueError) as e:  # ValueError: a non-ASCII character
         raise binascii.Error(f"not valid base64: {e}") from e
     if base64.b64encode(raw).decode("ascii") != text:
         raise binascii.Error("not canonical base64 (padding or unused bits)")

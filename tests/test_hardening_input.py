@@ -147,3 +147,12 @@ def test_page_number_past_int64_is_not_a_500(tmp_path: Path) -> None:
             assert r.status_code == 200, page
     finally:
         staff.node.close()
+
+
+def test_non_ascii_base64_in_an_envelope_is_a_4xx(api: Any) -> None:
+    client, posts = api
+    env = {"payloadType": PAYLOAD_TYPE_AGGREGATES, "payload": "\x80AAA",
+           "signatures": [{"keyid": "0" * 64, "sig": "é" * 88}]}  # fmt: skip
+    for path in posts:
+        r = client.post(path, data=json.dumps(env), content_type="application/json")
+        assert_client_error(r, path)
