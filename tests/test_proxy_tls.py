@@ -297,6 +297,9 @@ def test_control_endpoint_is_loopback_only_even_behind_the_proxy(proxied: Proxie
     local = requests.post(proxied.hub_direct + "/_control/status", headers=auth, json={},
                           timeout=30)  # fmt: skip
     assert local.status_code == 200 and local.json()["ok"] is True
+    # /metrics: a visitor through the proxy is not loopback; the machine itself is.
+    assert proxied.client("127.0.0.8").get(proxied.hub_url + "/metrics").status_code == 404
+    assert requests.get(proxied.hub_direct + "/metrics", timeout=30).status_code == 200
     # The node's Caddyfile refuses /_control/ outright (the guide's example does the same).
     assert proxied.client().post(proxied.node_url + "/_control/status").status_code == 404
 
