@@ -311,7 +311,7 @@ class ExactModel:
         shape = {d: len(v) for d, v in cds.dims.items()}
         vars_ = _Vars()
         prog = _Program(self.k)
-        for node, versions in self.nodes.items():
+        for versions in self.nodes.values():
             for v in versions:
                 for y, kind in sorted(v.base_kind.items()):
                     for b in _bases_of_year(y, kind):
