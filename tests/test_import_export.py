@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -172,14 +171,12 @@ def test_cli_import_dry_run_apply_and_export(tmp_path: Path, capsys: Any) -> Non
     assert load_workbook(xlsx).active.max_row == 4
 
 
-def test_ten_thousand_rows(node: Node, tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_ten_thousand_rows_are_imported(node: Node, tmp_path: Path) -> None:
+    """All or nothing at size (its time is printed by bench/timings.py, not asserted here)."""
     rows = [[f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "AF", "Handläggare", "Göteborg",
              "AF; FK", f"Skav nummer {i}: intyget godtogs inte.", "", "", "P07", "N2", "",
              ""] for i in range(10_000)]  # fmt: skip
     path = write_csv(tmp_path / "stort.csv", rows)
-    started = time.monotonic()
     result = import_sheet(node.store, path, dry_run=False)
-    seconds = time.monotonic() - started
     assert result.ok and result.imported == 10_000 and count(node) == 10_000
-    print(f"\n10 000-row import: {seconds:.1f} s")
-    assert seconds < 90
