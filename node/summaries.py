@@ -112,6 +112,18 @@ def quarter_of(when: datetime) -> int:
     return (when.month - 1) // 3 + 1
 
 
+CASE_NUMBER_CHARS = 8
+
+
+def case_number(report_id: str) -> str:
+    """The short case number printed in reports: the first characters of the case id.
+
+    Never the receipt code (the reporter's key to the status page); staff find the case by it
+    (the id's first characters, as the staff pages show them).
+    """
+    return "".join(ch for ch in report_id if ch.isalnum())[:CASE_NUMBER_CHARS]
+
+
 @dataclass(frozen=True)
 class Approved:
     """One approved text as reports and the working group see it (no receipt, no dates)."""
@@ -275,7 +287,7 @@ def report_texts(store: NodeStore, year: int, aktorer: tuple[str, ...] = ()
     examples: dict[str, list[str]] = {}
     suggestions: list[tuple[str, str]] = []
     for a in approved(store, year, aktorer=aktorer):
-        text = f"{a.text} (ärende {a.case})"
+        text = f"{a.text} (ärende {case_number(a.case)})"
         if a.kind == "forslag":
             suggestions.append((a.problemtyp or "P99", text))
         else:

@@ -17,7 +17,7 @@ from lexheller.init import init_node
 from node.accounts import User
 from node.report.partsrapport import build_party_report, party
 from node.runtime import Node
-from node.summaries import Summaries
+from node.summaries import Summaries, case_number
 from node.synthetic import demo_profiles, generate_reports
 from schemas.codes import code_list
 
@@ -87,7 +87,7 @@ def test_pdf_counts_match_the_database(built: dict) -> None:
 def test_only_approved_summary_with_case_number(built: dict) -> None:
     text = " ".join(_pdf_text(built["result"]["pdf"]).split())
     rid, receipt = built["case"]
-    assert APPROVED[:40] in text and f"ärende {rid}" in text
+    assert APPROVED[:40] in text and f"ärende {case_number(rid)}" in text
     assert DRAFT[:30] not in text
     assert receipt not in text
     with built["node"].store.cursor() as cur:
@@ -127,6 +127,42 @@ def test_arsrapport_on_a_real_node_quotes_only_approved_summaries(built: dict) -
     text = " ".join(_pdf_text(r["pdf"]).split())
     rid, receipt = built["case"]
     assert "Exempel: sammanfattningar godkända som delbara" in text
-    assert APPROVED[:40] in text and f"ärende {rid}" in text
+    assert APPROVED[:40] in text and f"ärende {case_number(rid)}" in text
     assert DRAFT[:30] not in text
     assert "för 2025 finns ännu inga" in text, "no approved suggestion: the note says so"
+
+
+def test_no_receipt_code_in_arsrapport_partsrapport_or_agenda(built: dict) -> None:
+    """Receipt codes are the reporters' keys to their status page: no report prints one."""
+    from datetime import date, timedelta
+
+    from node import forums
+    from node.report import build_yearly_report
+    from node.report.data import year_figures
+    from node.workflow import Cases
+
+    node = built["node"]
+    with node.store.cursor() as cur:
+        receipts = {r for (r,) in cur.execute("SELECT receipt FROM reports").fetchall()}
+        lifted = [r for (r,) in cur.execute(
+            "SELECT id FROM reports WHERE year(received_at) = 2025 AND status <> 'S7'"
+            " ORDER BY id LIMIT 3").fetchall()]  # fmt: skip
+    meeting_day = date.today() + timedelta(days=40)
+    mid = forums.add_meeting(node.store, VU, "styrelse", meeting_day, datetime.now(UTC))
+    cases = Cases(node.store)
+    for rid in lifted:
+        cases.lift(VU, rid, "styrelse", meeting_day, "Två parter kräver olika underlag.")
+    agenda = forums.write_agenda(node.store, "Älv och kust", mid, built["base"] / "forum", "pdf")
+    ars = build_yearly_report(node, YEAR, built["base"] / "ars-receipts")
+    figures = year_figures(node.store, YEAR, texts_cleared=False)
+    assert figures.open_cases, "the synthetic year leaves open cases to list"
+    texts = {"årsrapport": _pdf_text(ars["pdf"]), "partsrapport": _pdf_text(built["result"]["pdf"]),
+             "dagordning": _pdf_text(str(agenda))}  # fmt: skip
+    assert "Ärende 3" in " ".join(texts["dagordning"].split()), "three cases on the agenda"
+    oldest = figures.open_cases[0].case
+    assert oldest == case_number(oldest) and re.search(rf"^\s*{oldest}\s", texts["årsrapport"], re.M)
+    for name, text in texts.items():
+        flat = "".join(text.split())  # a code broken over two lines is still found
+        found = sorted(r for r in receipts if r in text or r.replace("-", "") in flat
+                       or r in flat)  # fmt: skip
+        assert not found, f"{name} prints receipt codes {found[:3]}"

@@ -206,11 +206,11 @@ def _open(f: YearFigures) -> Section:
     )
     pl_ = _lab("problemtyp")
     oldest = f.open_cases[:MAX_OPEN_ROWS]
-    rows = [[c.receipt, short_day(c.received), st(c.status), pl_(c.problemtyp), c.age_days]
+    rows = [[c.case, short_day(c.received), st(c.status), pl_(c.problemtyp), c.age_days]
             for c in oldest]  # fmt: skip
     if rows:
-        s.add(Table("Öppna ärenden", "Öppna ärenden, äldst först (kvittokod)",
-                    [("Kvitto", TEXT), ("Mottagen", TEXT), ("Status", TEXT),
+        s.add(Table("Öppna ärenden", "Öppna ärenden, äldst först (ärendenummer)",
+                    [("Ärende", TEXT), ("Mottagen", TEXT), ("Status", TEXT),
                      ("Problemtyp", TEXT), ("Dagar", INT)], rows))  # fmt: skip
         if len(f.open_cases) > MAX_OPEN_ROWS:
             s.add(Para(f"Listan visar de {MAX_OPEN_ROWS} äldsta; alla finns i Excelfilen.",
@@ -290,7 +290,7 @@ def open_cases_table(f: YearFigures) -> Table:
     """Every open case (the report lists the oldest; the Excel file lists all)."""
     st, pl_ = _lab("status"), _lab("problemtyp")
     return Table("Alla öppna ärenden", "Alla öppna ärenden",
-                 [("Kvitto", TEXT), ("Mottagen", TEXT), ("Status", TEXT), ("Problemtyp", TEXT),
+                 [("Ärende", TEXT), ("Mottagen", TEXT), ("Status", TEXT), ("Problemtyp", TEXT),
                   ("Dagar", INT)],
-                 [[c.receipt, short_day(c.received), st(c.status), pl_(c.problemtyp), c.age_days]
+                 [[c.case, short_day(c.received), st(c.status), pl_(c.problemtyp), c.age_days]
                   for c in f.open_cases])  # fmt: skip

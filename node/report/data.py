@@ -19,6 +19,7 @@ import polars as pl
 
 from node.patterns import first_sentence
 from node.store import NodeStore
+from node.summaries import case_number
 from schemas.codes import code_list
 from schemas.wire import UNCLASSIFIED
 
@@ -29,7 +30,8 @@ AGE_BUCKETS = (("under 1 månad", 0, 31), ("1–3 månader", 31, 92),
 
 @dataclass(frozen=True)
 class OpenCase:
-    receipt: str
+    case: str
+    """The short case number (:func:`node.summaries.case_number`), never the receipt code."""
     received: date
     status: str
     problemtyp: str
@@ -72,7 +74,7 @@ def load(store: NodeStore) -> tuple[pl.DataFrame, pl.DataFrame]:
     """All reports and events, times in Swedish local time, in a stable order."""
     with store.cursor() as cur:
         reports = cur.sql(
-            "SELECT id, receipt, received_at, organisation, aktorer, problemtyp, niva, status,"
+            "SELECT id, received_at, organisation, aktorer, problemtyp, niva, status,"
             " description, consequences, suggestion, synthetic FROM reports"
             " ORDER BY received_at, id"
         ).pl()
@@ -192,9 +194,9 @@ def _state_at_year_end(
         status_end[st] += 1
         if st != "S7":
             got = row["received_at"].date()
-            open_cases.append(OpenCase(row["receipt"], got, st, row["problemtyp"] or UNCLASSIFIED,
+            open_cases.append(OpenCase(case_number(row["id"]), got, st, row["problemtyp"] or UNCLASSIFIED,
                                        (data_until - got).days))  # fmt: skip
-    open_cases.sort(key=lambda c: (c.received, c.receipt))
+    open_cases.sort(key=lambda c: (c.received, c.case))
     return {c: status_end.get(c, 0) for c in code_list("status").values}, open_cases
 
 
