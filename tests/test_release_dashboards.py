@@ -148,3 +148,17 @@ def test_national_pages_before_and_after_a_release(hub_with_release) -> None:
         ranges = [t.count("–") for t in (texts[("before", "problemtyp-aktor")],
                                           texts[("after", "problemtyp-aktor")])]  # fmt: skip
         assert ranges[1] < ranges[0]  # fewer intervals once the sums are released
+
+
+def test_matrix_headline_says_vanligast_only_when_the_bounds_support_it(fed):
+    from dashboards.figures.matrix import matrix_chart
+
+    cells = _cells(fed)
+    rel = make_release(fed, "national", "national", "2025", fed.nodes, audit=False)
+    for frame in (cells, exact.collapse(cells, [rel])):
+        summary = matrix_chart(frame, ["2025"], "sv").summary
+        rows = measures.matrix(frame).sort(["lo", "r", "c"], descending=[True, False, False])
+        supported = exact.certain_leaders(rows.to_dicts()) > 0
+        assert summary.startswith("Vanligast") == supported, summary
+        if not supported:
+            assert "intervallen överlappar" in summary

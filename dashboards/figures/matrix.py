@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboards import measures
+from dashboards.exact import certain_leaders
 from dashboards.figures import Chart, DataTable, bounded_label, codes, heat, period_span, wrap
 from common.format import fmt_bounds, fmt_pct
 from dashboards.i18n import code_label, t
@@ -113,6 +114,14 @@ def _summary(m: pl.DataFrame, row_dim: str, col_dim: str, lang: str) -> str:
     b = known.row(0, named=True)
     rl, cl = code_label(row_dim, b["r"], lang), code_label(col_dim, b["c"], lang)
     n = bounded_label(b, lang)
+    everything = m.sort(["lo", "r", "c"], descending=[True, False, False]).to_dicts()
+    if not certain_leaders(everything):  # overlapping intervals: name it, do not rank it
+        return {
+            "sv": f"Högst nedre gräns har {rl.lower()} med {cl} ({n} anmälningar); "
+            "intervallen överlappar, så vilken kombination som är vanligast är inte känt.",
+            "en": f"The highest lower bound is {rl.lower()} with {cl} ({n} reports); the "
+            "intervals overlap, so which combination is most common is not known.",
+        }[lang]
     if row_dim == "problemtyp":
         return {
             "sv": f"Vanligast är {rl.lower()} där {cl} är inblandad ({n} anmälningar).",
