@@ -13,6 +13,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+import polars as pl
 from flask import Blueprint, Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
@@ -181,6 +182,13 @@ def create_api(hub: Hub) -> Blueprint:
                 cells = cells.filter(cells[arg] == filters[arg])
         cells = cells.sort(["node_id", "period", "dim1", "dim2"], nulls_last=True)
         if filters.get("format") == "csv":
+            # Codes come from remote nodes: one spelled like a formula stays text in a sheet
+            # (a lone "-", the unclassified code, is no formula and stays as it is).
+            cells = cells.with_columns([
+                pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]."))
+                .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+                for c, dtype in cells.schema.items() if dtype == pl.String
+            ])  # fmt: skip
             buf = io.BytesIO()
             cells.write_csv(buf, null_value="..")
             return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
@@ -205,14 +213,24 @@ def create_api(hub: Hub) -> Blueprint:
         outcome = hub.workgroup.accept(raw)
         return jsonify(outcome.to_json()), outcome.status
 
-    @bp.get("/workgroup/decisions/<node_id>")
+    fetch_gate = FetchGate(hub.trust, hub.id)
+
+    @bp.post("/workgroup/decisions/<node_id>")
     def workgroup_decisions(node_id: str) -> ResponseReturnValue:
-        """The working group's decisions on this node's summaries, signed by the hub."""
+        """The working group's decisions on this node's summaries, signed by the hub, for a
+        fresh fetch statement signed by that node (hub.workgroup.FetchGate)."""
         from hub.workgroup import signed_decisions
 
         if node_id not in hub.trust.nodes():
             return error_response(404, "not_found", "Noden är inte registrerad här.",
                                   "The node is not enrolled here.")  # fmt: skip
+        raw = _read_body()
+        if isinstance(raw, Response):
+            return raw
+        try:
+            fetch_gate.check(raw, node_id)
+        except Refused as r:
+            return jsonify(r.outcome.to_json()), r.outcome.status
         return Response(signed_decisions(hub, node_id), mimetype="application/json")
 
     @bp.get("/shares")

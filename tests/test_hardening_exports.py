@@ -4,6 +4,7 @@ exports, and a hub refuses a node name that starts like one."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import flask
 import polars as pl
@@ -75,3 +76,33 @@ def test_hub_refuses_a_node_name_that_starts_like_a_formula(name: str) -> None:
     with pytest.raises(InvalidPayload):
         NodeInfo.from_dict(d)
     assert NodeInfo.from_dict({**d, "name": "Samordningsförbundet Centrala Göteborg"}).name
+
+
+def test_hub_api_csv_neutralises_codes_from_a_node(make_hub: Any) -> None:
+    import base64
+    import json
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from hub.server import create_app
+    from schemas.wire import PAYLOAD_TYPE_AGGREGATES, sign
+    from tests.conftest import VECTOR_CLOCK, vector, vector_keys
+
+    hub = make_hub(clock=VECTOR_CLOCK)
+    keys = vector_keys()
+    hub.op_enroll(keys["node"]["id"], keys["node"]["public_key"])
+    env = json.loads(vector("valid_bundle.json"))
+    payload = json.loads(base64.b64decode(env["payload"]))
+    table = next(t for t in payload["tables"] if t["name"] == "problemtyp")
+    table["cells"][0]["key"] = ["=1+cmd|'/C calc'!A0"]
+    raw = json.dumps(payload).encode()
+    key = Ed25519PrivateKey.from_private_bytes(bytes([1]) * 32)
+    client = create_app(hub).test_client()
+    r = client.post("/api/v1/bundles", data=sign(PAYLOAD_TYPE_AGGREGATES, raw, [key]).to_bytes())
+    assert r.status_code == 201, r.get_json()
+    text = client.get("/api/v1/aggregates/problemtyp?format=csv").get_data(as_text=True)
+    fields = [f for line in text.splitlines() for f in line.split(",")]
+    assert "'=1+cmd|'/C calc'!A0" in text
+    live = [f for f in fields if f.strip('"') != "-"  # the unclassified code, no formula
+            and f.lstrip('"').startswith(("=", "+", "-", "@"))]  # fmt: skip
+    assert live == []
