@@ -162,3 +162,27 @@ def test_matrix_headline_says_vanligast_only_when_the_bounds_support_it(fed):
         assert summary.startswith("Vanligast") == supported, summary
         if not supported:
             assert "intervallen överlappar" in summary
+
+
+def test_unfinished_year_is_hittills_i_ar_against_the_same_quarters():
+    from datetime import date
+
+    from dashboards.figures.overview import key_figures, year_to_date
+
+    a = federation(5, seed=9, year=2024, sizes=(40, 90))
+    b = federation(5, seed=10, year=2025, sizes=(40, 90))
+    cells = pl.concat([_cells(a), _cells(b)]).with_columns(
+        period_kind=pl.when(pl.col("period").str.len_chars() == 4).then(pl.lit("year"))
+        .otherwise(pl.lit("quarter")))  # fmt: skip
+    nodes = pl.DataFrame({"node_id": list(a.nodes)})
+    today = date(2025, 8, 15)  # Q3 has begun: compare Q1–Q3 with Q1–Q3 of 2024
+    ytd = year_to_date(cells, "2025", today=today)
+    assert ytd is not None and ytd["quarters"] == 3 and ytd["nodes"] == 5
+    true = [sum(sum(f.exact[n][f"{y}-Q{q}"]["total"].values()) for n in f.nodes for q in (1, 2, 3))
+            for f, y in ((a, 2024), (b, 2025))]  # fmt: skip
+    change = true[1] / true[0] - 1
+    assert ytd["lo"] - 1e-9 <= change and (ytd["hi"] is None or change <= ytd["hi"] + 1e-9)
+    figs = key_figures(cells, nodes, "2025", "sv", today=today)
+    assert "hittills i år" in figs[0].label and "samma 3 kvartal 2024" in figs[0].summary
+    finished = key_figures(cells, nodes, "2025", "sv", today=date(2026, 3, 1))
+    assert "hittills i år" not in finished[0].label

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import plotly.graph_objects as go
 import polars as pl
@@ -55,9 +56,45 @@ def change(cells: pl.DataFrame, period: str, sel: Selection | tuple[str, ...] = 
     }
 
 
+def unfinished(period: str, today: date | None = None) -> bool:
+    """A year (or quarter) that has not ended yet: its figures are "hittills i år"."""
+    today = today or date.today()
+    if len(period) == 4:
+        return int(period) >= today.year
+    return False
+
+
+def year_to_date(cells: pl.DataFrame, year: str, sel: Selection | tuple[str, ...] = ALL,
+                 today: date | None = None) -> dict | None:  # fmt: skip
+    """An unfinished year against the same quarters of the year before, over the förbund that
+    published every one of those quarters in both years: lo, hi (change), quarters, nodes."""
+    today = today or date.today()
+    last_q = (today.month - 1) // 3 + 1 if int(year) == today.year else 4
+    quarters = [f"-Q{q}" for q in range(1, last_q + 1)]
+    now_p = [year + q for q in quarters]
+    prev_p = [str(int(year) - 1) + q for q in quarters]
+    rep = measures.report_cells(cells, sel).filter(pl.col("period").is_in(now_p + prev_p))
+    complete = (
+        rep.group_by("node_id").agg(pl.col("period").n_unique())
+        .filter(pl.col("period") == len(now_p) * 2)["node_id"]
+    )  # fmt: skip
+    rep = rep.filter(pl.col("node_id").is_in(complete.implode()))
+    now = _one(rep.filter(pl.col("period").is_in(now_p)))
+    prev = _one(rep.filter(pl.col("period").is_in(prev_p)))
+    if not now or not prev or not prev["lo"]:
+        return None
+    return {
+        "lo": now["lo"] / prev["hi"] - 1 if prev["hi"] else -1.0,
+        "hi": now["hi"] / prev["lo"] - 1 if now["hi"] is not None else None,
+        "exact": now["n_supp"] == 0 and prev["n_supp"] == 0,
+        "quarters": len(quarters), "before": str(int(year) - 1), "nodes": complete.len(),
+    }  # fmt: skip
+
+
 def key_figures(
     cells: pl.DataFrame, nodes: pl.DataFrame, period: str | None, lang: str,
     sel: Selection | tuple[str, ...] = ALL, sums: pl.DataFrame | None = None,
+    today: date | None = None,
 ) -> list[KeyFigure]:  # fmt: skip
     """`sums` are the cells with released group sums (dashboards.exact.collapse), used for
     every figure summed over the area; `cells` stay per förbund (who reported, changes)."""
@@ -83,6 +120,21 @@ def key_figures(
         rsum = {"sv": "Ingen jämförbar föregående period.", "en": "No comparable previous period."}[
             lang
         ]
+    if unfinished(period, today):
+        # an unfinished year is compared with the same quarters of the year before
+        plabel += {"sv": " (hittills i år)", "en": " (so far this year)"}[lang]
+        ytd = year_to_date(cells, period, sel, today)
+        if ytd:
+            ctext = fmt_bounds(ytd["lo"], ytd["hi"], exact=ytd["exact"], hidden=False,
+                               fmt=lambda v: fmt_change(v, lang))  # fmt: skip
+            q = ytd["quarters"]
+            rsum = {
+                "sv": f"Hittills i år: {ctext} jämfört med samma {q} kvartal {ytd['before']}, bland de {ytd['nodes']} förbund som publicerat alla dem.",
+                "en": f"So far this year: {ctext} compared with the same {q} quarters of {ytd['before']}, among the {ytd['nodes']} associations that published all of them.",
+            }[lang]
+        else:
+            rsum = {"sv": "Året är inte slut (hittills i år); ingen jämförbar del av föregående år.",
+                    "en": "The year has not ended (so far this year); no comparable part of the year before."}[lang]  # fmt: skip
     n_rep = measures.reporting_nodes(cells, period)
     figures = [
         KeyFigure("reports", f"{t('reports', lang)} {plabel}", value, rsum),
