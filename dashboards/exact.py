@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -49,7 +50,7 @@ def released_rows(releases: Sequence[Release]) -> pl.DataFrame:
                 "lo": max(0, c.value - margin), "hi": c.value + margin, "exact": c.exact,
                 "forbund": c.forbund, "members": list(rel.group.nodes),
             })  # fmt: skip
-    schema = {"group": pl.String, "period": pl.String, "period_kind": pl.String,
+    schema: dict[str, Any] = {"group": pl.String, "period": pl.String, "period_kind": pl.String,
               "table": pl.String, "dim1": pl.String, "dim2": pl.String, "lo": pl.Int64,
               "hi": pl.Int64, "exact": pl.Boolean, "forbund": pl.Int64,
               "members": pl.List(pl.String)}  # fmt: skip
@@ -89,7 +90,7 @@ def collapse(cells: pl.DataFrame, releases: Sequence[Release]) -> pl.DataFrame:
     )
     extra = [c for c in cells.columns if c not in group_rows.columns]
     group_rows = group_rows.with_columns(pl.lit(None).alias(c) for c in extra)
-    out = pl.concat([kept, group_rows.select(cells.columns).cast(dict(cells.schema))])
+    out = pl.concat([kept, group_rows.select(cells.columns).cast(cells.schema)])
     return out.sort("period_kind", "period", "node_id", "table", "dim1", "dim2", nulls_last=True)
 
 
