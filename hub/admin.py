@@ -401,6 +401,10 @@ def _add_routes(bp: Blueprint, st: AdminState, max_bundle: int) -> None:
         return _render("log.html", entries=st.log.entries(limit=500),
                        problems=st.log.verify())  # fmt: skip
 
+    from hub.enrolment_pages import add_routes as add_enrolment_routes
+
+    add_enrolment_routes(bp, st)
+
     @bp.route("/<path:rest>", methods=["GET", "POST"])
     def unknown(rest: str) -> Any:
         abort(404)  # not the dashboard's catch-all: an admin address that does not exist

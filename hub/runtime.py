@@ -88,6 +88,9 @@ class Hub:
 
         self.workgroup = SummaryIntake(folder, self.trust)
         self.patterns = Patterns(folder, self.workgroup)
+        from hub.enrolment_requests import EnrolmentDesk
+
+        self.enrolments = EnrolmentDesk(folder, self.trust, self.id)
 
     def close(self) -> None:
         if self.forwarder:
@@ -242,6 +245,11 @@ class Hub:
                              "The hub has no upstream hub to fetch releases from.")  # fmt: skip
         return self.releases.fetch_upstream(self.upstream)
 
+    def op_enrolment_requests(self) -> dict[str, Any]:
+        """Pending and decided enrolment requests (decide them on the admin pages)."""
+        return {"pending": [h.to_json() for h in self.enrolments.pending()],
+                "decided": [h.to_json() for h in self.enrolments.decided()]}  # fmt: skip
+
     def operations(self) -> dict[str, Any]:
         from common import backup, migrations
         from hub import admin_ops, report
@@ -257,6 +265,7 @@ class Hub:
             "status": self.op_status,
             "trust_aggregator": self.op_trust_aggregator,
             "fetch_releases": self.op_fetch_releases,
+            "enrolment_requests": self.op_enrolment_requests,
             **backup.operations(self, "hub", settings.DB_NAME),
             **migrations.operations(self),
         }

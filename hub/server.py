@@ -26,6 +26,9 @@ def create_app(
     harden(app)  # security headers on every response, Dash pages and 404s included
     app.config["MAX_CONTENT_LENGTH"] = int(hub.config["policy"]["max_bundle_bytes"]) + 1024
     app.register_blueprint(create_api(hub))
+    from hub.enrolment_api import register_enrolment_api
+
+    register_enrolment_api(app, hub)
     install_error_handlers(app)
 
     @app.get("/healthz")

@@ -138,7 +138,15 @@ class Node:
     def operations(self) -> dict[str, Any]:
         """Every operation a command may run in this process (or through its server)."""
         from common import backup, migrations
-        from node import audit_trail, forums, importer, notifications, report, staff_ops
+        from node import (
+            audit_trail,
+            enrolment,
+            forums,
+            importer,
+            notifications,
+            report,
+            staff_ops,
+        )
 
         return {
             **notifications.operations(self),
@@ -146,6 +154,7 @@ class Node:
             **importer.operations(self),
             **staff_ops.operations(self),
             **audit_trail.operations(self),
+            **enrolment.operations(self),
             **report.operations(self),
             **_partsrapport_ops(self),
             "publish": self.op_publish,

@@ -47,6 +47,8 @@ PAYLOAD_TYPE_RELEASE = "application/vnd.lexheller.release+json; version=1"
 PAYLOAD_TYPE_SUMMARY = "application/vnd.lexheller.summary+json; version=1"
 PAYLOAD_TYPE_SUMMARY_WITHDRAWAL = "application/vnd.lexheller.summary-withdrawal+json; version=1"
 PAYLOAD_TYPE_WORKGROUP_DECISIONS = "application/vnd.lexheller.workgroup-decisions+json; version=1"
+PAYLOAD_TYPE_ENROLMENT_REQUEST = "application/vnd.lexheller.enrolment-request+json; version=1"
+PAYLOAD_TYPE_ENROLMENT_QUERY = "application/vnd.lexheller.enrolment-status-query+json; version=1"
 PAYLOAD_TYPES = (
     PAYLOAD_TYPE_AGGREGATES,
     PAYLOAD_TYPE_ENROLMENT,
@@ -57,6 +59,8 @@ PAYLOAD_TYPES = (
     PAYLOAD_TYPE_SUMMARY,
     PAYLOAD_TYPE_SUMMARY_WITHDRAWAL,
     PAYLOAD_TYPE_WORKGROUP_DECISIONS,
+    PAYLOAD_TYPE_ENROLMENT_REQUEST,
+    PAYLOAD_TYPE_ENROLMENT_QUERY,
 )
 
 BUNDLE_FORMAT = "lexheller.aggregates"
