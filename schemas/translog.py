@@ -7,14 +7,20 @@ checks them (``node/logcheck.py``) with :mod:`schemas.merkle` (RFC 6962).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from schemas import merkle
-from schemas.wire import InvalidPayload, canonical_json, check_id, format_time, parse_time
+from schemas.wire import (
+    InvalidPayload,
+    canonical_json,
+    check_id,
+    format_time,
+    loads_json,
+    parse_time,
+)
 
 CHECKPOINT_FORMAT = "lexheller.checkpoint"
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -67,7 +73,7 @@ class Checkpoint:
     @classmethod
     def from_bytes(cls, data: bytes) -> Checkpoint:
         try:
-            d = json.loads(data.decode("utf-8"))
+            d = loads_json(data)
         except (UnicodeDecodeError, ValueError) as e:
             raise InvalidPayload(f"checkpoint is not UTF-8 JSON: {e}") from e
         d = _exact(d, {"format", "format_version", "hub_id", "size", "root", "timestamp"},
