@@ -57,4 +57,11 @@ def register_enrolment_api(app: Flask, hub: Hub, *, limiter: RateLimiter | None 
         status, body = hub.enrolments.status(raw)
         return jsonify(body), status
 
+    @bp.after_request
+    def _allow(resp: Response) -> Response:
+        # OPTIONS would list the API's GET catch-all too; these resources take only POST.
+        if request.method == "OPTIONS" and request.url_rule is not None:
+            resp.headers["Allow"] = ", ".join(sorted(request.url_rule.methods or ()))
+        return resp
+
     app.register_blueprint(bp)
