@@ -70,6 +70,17 @@ class HttpPublisher:
             ) from e
         return r.content
 
+    def post_for_bytes(self, base_url: str, path: str, envelope: bytes) -> tuple[int, bytes]:
+        """Post a signed statement and keep the answer's exact bytes (a signed envelope)."""
+        url = base_url.rstrip("/") + path
+        try:
+            r = self.session.post(url, data=envelope, headers={"Content-Type": "application/json"},
+                                  timeout=self.timeout)  # fmt: skip
+        except requests.RequestException as e:
+            raise TransportError(f"Kunde inte nå {url}: {e.__class__.__name__}.",
+                                 f"Could not reach {url}: {e.__class__.__name__}.") from e  # fmt: skip
+        return r.status_code, r.content
+
     def post_bundle(self, base_url: str, envelope: bytes) -> Answer:
         return self.post(base_url, "/api/v1/bundles", envelope)
 

@@ -14,15 +14,17 @@ from importlib import resources
 from typing import Any
 
 import polars as pl
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from hub import translog
+from hub.accept import Refused
 from hub.federation import accept_enrolment
 from hub.releases import totals
 from hub.runtime import Hub
-from schemas.wire import encode_public_key, fingerprint
+from hub.workgroup import FetchGate
+from schemas.wire import encode_public_key, fingerprint, key_id
 
 API = "/api/v1"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -213,7 +215,7 @@ def create_api(hub: Hub) -> Blueprint:
         outcome = hub.workgroup.accept(raw)
         return jsonify(outcome.to_json()), outcome.status
 
-    fetch_gate = FetchGate(hub.trust, hub.id)
+    fetch_gate = FetchGate(hub.trust, key_id(hub.key.public_key()))
 
     @bp.post("/workgroup/decisions/<node_id>")
     def workgroup_decisions(node_id: str) -> ResponseReturnValue:
@@ -324,10 +326,38 @@ def create_api(hub: Hub) -> Blueprint:
     def openapi() -> ResponseReturnValue:
         return jsonify(openapi_document())
 
+    def _own_methods() -> list[str]:
+        """The methods the path's own rules take, without the GET catch-all below."""
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        found = []
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+            try:
+                endpoint, _ = adapter.match(request.path, method=method)
+            except HTTPException:
+                continue
+            if endpoint != "api.unknown":
+                found.append(method)
+        return found
+
     @bp.get("/<path:rest>")
     def unknown(rest: str) -> ResponseReturnValue:
+        allowed = _own_methods()
+        if allowed:
+            resp = error_response(405, "method_not_allowed",
+                                  f"/api/v1/{rest} tar bara emot {', '.join(allowed)}.",
+                                  f"/api/v1/{rest} only takes {', '.join(allowed)}.")  # fmt: skip
+            resp.headers["Allow"] = ", ".join([*allowed, "OPTIONS"])
+            return resp
         return error_response(404, "not_found", f"Det finns ingen resurs /api/v1/{rest}.",
                               f"There is no resource /api/v1/{rest}.")  # fmt: skip
+
+    @bp.after_request
+    def _allow_without_catch_all(resp: Response) -> Response:
+        # OPTIONS lists the methods of every rule matching the path, the GET catch-all above
+        # included; a POST-only resource advertises only what it takes.
+        if request.method == "OPTIONS" and request.endpoint != "api.unknown":
+            resp.headers["Allow"] = ", ".join([*_own_methods(), "OPTIONS"])
+        return resp
 
     return bp
 

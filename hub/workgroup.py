@@ -31,12 +31,15 @@ from common.errors import UsageError
 from hub.accept import Outcome, Refused, _sv
 from hub.trust import Trust
 from schemas.summary import (
+    FETCH_WINDOW,
     PATTERN_STATUSES,
     Decisions,
+    DecisionsRequest,
     PatternDecision,
     Summary,
     Withdrawal,
     open_envelope,
+    open_fetch,
 )
 from schemas.wire import Envelope, UnknownKey, WireError
 
@@ -269,6 +272,64 @@ def is_summary(raw: bytes) -> bool:
                                                          PAYLOAD_TYPE_SUMMARY_WITHDRAWAL)  # fmt: skip
     except WireError:
         return False
+
+
+class FetchGate:
+    """Checks a node's signed fetch statement before the hub hands out its decisions.
+
+    Like :mod:`hub.accept`: verify the exact bytes with the enrolled nodes' keys, then parse,
+    then the rules: the key belongs to the node named in the statement and in the address; the
+    statement is addressed to this hub (its key id); it is fresh (``FETCH_WINDOW`` either side of the hub's
+    clock); its nonce has not been seen within the window (no replay). Raises :class:`Refused`.
+    """
+
+    def __init__(self, trust: Trust, hub_key_id: str,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+        self.trust, self.hub_key_id, self.clock = trust, hub_key_id, clock
+        self._seen: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def check(self, raw: bytes, node_id: str) -> DecisionsRequest:
+        try:
+            request, keyid = open_fetch(raw, self.trust.active_keys())
+        except UnknownKey as e:
+            raise Refused(401, "unknown_key",
+                          "Begäran är inte signerad av någon nod som navet känner.",
+                          "The request is not signed by a node this hub knows.") from e  # fmt: skip
+        except WireError as e:
+            raise Refused(401 if e.http_status < 500 else e.http_status, "unsigned_request",
+                          "Besluten lämnas bara ut mot en begäran som noden har signerat "
+                          f"({e}).",
+                          f"The decisions are only given for a request the node signed ({e}).",
+                          ) from e  # fmt: skip
+        owner = self.trust.node_of_key(keyid)
+        if not (owner == request.node_id == node_id):
+            raise Refused(403, "wrong_node",
+                          f"Begäran gäller {node_id} men är signerad med nyckeln för {owner}.",
+                          f"The request is for {node_id} but signed with the key of {owner}.")  # fmt: skip
+        if request.hub_key != self.hub_key_id:
+            raise Refused(403, "wrong_hub",
+                          "Begäran är ställd till ett annat nav (en annan navnyckel); kontrollera "
+                          "publish.hub_public_key i node.toml.",
+                          "The request is addressed to another hub (another hub key); check "
+                          "publish.hub_public_key in node.toml.")  # fmt: skip
+        now = self.clock()
+        if abs(now - request.created) > FETCH_WINDOW:
+            raise Refused(401, "stale_request",
+                          "Begäran är för gammal (eller nodens klocka går fel); skicka en ny och "
+                          "kontrollera klockan.",
+                          "The request is too old (or the node's clock is wrong); send a new "
+                          "one and check the clock.")  # fmt: skip
+        with self._lock:
+            for n, at in list(self._seen.items()):
+                if abs(now - at) > FETCH_WINDOW:
+                    del self._seen[n]
+            if request.nonce in self._seen:
+                raise Refused(409, "replayed_request",
+                              "Den här begäran har redan använts; noden skickar en ny.",
+                              "This request was already used; the node sends a new one.")  # fmt: skip
+            self._seen[request.nonce] = request.created
+        return request
 
 
 def signed_decisions(hub: Any, node_id: str) -> bytes:

@@ -13,6 +13,8 @@ refused either by the signature or by the parser.
 
     Summary            format lexheller.summary, version 1        (summary.schema.json)
     Withdrawal         format lexheller.summary-withdrawal, v. 1  (summary.schema.json $defs)
+    Decisions          format lexheller.workgroup-decisions, v. 1 (signed by the hub)
+    DecisionsRequest   format lexheller.workgroup-fetch, v. 1     (the node's signed "fetch")
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -31,6 +33,7 @@ from schemas.wire import (
     PAYLOAD_TYPE_SUMMARY,
     PAYLOAD_TYPE_SUMMARY_WITHDRAWAL,
     PAYLOAD_TYPE_WORKGROUP_DECISIONS,
+    PAYLOAD_TYPE_WORKGROUP_FETCH,
     Envelope,
     InvalidPayload,
     MalformedEnvelope,
@@ -302,3 +305,62 @@ def open_decisions(raw: bytes, hub_key: Ed25519PublicKey, node_id: str) -> Decis
     if d.node_id != node_id:
         raise InvalidPayload(f"the decisions are for {d.node_id}, not for {node_id}")
     return d
+
+
+FETCH_FORMAT = "lexheller.workgroup-fetch"
+FETCH_WINDOW = timedelta(minutes=5)
+"""A fetch statement is honoured this long either side of its ``created`` time (clock skew)."""
+_NONCE_RE = re.compile(r"[0-9a-f]{32}")
+_KEYID_RE = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class DecisionsRequest:
+    """A node's signed "give me the working group's decisions on my summaries".
+
+    Addressed to one hub by the id of the hub's key (``hub_key``, which the node already holds
+    to verify the answer), so it cannot be replayed at another hub; fresh (``created`` within
+    :data:`FETCH_WINDOW` of the hub's clock) and used once (``nonce``).
+    """
+
+    node_id: str
+    hub_key: str
+    created: datetime
+    nonce: str
+
+    def __post_init__(self) -> None:
+        check_id(self.node_id, "node_id")
+        if not isinstance(self.hub_key, str) or not _KEYID_RE.fullmatch(self.hub_key):
+            raise InvalidPayload("hub_key must be the hub's key id (64 lowercase hex characters)")
+        if not isinstance(self.nonce, str) or not _NONCE_RE.fullmatch(self.nonce):
+            raise InvalidPayload("nonce must be 32 lowercase hex characters")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FETCH_FORMAT, "format_version": FORMAT_VERSION,
+                "node_id": self.node_id, "hub_key": self.hub_key,
+                "created": format_time(self.created), "nonce": self.nonce}  # fmt: skip
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, d: Any) -> DecisionsRequest:
+        d = _exact_keys(d, {"format", "format_version", "node_id", "hub_key", "created", "nonce"},
+                        "fetch")  # fmt: skip
+        if d["format"] != FETCH_FORMAT or d["format_version"] != FORMAT_VERSION:
+            raise InvalidPayload(f"not a {FETCH_FORMAT} version {FORMAT_VERSION} payload")
+        return cls(d["node_id"], d["hub_key"], parse_time(d["created"], "created"), d["nonce"])
+
+
+def seal_fetch(request: DecisionsRequest, key: Ed25519PrivateKey) -> bytes:
+    return sign(PAYLOAD_TYPE_WORKGROUP_FETCH, request.to_bytes(), [key]).to_bytes()
+
+
+def open_fetch(raw: bytes, trusted: Mapping[str, Ed25519PublicKey]
+               ) -> tuple[DecisionsRequest, str]:  # fmt: skip
+    """Verify the node's signature over the exact bytes, then parse; (request, key id)."""
+    env = Envelope.from_bytes(raw)
+    if env.payload_type != PAYLOAD_TYPE_WORKGROUP_FETCH:
+        raise MalformedEnvelope(f"not a fetch statement (payloadType {env.payload_type!r})")
+    keyid = verify(env, trusted)
+    return DecisionsRequest.from_dict(_load(env.payload)), keyid

@@ -47,6 +47,7 @@ PAYLOAD_TYPE_RELEASE = "application/vnd.lexheller.release+json; version=1"
 PAYLOAD_TYPE_SUMMARY = "application/vnd.lexheller.summary+json; version=1"
 PAYLOAD_TYPE_SUMMARY_WITHDRAWAL = "application/vnd.lexheller.summary-withdrawal+json; version=1"
 PAYLOAD_TYPE_WORKGROUP_DECISIONS = "application/vnd.lexheller.workgroup-decisions+json; version=1"
+PAYLOAD_TYPE_WORKGROUP_FETCH = "application/vnd.lexheller.workgroup-fetch+json; version=1"
 PAYLOAD_TYPE_ENROLMENT_REQUEST = "application/vnd.lexheller.enrolment-request+json; version=1"
 PAYLOAD_TYPE_ENROLMENT_QUERY = "application/vnd.lexheller.enrolment-status-query+json; version=1"
 PAYLOAD_TYPES = (
@@ -61,6 +62,7 @@ PAYLOAD_TYPES = (
     PAYLOAD_TYPE_WORKGROUP_DECISIONS,
     PAYLOAD_TYPE_ENROLMENT_REQUEST,
     PAYLOAD_TYPE_ENROLMENT_QUERY,
+    PAYLOAD_TYPE_WORKGROUP_FETCH,
 )
 
 BUNDLE_FORMAT = "lexheller.aggregates"

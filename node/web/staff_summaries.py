@@ -29,7 +29,7 @@ from common.transport import HttpPublisher
 from common.web import current_lang, i18n, web_state
 from common.web.i18n import register_strings
 from common.web.security import add_security_headers, limit_request_size
-from node import summaries
+from node import summaries, workgroup_client
 from node.report.partsrapport import PARTIES, build_party_report
 from node.summaries import (
     STATES,
@@ -39,7 +39,6 @@ from node.summaries import (
     SummaryPersonalData,
 )
 from node.web.staff import _render, needs, register_staff, signed_in
-from schemas.wire import WireError
 
 if TYPE_CHECKING:
     from node.runtime import Node
@@ -278,17 +277,11 @@ def register_staff_summaries(app: Flask, node: Node) -> Summaries:
             if not (pub["hub_url"] and pub["hub_public_key"]):
                 error = _t("wg_no_hub")
             else:
-                try:
-                    _deliver_withdrawals()
-                    raw = HttpPublisher(float(pub["timeout_seconds"])).get_bytes(
-                        pub["hub_url"], f"/api/v1/workgroup/decisions/{node.id}")
-                    got = summaries.store_decisions(node.store, raw, pub["hub_public_key"],
-                                                    node.id)  # fmt: skip
-                    done = _t("wg_pulled", n=str(len(got.patterns)))
+                try:  # withdrawals first, then a signed fetch; the answer is verified
+                    got = workgroup_client.fetch_decisions(node)
+                    done = _t("wg_pulled", n=str(got["patterns"]))
                 except LexHellerError as e:
                     error = e.message(current_lang())
-                except WireError as e:
-                    error = f"{_t('wg_title')}: {e}"
         return _render("summaries_workgroup.html", 400 if error else 200, error=error, done=done,
                        decisions=summaries.decisions(node.store),
                        configured=bool(pub["hub_url"] and pub["hub_public_key"]))  # fmt: skip
