@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -96,6 +97,8 @@ class Forwarder:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self.also: list[Callable[[], object]] = []
+        """Further work each round (a regional hub fetching its releases); failures logged."""
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="forwarder", daemon=True)
@@ -116,6 +119,11 @@ class Forwarder:
                 self.work_once()
             except Exception:  # keep forwarding alive whatever one round does
                 log.exception("forwarding round failed")
+            for task in self.also:
+                try:
+                    task()
+                except Exception:
+                    log.exception("upstream task failed")
             self._wake.wait(self.interval)
             self._wake.clear()
 

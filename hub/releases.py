@@ -20,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -211,6 +213,24 @@ class ReleaseStore:
         log.info("release %s stored (%d cells)", rel.id, len(rel.cells))
         return Outcome(201, "stored", f"Frisläppningen {rel.id} är sparad.",
                        f"Release {rel.id} stored.", digest=digest)  # fmt: skip
+
+    def fetcher(self, upstream: str, every: float = 60.0) -> Callable[[], object]:
+        """A task for the forwarding thread: fetch from upstream at most every `every` s;
+        an unreachable upstream is logged and tried again next time."""
+        last = [-math.inf]
+
+        def task() -> object:
+            now = time.monotonic()
+            if now - last[0] < every:
+                return None
+            last[0] = now
+            try:
+                return self.fetch_upstream(upstream)
+            except TransportError as e:
+                log.warning("releases not fetched: %s", e.en)
+                return None
+
+        return task
 
     def fetch_upstream(self, upstream: str, publisher: HttpPublisher | None = None) -> dict[str, Any]:
         """A regional hub fetches its own group's releases from its upstream and verifies them."""

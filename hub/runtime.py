@@ -84,6 +84,8 @@ class Hub:
         self.shares = ShareIntake(folder, self.store, self.trust,
                                   on_accept=self._queue_shares if self.upstream else None)  # fmt: skip
         self.releases = ReleaseStore(folder, self.id, self.config["hub"]["level"])
+        if self.forwarder and self.config["hub"]["level"] != "national":
+            self.forwarder.also.append(self.releases.fetcher(self.upstream or ""))
         from hub.workgroup import Patterns, SummaryIntake
 
         self.workgroup = SummaryIntake(folder, self.trust)

@@ -141,3 +141,23 @@ def test_regional_hub_fetches_its_own_release_from_upstream(national, fed, make_
     for c in body["cells"]:
         if c["exact"]:
             assert c["value"] == truth[_key(c)]
+
+
+def test_running_regional_hub_fetches_its_releases_in_the_forwarding_loop(national, fed, make_hub):
+    import time
+
+    members = fed.regions["region-2"]
+    rel = make_release(fed, "region-2", "regional", "2025", members, audit=False)
+    assert hub_app(national).test_client().post("/api/v1/releases", data=signed(rel)).status_code == 201
+    server = Server(hub_app(national), "127.0.0.1", 0).start()
+    try:
+        regional = make_hub("region-2", level="regional", upstream=server.url)
+        load_hub(regional, fed, members)
+        assert regional.forwarder is not None
+        regional.forwarder.start()  # what 'lexheller hub serve' does
+        deadline = time.monotonic() + 20
+        while regional.releases.latest("region-2", "2025") is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert regional.releases.latest("region-2", "2025") is not None
+    finally:
+        server.stop()
