@@ -20,9 +20,16 @@ of issue 13:
    fail publicly; cells nobody hid are public already);
 2. `aggregator.protect.plan_release` picks the cells to open from public data and gate bits;
 3. T (and "in how many förbund" where F ≥ k) is opened for those cells only;
-4. `aggregator.protect.settle` runs the joint audit until it passes; cells it names are
-   withheld (never published);
-5. the release document is written; the aggregator signs it.
+4. the party writes its *candidate* (the opened values and förbund counts, the valid
+   members) and its MPyC process ends;
+5. the leader alone runs the joint audit (`finish`: `aggregator.protect.settle` until it
+   passes; cells it names are withheld, never published) and builds the release document;
+   the other two check it against their own candidate (`check_release`) before they sign.
+
+The joint audit is public-data work (bundles, releases, the opened candidate), so it runs
+once, after the MPC has stopped: not three times in parallel inside the MPC processes.
+MPyC listens on all interfaces by default; the child binds its listening socket to the
+job's ``host`` (127.0.0.1 unless configured).
 
 Nothing else is ever opened: not a residual, not a per-member value, not a withheld total.
 """
@@ -31,14 +38,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aggregator.protect import BatchInfo, GatePolicy, PublicData, plan_release, public_cells, settle
+from common.disclosure.model import TABLES as AUDITED_TABLES
 from schemas.release import Release, ReleaseCell, ReleaseGroup
 from schemas.shares import MODULUS, ShareVector, cell_layout
 from schemas.wire import Bundle, Envelope, parse_time
@@ -58,20 +69,57 @@ def _coefficient(seed: bytes, i: int) -> int:
 
 
 def spawn(job_path: Path, log_path: Path) -> subprocess.Popen[bytes]:
-    """Start this aggregator's MPC party as a child process."""
+    """Start this aggregator's MPC party as a child process in its own process group (so a
+    caller that gives up can end it and anything it started: `stop`)."""
     log = open(log_path, "ab")  # noqa: SIM115 - handed to the child, closed with it
-    return subprocess.Popen(
-        [sys.executable, "-m", "aggregator.mpc", str(job_path)],
-        stdout=log, stderr=subprocess.STDOUT, cwd=str(Path(__file__).resolve().parent.parent),
-    )  # fmt: skip
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "aggregator.mpc", str(job_path)],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=str(Path(__file__).resolve().parent.parent),
+        )  # fmt: skip
+    finally:
+        log.close()
+
+
+def stop(proc: subprocess.Popen[bytes], grace: float = 3.0) -> None:
+    """End a party started by `spawn` and its process group: SIGTERM, then SIGKILL."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _bind_listening_sockets(host: str) -> None:
+    """MPyC calls ``loop.create_server(factory, port=...)`` with no host, which listens on every
+    interface; in this (single-purpose) child process, default that host to ours."""
+    import asyncio
+
+    original = asyncio.BaseEventLoop.create_server
+
+    async def create_server(
+        self: Any, factory: Any, host_: Any = None, *args: Any, **kw: Any
+    ) -> Any:
+        return await original(self, factory, host if host_ is None else host_, *args, **kw)
+
+    asyncio.BaseEventLoop.create_server = create_server  # type: ignore[method-assign]
 
 
 def main(argv: list[str]) -> int:
     job = json.loads(Path(argv[0]).read_text("utf-8"))
-    ports = job["ports"]
     host = job.get("host", "127.0.0.1")
-    sys.argv = [sys.argv[0], *(a for p in ports for a in ("-P", f"{host}:{p}")),
+    parties = job.get("parties") or [[host, p] for p in job["ports"]]
+    sys.argv = [sys.argv[0], *(a for h, p in parties for a in ("-P", f"{h}:{p}")),
                 "-I", str(job["party"] - 1)]  # fmt: skip
+    _bind_listening_sockets(host)
     from mpyc.runtime import mpc  # parties come from sys.argv, set just above
 
     result = mpc.run(_compute(mpc, job))
@@ -80,6 +128,15 @@ def main(argv: list[str]) -> int:
     tmp.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
     tmp.replace(out)
     return 0
+
+
+def public_data(job: Mapping[str, Any]) -> PublicData:
+    """The public data a job names: every bundle of every node, earlier releases, groups."""
+    bundles = {n: [_bundle(p) for p in paths] for n, paths in job["bundles"].items()}
+    releases = [Release.from_bytes(Envelope.from_bytes(Path(p).read_bytes()).payload)
+                for p in job["releases"]]  # fmt: skip
+    groups = {g: tuple(ns) for g, ns in job["groups"].items()}
+    return PublicData(bundles, releases, groups)
 
 
 async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
@@ -91,11 +148,7 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError("MPyC's SecInt(32) field is not the share modulus")
     b = job["batch"]
     policy = GatePolicy(int(job["policy"]["k"]), int(job["policy"]["min_hidden"]))
-    bundles = {n: [_bundle(p) for p in paths] for n, paths in job["bundles"].items()}
-    releases = [Release.from_bytes(Envelope.from_bytes(Path(p).read_bytes()).payload)
-                for p in job["releases"]]  # fmt: skip
-    groups = {g: tuple(ns) for g, ns in job["groups"].items()}
-    public = PublicData(bundles, releases, groups)
+    public = public_data(job)
     period = b["period"]
     members = [m["node_id"] for m in job["members"]]
     seed = bytes.fromhex(b["digest"])
@@ -129,7 +182,10 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
                 mine_r.append(vec.residuals[i])
                 mine_i.append(vec.indicators[i])
             else:
-                c1, c2 = _coefficient(seed, 2 * i), _coefficient(seed + bytes([mi % 256]), 2 * i + 1)
+                c1, c2 = (
+                    _coefficient(seed, 2 * i),
+                    _coefficient(seed + bytes([mi % 256]), 2 * i + 1),
+                )
                 z += c1 * vec.residuals[i] + c2 * vec.indicators[i]
                 zp += c2 * (1 if v >= 1 else 0)
                 pind[(table, key)] = 1 if v >= 1 else 0
@@ -140,8 +196,11 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
     nm = len(members)
     await mpc.start()
     try:
+
         def joint(values: list[int]) -> Any:
-            parts = mpc.input(secint.array(np.array(values or [0], dtype=object)), senders=[0, 1, 2])
+            parts = mpc.input(
+                secint.array(np.array(values or [0], dtype=object)), senders=[0, 1, 2]
+            )
             return parts[0] + parts[1] + parts[2]
 
         r, ind, zsum = joint(mine_r), joint(mine_i), joint(mine_z)
@@ -152,7 +211,9 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
             member_of[i, e[0]] = 1
         one_minus = 1 - ind
         fails = ((r - ind) >= 0) * -1 + 1  # 1 where ind > r
-        fails = fails + (((-r) + np.array([e[3] for e in hidden] or [0], dtype=object)) >= 0) * -1 + 1
+        fails = (
+            fails + (((-r) + np.array([e[3] for e in hidden] or [0], dtype=object)) >= 0) * -1 + 1
+        )
         c3 = np.array([_coefficient(seed, 10**9 + i) for i in range(max(h, 1))], dtype=object)
         c4 = np.array([_coefficient(seed, 2 * 10**9 + i) for i in range(max(h, 1))], dtype=object)
         c5 = np.array([_coefficient(seed, 3 * 10**9 + i) for i in range(max(h, 1))], dtype=object)
@@ -190,7 +251,9 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
                 gates[ref] = int(bit) == 1
 
         # -------------------------------------------------------- 2. plan, 3. open
-        chosen = sorted(plan_release(batch, gates, public))
+        # a table the joint audit's model does not know (a newer node's extra table) cannot
+        # be audited, so it is never opened
+        chosen = sorted(r for r in plan_release(batch, gates, public) if r[2] in AUDITED_TABLES)
         values: dict[Any, int] = {ref: info[ref].published for ref in chosen if info[ref].known}
         secret_refs = [ref for ref in chosen if not info[ref].known]
         if secret_refs:
@@ -208,36 +271,86 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
                     forbund[ref] = int(v)
     finally:
         await mpc.shutdown()
-    mpc_seconds = time.perf_counter() - started
+    return {
+        "batch": b,
+        "valid": valid,
+        "refused": refused,
+        "values": [
+            [ref[2], list(ref[3]), v, forbund.get(ref)] for ref, v in sorted(values.items())
+        ],
+        "cells": len(refs),
+        "gated": len(gated),
+        "gates_open": sum(1 for ref in gated if gates[ref]),
+        "chosen": len(chosen),
+        "mpc_seconds": round(time.perf_counter() - started, 3),
+    }
 
-    # ------------------------------------------------------------ 4. joint audit, 5. release
-    audit_started = time.perf_counter()
-    settled = settle(batch, values, public, policy=policy)
-    audit_seconds = time.perf_counter() - audit_started
+
+def _candidate(
+    result: Mapping[str, Any],
+) -> tuple[BatchInfo, dict[Any, int], dict[Any, int | None]]:
+    b = result["batch"]
+    batch = BatchInfo(b["group_id"], b["level"], b["period"], int(b["revision"]),
+                      tuple(result["valid"]))  # fmt: skip
+    values = {
+        (batch.group_id, batch.period, t, tuple(k)): int(v) for t, k, v, _ in result["values"]
+    }
+    forbund = {(batch.group_id, batch.period, t, tuple(k)): f for t, k, _, f in result["values"]}
+    return batch, values, forbund
+
+
+def finish(job: Mapping[str, Any], result: Mapping[str, Any]) -> tuple[Release, dict[str, Any]]:
+    """The leader's step after the MPC: the joint audit until it passes, then the release.
+
+    Returns the release and what happened (rounds, cells withheld by the audit, seconds).
+    """
+    batch, values, forbund = _candidate(result)
+    policy = GatePolicy(int(job["policy"]["k"]), int(job["policy"]["min_hidden"]))
+    started = time.perf_counter()
+    settled = settle(batch, values, public_data(job), policy=policy)
     final = settled.values
     cells = tuple(sorted(
         (ReleaseCell(ref[2], ref[3], True, v, forbund.get(ref)) for ref, v in final.items()),
         key=lambda c: (c.table, c.key),
     ))  # fmt: skip
+    b = result["batch"]
     release = Release(
-        group=ReleaseGroup(batch.group_id, batch.level, tuple(sorted(valid))),
-        period=period, revision=batch.revision, batch_digest=b["digest"],
+        group=ReleaseGroup(batch.group_id, batch.level, tuple(sorted(batch.members))),
+        period=batch.period, revision=batch.revision, batch_digest=b["digest"],
         created=parse_time(b["closed"], "closed").astimezone(UTC), k=policy.k, cells=cells,
     )  # fmt: skip
-    return {
-        "release": release.to_bytes().decode("utf-8"),
-        "refused": refused,
-        "cells": len(refs),
-        "gated": len(gated),
-        "gates_open": sum(1 for ref in gated if gates[ref]),
-        "chosen": len(chosen),
-        "released": len(final),
+    return release, {
         "audit_rounds": len(settled.rounds),
+        "released": len(final),
         "withheld_by_audit": sorted("/".join([r[2], *r[3]]) for r in set(values) - set(final)),
-        "mpc_seconds": round(mpc_seconds, 3),
-        "audit_seconds": round(audit_seconds, 3),
+        "audit_seconds": round(time.perf_counter() - started, 3),
         "finished": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+
+
+class ReleaseMismatch(ValueError):
+    """The leader's release is not what this aggregator's own MPC opened."""
+
+
+def check_release(release: Release, result: Mapping[str, Any]) -> None:
+    """A member's check before it signs: the release is this batch, covers exactly the members
+    the MPC found valid, and lists only cells the MPC opened, with the values it opened.
+
+    The joint audit may withhold opened cells (never add or change one)."""
+    batch, values, forbund = _candidate(result)
+    b = result["batch"]
+    expect = (batch.group_id, batch.level, tuple(sorted(batch.members)), batch.period,
+              batch.revision, b["digest"], parse_time(b["closed"], "closed").astimezone(UTC))  # fmt: skip
+    got = (release.group.id, release.group.level, release.group.nodes, release.period,
+           release.revision, release.batch_digest, release.created)  # fmt: skip
+    if got != expect:
+        raise ReleaseMismatch(f"release {got[:2]}/{got[3]}/r{got[4]} is not batch {expect[:2]}/"
+                              f"{expect[3]}/r{expect[4]} with the members the MPC accepted")  # fmt: skip
+    for c in release.cells:
+        ref = (batch.group_id, batch.period, c.table, c.key)
+        if not c.exact or values.get(ref) != c.value or forbund.get(ref) != c.forbund:
+            raise ReleaseMismatch(f"release cell {c.table}/{'/'.join(c.key)} was not opened "
+                                  "with that value by the MPC")  # fmt: skip
 
 
 if __name__ == "__main__":
