@@ -105,7 +105,9 @@ def key_figure_cards(figures: list[KeyFigure]) -> html.Ul:
             html.Li(
                 [
                     html.H2(f.label, className="card-label", id=f"kf-{f.key}-label"),
-                    html.Ol([html.Li(i) for i in f.items], className="card-list", id=f"kf-{f.key}")
+                    (html.Ol if f.ranked else html.Ul)(  # numbered only when the order is known
+                        [html.Li(i) for i in f.items], className="card-list", id=f"kf-{f.key}"
+                    )
                     if f.items
                     else html.P(f.value, className="card-value", id=f"kf-{f.key}"),
                     html.P(f.summary, className="card-summary"),

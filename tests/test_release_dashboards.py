@@ -186,3 +186,19 @@ def test_unfinished_year_is_hittills_i_ar_against_the_same_quarters():
     assert "hittills i år" in figs[0].label and "samma 3 kvartal 2024" in figs[0].summary
     finished = key_figures(cells, nodes, "2025", "sv", today=date(2026, 3, 1))
     assert "hittills i år" not in finished[0].label
+
+
+def test_key_figure_lists_are_numbered_only_when_their_order_is_known(fed):
+    from dashboards.figures.overview import key_figures
+
+    cells = _cells(fed)
+    nodes = pl.DataFrame({"node_id": list(fed.nodes)})
+    rel = make_release(fed, "national", "national", "2025", fed.nodes, audit=False)
+    seen = set()
+    for sums in (cells, exact.collapse(cells, [rel])):
+        for f in key_figures(cells, nodes, "2025", "sv", sums=sums)[2:]:
+            table = "problemtyp" if f.key == "top_problemtyp" else "aktor"
+            top = measures.top(sums.filter(pl.col("period") == "2025"), table, 3).to_dicts()
+            assert f.ranked == (exact.certain_leaders(top) >= len(top) - 1)
+            seen.add(f.ranked)
+    assert seen == {True, False}

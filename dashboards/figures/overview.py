@@ -24,6 +24,8 @@ class KeyFigure:
     value: str
     summary: str
     items: tuple[str, ...] = ()
+    ranked: bool = True
+    """Whether the items' order is known (a numbered list) or the intervals overlap."""
 
 
 def _one(frame: pl.DataFrame) -> dict | None:
@@ -173,7 +175,8 @@ def key_figures(
             }[lang]
         else:
             summary = t("no_data", lang)
-        figures.append(KeyFigure(key, label, "; ".join(names) or "–", summary, tuple(names)))
+        ranked = certain_leaders(top) >= len(top) - 1
+        figures.append(KeyFigure(key, label, "; ".join(names) or "–", summary, tuple(names), ranked))
     return figures
 
 
