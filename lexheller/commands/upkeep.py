@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from common.doctor import lines
 from lexheller.commands import folder_arg, out, run_op, usage_error
 
 NAMES = {"node": ("noden", "nodmappen"), "hub": ("navet", "navmappen")}
@@ -72,7 +73,9 @@ def add_upkeep(group: click.Group, kind: str) -> None:
                       f"{done}.")  # fmt: skip
 
     if kind != "node":
+        add_hub_doctor(group)
         return
+    add_enrolment(group)
 
     @group.command("doctor", help="Kontrollera nodmappen (behörigheter, nyckel, disk, Chromium, "
                    "e-post, nav, databas) och säg vad som ska åtgärdas.")  # fmt: skip
@@ -83,15 +86,62 @@ def add_upkeep(group: click.Group, kind: str) -> None:
         from node.doctor import doctor as run_doctor
 
         r = run_doctor(dir, timeout=timeout)
+        out().emit(r, lines(r, out().lang == "en"))
+        if not r["ok"]:
+            raise usage_error("Kontrollen hittade fel (FEL ovan); åtgärda dem och kör igen.",
+                              "The check found errors (FEL above); fix them and run it again.")  # fmt: skip
+
+
+def add_enrolment(group: click.Group) -> None:
+    """``node enroll-request`` and ``node enroll-status``: ask a hub to enrol the node."""
+
+    @group.command("enroll-request", help="Ansök om registrering hos ett nav (signerad med "
+                   "nodens nyckel); navets administratör ringer kontaktpersonen.")  # fmt: skip
+    @folder_arg()
+    @click.option("--hub", help="navets adress, t.ex. https://nav.example.se (annars "
+                  "publish.hub_url)")  # fmt: skip
+    @click.option("--contact-name", required=True, help="den som navet ska ringa")
+    @click.option("--contact-email", required=True, help="kontaktpersonens e-post")
+    @click.option("--contact-phone", help="kontaktpersonens telefon")
+    def enroll_request(dir: Path, hub: str | None, contact_name: str, contact_email: str,
+                       contact_phone: str | None) -> None:  # fmt: skip
+        r = run_op("node", dir, "enroll_request", hub=hub, contact_name=contact_name,
+                   contact_email=contact_email, contact_phone=contact_phone)  # fmt: skip
         en = out().lang == "en"
-        marks = {"ok": "OK  ", "warn": "OBS ", "fail": "FEL "}
-        lines = []
-        for c in r["checks"]:
-            text = c["en"] if en else c["sv"]
-            fix = c["fix_en"] if en else c["fix_sv"]
-            lines.append(f"{marks[c['level']]}{c['name']}: {text}" + (f"\n      -> {fix}" if fix
-                                                                       else ""))  # fmt: skip
-        out().emit(r, "\n".join(lines))
+        said = r["message_en"] if en else r["message"]
+        if not r["ok"]:
+            out().emit(r, f"Navet {r['hub_url']} tog inte emot ansökan (HTTP {r['status']}): "
+                          f"{said}")  # fmt: skip
+            raise usage_error("Ansökan avvisades; åtgärda det som står ovan och försök igen.",
+                              "The request was refused; fix what is said above and try again.")  # fmt: skip
+        out().emit(r, f"{said}\nFingeravtryck att läsa upp när navet ringer: {r['fingerprint']}\n"
+                      f"Se hur det går med 'lexheller node enroll-status {dir}'.")  # fmt: skip
+
+    @group.command("enroll-status", help="Fråga navet hur det gick med ansökan om registrering.")
+    @folder_arg()
+    @click.option("--hub", help="navets adress (annars den ansökan skickades till)")
+    def enroll_status(dir: Path, hub: str | None) -> None:
+        r = run_op("node", dir, "enroll_status", hub=hub)
+        out().emit(r, r["message_en"] if out().lang == "en" else r["message"])
+        if r["state"] in ("rejected", "revoked"):
+            raise usage_error("Noden är inte registrerad hos navet.",
+                              "The node is not enrolled with the hub.")  # fmt: skip
+
+
+def add_hub_doctor(group: click.Group) -> None:
+    """``hub doctor``: the hub's checks, printed as node doctor prints its own."""
+
+    @group.command("doctor", help="Kontrollera navmappen (behörigheter, nyckel, disk, "
+                   "uppströmsnav, förtroendelista, ansökningar, vidarebefordran, databas, "
+                   "aggregatorer) och säg vad som ska åtgärdas.")  # fmt: skip
+    @folder_arg()
+    @click.option("--timeout", type=float, default=5.0, show_default=True,
+                  help="sekunder per nätverkskontroll")  # fmt: skip
+    def doctor(dir: Path, timeout: float) -> None:
+        from hub.doctor import doctor as run_doctor
+
+        r = run_doctor(dir, timeout=timeout)
+        out().emit(r, lines(r, out().lang == "en"))
         if not r["ok"]:
             raise usage_error("Kontrollen hittade fel (FEL ovan); åtgärda dem och kör igen.",
                               "The check found errors (FEL above); fix them and run it again.")  # fmt: skip

@@ -19,7 +19,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from schemas.enrolment_request import Contact, EnrolmentRequest, StatusQuery, seal_query, seal_request
+from schemas.enrolment_request import (
+    Contact,
+    EnrolmentRequest,
+    StatusQuery,
+    seal_query,
+    seal_request,
+)
 from schemas.wire import (
     PAYLOAD_TYPE_ENROLMENT_REQUEST,
     NodeInfo,
