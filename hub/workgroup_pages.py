@@ -6,6 +6,7 @@
     /arbetsgrupp/monster                  the common patterns ("gemensamma mönster")
     /arbetsgrupp/monster/<id>             change status, description, recommendation, members
     /admin/arbetsgrupp-konton             (hub admins) add a working-group account
+    /admin/partsrapport                   (hub admins) the party report: year and party, PDF/XLSX
 
 The working group has its own session cookie (path ``/arbetsgrupp``) so an admin session
 does not open these pages and a working-group session does not open the admin pages. Every
@@ -79,6 +80,21 @@ register_strings({
     "wgh_username": ("Användarnamn", "User name"),
     "wgh_password": ("Lösenord (minst 10 tecken)", "Password (at least 10 characters)"),
     "wgh_add": ("Skapa konto", "Create account"),
+    "hpr_title": ("Partsrapport", "Party report"),
+    "hpr_lead": ("Vad som har nått förbunden om en medlemspart, ur navets sammanställda tal: "
+                 "frisläppta exakta tal där aggregatorerna har frisläppt dem, annars ärliga "
+                 "gränser. Inga fritexter.", "What reached the förbund about one member party, "
+                 "from the hub's aggregates: released exact figures where the aggregators "
+                 "released them, honest bounds elsewhere. No free text."),
+    "hpr_year": ("År", "Year"),
+    "hpr_party": ("Part", "Party"),
+    "hpr_make": ("Skapa PDF och Excel", "Make PDF and Excel"),
+    "hpr_made": ("Partsrapporten för {name} {year} är klar.", "The party report for {name} "
+                 "{year} is ready."),
+    "hpr_files": ("Filer", "Files"),
+    "hpr_busy": ("En rapport skapas redan; försök igen om en stund.",
+                 "A report is already being made; try again in a moment."),
+    "hpr_bad_year": ("Välj ett år i listan.", "Choose a year in the list."),
 })  # fmt: skip
 
 
@@ -228,5 +244,56 @@ def register_workgroup(app: Flask, hub: Hub, accounts: Accounts, admin_session: 
                                username=request.form.get("username", "")[:64] if error else "")  # fmt: skip
         return html, 400 if error else 200
 
+    _party_report_routes(accounts_bp, hub, admin_session)
     app.register_blueprint(accounts_bp)
     return kit
+
+
+def _party_report_routes(bp: Blueprint, hub: Hub, admin_session: SessionKit) -> None:
+    """/admin/partsrapport: the hub's party report (hub.report) for hub admins."""
+    import re
+    import threading
+    from datetime import UTC, datetime
+
+    from flask import send_from_directory
+
+    from common.errors import UsageError
+    from common.report.parties import PARTIES
+    from hub.report import build_hub_party_report
+
+    busy = threading.Lock()
+    file_re = re.compile(r"partsrapport-(\d{4})-[A-Z-]+\.(pdf|xlsx)")
+
+    @bp.route("/partsrapport", methods=["GET", "POST"])
+    def partsrapport() -> Any:
+        this_year = datetime.now(UTC).year
+        years = list(range(this_year, this_year - 6, -1))
+        chosen = {"year": request.values.get("ar", str(this_year - 1)),
+                  "party": request.values.get("part", "FK")}  # fmt: skip
+        error, result = None, None
+        if request.method == "POST":
+            if not chosen["year"].isdigit() or int(chosen["year"]) not in years:
+                error = _t("hpr_bad_year")
+            elif not busy.acquire(blocking=False):
+                error = _t("hpr_busy")
+            else:
+                try:
+                    result = build_hub_party_report(hub, int(chosen["year"]), chosen["party"])
+                except UsageError as e:
+                    error = e.message(current_lang())
+                finally:
+                    busy.release()
+        parties = [(c, name) for c, (name, _) in PARTIES.items()]
+        html = render_template("admin/partsrapport.html", user=admin_session.current_user(),
+                               years=years,
+                               parties=parties, chosen=chosen, error=error, result=result,
+                               file_name=lambda p: p.rsplit("/", 1)[-1])  # fmt: skip
+        return html, 400 if error else 200
+
+    @bp.get("/partsrapport/<int:year>/<name>")
+    def partsrapport_file(year: int, name: str) -> Any:
+        m = file_re.fullmatch(name)
+        folder = hub.folder / "reports" / str(year)
+        if m is None or int(m.group(1)) != year or not (folder / name).is_file():
+            abort(404)
+        return send_from_directory(folder, name, as_attachment=True)

@@ -87,6 +87,44 @@ def test_role_login_group_and_withdraw(make_hub: Any) -> None:
     assert '"who": "anna"' in log
 
 
+def test_admin_makes_the_party_report_from_the_menu(make_hub: Any) -> None:
+    import subprocess
+
+    from tests.conftest import VECTOR_CLOCK, vector, vector_keys
+
+    hub = make_hub("nav-parter")  # the vector node only (its key is alv-och-kust's above)
+    keys = vector_keys()
+    hub.op_enroll(keys["node"]["id"], keys["node"]["public_key"])
+    hub_accounts(hub, hasher=FAST_HASHER).add_user("ada", ["admin"], PW)
+    app = Flask("hub-parts")
+    register_admin(app, hub, accounts=hub_accounts(hub, hasher=FAST_HASHER))
+    hub.acceptor.clock = lambda: VECTOR_CLOCK
+    assert hub.accept(vector("valid_bundle.json")).ok  # figures for 2025
+    admin = app.test_client()
+    assert app.test_client().get("/admin/partsrapport").status_code == 303, "admins only"
+    assert post(admin, "/admin/logga-in", {"username": "ada", "password": PW}).status_code == 303
+    menu = admin.get("/admin/").text
+    assert 'href="/admin/arbetsgrupp-konton"' in menu and 'href="/admin/partsrapport"' in menu
+    r = post(admin, "/admin/partsrapport", {"ar": "2025", "part": "FK"})
+    assert r.status_code == 200 and "Partsrapporten för Försäkringskassan 2025 är klar" in r.text
+    links = re.findall(r'href="(/admin/partsrapport/2025/[^"]+)"', r.text)
+    assert [x.rsplit(".", 1)[1] for x in links] == ["pdf", "xlsx"]
+    pdf = admin.get(links[0])
+    assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"
+    path = hub.folder / "reports" / "2025" / "partsrapport-2025-FK.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+    assert "Partsrapport 2025: Försäkringskassan" in text
+    r = post(admin, "/admin/partsrapport", {"ar": "2022", "part": "FK"})
+    assert r.status_code == 400 and "inga publicerade siffror" in r.text
+    r = post(admin, "/admin/partsrapport", {"ar": "1999", "part": "FK"})
+    assert r.status_code == 400 and "Välj ett år i listan" in r.text
+    r = post(admin, "/admin/partsrapport", {"ar": "2025", "part": "Skatteverket"})
+    assert r.status_code == 400 and "Välj en av" in r.text
+    assert admin.get("/admin/partsrapport/2025/..%2Fhub.toml").status_code == 404
+    assert admin.get("/admin/partsrapport/2024/partsrapport-2025-FK.pdf").status_code == 404
+
+
 @pytest.mark.browser
 def test_pages_pass_axe(make_hub: Any) -> None:
     from tests.browser import (
@@ -113,6 +151,24 @@ def test_pages_pass_axe(make_hub: Any) -> None:
         page.wait_for_url("**/monster/**")
         for url in (page.url, base + "/arbetsgrupp/monster", base + "/arbetsgrupp/"):
             page.goto(url)
+            assert axe_violations(page) == [], url
+            page.set_viewport_size({"width": 320, "height": 800})
+            assert not has_horizontal_scroll(page), url
+            page.set_viewport_size({"width": 1200, "height": 800})
+        page.goto(base + "/admin/logga-in")
+        page.fill("#username", "ada")
+        page.fill("#password", PW)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/admin/**")
+        page.get_by_role("link", name="Partsrapport").click()  # from the admin menu
+        page.wait_for_url("**/admin/partsrapport")
+        page.select_option("#hpr-part", "FK")
+        page.get_by_role("button", name="Skapa PDF och Excel").click()  # no figures: an error
+        page.wait_for_load_state()
+        assert "inga publicerade siffror" in page.content()
+        for url in (page.url, base + "/admin/partsrapport", base + "/admin/arbetsgrupp-konton"):
+            if url != page.url:
+                page.goto(url)
             assert axe_violations(page) == [], url
             page.set_viewport_size({"width": 320, "height": 800})
             assert not has_horizontal_scroll(page), url
