@@ -44,6 +44,7 @@ PAYLOAD_TYPE_CHECKPOINT = "application/vnd.lexheller.checkpoint+json; version=1"
 PAYLOAD_TYPE_ROTATION = "application/vnd.lexheller.rotation+json; version=1"
 PAYLOAD_TYPE_SHARES = "application/vnd.lexheller.shares+json; version=1"
 PAYLOAD_TYPE_RELEASE = "application/vnd.lexheller.release+json; version=1"
+PAYLOAD_TYPE_BATCH = "application/vnd.lexheller.batch+json; version=1"
 PAYLOAD_TYPE_SUMMARY = "application/vnd.lexheller.summary+json; version=1"
 PAYLOAD_TYPE_SUMMARY_WITHDRAWAL = "application/vnd.lexheller.summary-withdrawal+json; version=1"
 PAYLOAD_TYPE_WORKGROUP_DECISIONS = "application/vnd.lexheller.workgroup-decisions+json; version=1"
@@ -57,6 +58,7 @@ PAYLOAD_TYPES = (
     PAYLOAD_TYPE_ROTATION,
     PAYLOAD_TYPE_SHARES,
     PAYLOAD_TYPE_RELEASE,
+    PAYLOAD_TYPE_BATCH,
     PAYLOAD_TYPE_SUMMARY,
     PAYLOAD_TYPE_SUMMARY_WITHDRAWAL,
     PAYLOAD_TYPE_WORKGROUP_DECISIONS,
