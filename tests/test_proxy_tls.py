@@ -240,6 +240,32 @@ def test_staff_login_cookie_is_secure_only_through_the_proxy(proxied: Proxied) -
     assert forged.status_code == 302 and "secure" not in set_cookie_attrs(forged, "lh_staff")
 
 
+def test_hub_admin_cookie_through_the_proxy(proxied: Proxied) -> None:
+    from hub.accounts import hub_accounts
+
+    hub_accounts(proxied.hub).add_user("ada-tls", ["admin"], PW)
+
+    def login(c: requests.Session, base: str) -> requests.Response:
+        page = c.get(base + "/admin/logga-in")
+        return c.post(base + "/admin/logga-in", allow_redirects=False,
+                      data={"username": "ada-tls", "password": PW,
+                            "csrf_token": CSRF.search(page.text).group(1)})  # fmt: skip
+
+    c = proxied.client("127.0.0.8")
+    r = login(c, proxied.hub_url)
+    assert r.status_code == 303, r.text
+    admin = set_cookie_attrs(r, "lh_hub_admin")
+    assert {"secure", "httponly"} <= admin.keys(), admin
+    assert admin["samesite"] == "Strict" and admin["path"] == "/admin", admin
+    assert not r.headers["Location"].startswith("http:")
+    assert c.get(proxied.hub_url + "/admin/").status_code == 200  # the session works over TLS
+    # The cookie is not sent outside /admin (the public dashboard never sees it).
+    jar = [k for k in c.cookies if k.name == "lh_hub_admin"]
+    assert [k.path for k in jar] == ["/admin"] and jar[0].secure
+    direct = login(proxied.client("127.0.0.8"), proxied.hub_direct)
+    assert direct.status_code == 303 and "secure" not in set_cookie_attrs(direct, "lh_hub_admin")
+
+
 def test_rate_limit_is_per_real_client_behind_the_proxy(proxied: Proxied) -> None:
     def lookup(c: requests.Session, base: str, **headers: str) -> int:
         page = c.get(base + "/status")
