@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from hub.store import HubStore
 from hub.trust import Trust
+from schemas.codes import VERSIONS
 from schemas.wire import (
     PAYLOAD_TYPE_AGGREGATES,
     Bundle,
@@ -130,7 +131,7 @@ class KnownTaxonomy:
     name = "known_taxonomy"
 
     def check(self, ctx: Context) -> None:
-        if ctx.bundle.taxonomy != "v1":
+        if ctx.bundle.taxonomy not in VERSIONS:
             raise Refused(422, "unknown_taxonomy",
                           f"Kodlistversionen {ctx.bundle.taxonomy} är okänd för navet.",
                           f"Code list version {ctx.bundle.taxonomy} is unknown to this hub.")  # fmt: skip

@@ -8,8 +8,9 @@ problem type or level is not classified yet count under ``schemas.wire.UNCLASSIF
 The shared data model (see the relations in ``node.audit``):
 
 * ``total``: reports, one cell with key ``()``;
-* ``problemtyp``, ``niva``, ``organisation``, ``status``: one value per report, each sums to
-  ``total``;
+* ``problemtyp``, ``niva``, ``organisation``, ``status``, ``kanal``: one value per report,
+  each sums to ``total`` (``kanal``, how the report arrived, is counted when the frame has the
+  column, for whole years only (``YEAR_ONLY``); taxonomy v2 and later);
 * ``aktor``: one or more actors per report, each cell at most ``total``;
 * ``problemtyp_x_aktor`` and ``aktor_x_niva``: sum over problem type (level) to ``aktor``.
 """
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from schemas.codes import code_list
+from schemas.codes import CURRENT_VERSION, code_list
 from schemas.wire import UNCLASSIFIED
 
 TABLE_DIMS: dict[str, tuple[str, ...]] = {
@@ -31,13 +32,19 @@ TABLE_DIMS: dict[str, tuple[str, ...]] = {
     "niva": ("niva",),
     "organisation": ("organisation",),
     "status": ("status",),
+    "kanal": ("kanal",),
     "aktor": ("aktor",),
     "problemtyp_x_aktor": ("problemtyp", "aktor"),
     "aktor_x_niva": ("aktor", "niva"),
 }
 """The tables of the shared data model and their dimensions, in publishing order."""
 
-ONE_VALUED = ("problemtyp", "niva", "organisation", "status")
+ONE_VALUED = ("problemtyp", "niva", "organisation", "status", "kanal")
+
+YEAR_ONLY = ("kanal",)
+"""Tables counted for whole years only. Reports that arrive another way than the web form are
+few: per quarter nearly every channel cell would be small, and hiding them against the year
+would take the quarter's total with them (a hidden total is known to be non-zero)."""
 """Dimensions with exactly one value per report: their tables sum to ``total``."""
 
 CLASSIFIABLE = ("problemtyp", "niva")
@@ -59,13 +66,13 @@ class CountTable:
     counts: dict[tuple[str, ...], int]
 
 
-def dim_values(dim: str, taxonomy: str = "v1") -> tuple[str, ...]:
+def dim_values(dim: str, taxonomy: str = CURRENT_VERSION) -> tuple[str, ...]:
     """The codes a dimension takes in a table, in code-list order (unclassified last)."""
     values = code_list(dim, taxonomy).values
     return (*values, UNCLASSIFIED) if dim in CLASSIFIABLE else values
 
 
-def table_keys(name: str, taxonomy: str = "v1") -> list[tuple[str, ...]]:
+def table_keys(name: str, taxonomy: str = CURRENT_VERSION) -> list[tuple[str, ...]]:
     """Every key of table `name`: the full cross product of its dimensions' codes."""
     dims = TABLE_DIMS[name]
     return list(itertools.product(*(dim_values(d, taxonomy) for d in dims)))
@@ -133,8 +140,14 @@ def _granularity_of(period: str) -> str:
     return "quarter" if period[5] == "Q" else "month"
 
 
+def _present(columns: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The tables a frame with `columns` can fill (``kanal`` only when it has that column)."""
+    cols = set(columns)
+    return {n: d for n, d in TABLE_DIMS.items() if n != "kanal" or "kanal" in cols}
+
+
 def _check_codes(frame: pl.DataFrame, taxonomy: str) -> None:
-    for dim in (*ONE_VALUED, "aktor"):
+    for dim in (*(d for d in ONE_VALUED if d in frame.columns), "aktor"):
         allowed = set(dim_values(dim, taxonomy))
         col = frame["aktorer"].explode() if dim == "aktor" else frame[dim]
         bad = sorted({str(v) for v in col.unique().to_list()} - allowed)
@@ -150,7 +163,7 @@ def _grouped(frame: pl.DataFrame, by: list[str]) -> dict[tuple[str, ...], int]:
 
 
 def count_tables(
-    reports: pl.DataFrame, periods: Iterable[str] | None = None, taxonomy: str = "v1"
+    reports: pl.DataFrame, periods: Iterable[str] | None = None, taxonomy: str = CURRENT_VERSION
 ) -> list[CountTable]:
     """Count `reports` into the tables of ``TABLE_DIMS`` for each period.
 
@@ -169,8 +182,10 @@ def count_tables(
         *(pl.col(d).fill_null(UNCLASSIFIED) for d in CLASSIFIABLE),
         pl.col("organisation"),
         pl.col("status"),
+        *([pl.col("kanal")] if "kanal" in reports.columns else []),
         pl.col("aktorer").list.unique(),
     )
+    tables = _present(reports.columns)
     _check_codes(base, taxonomy)
     # One row per (report, period it falls in), restricted to the periods asked for.
     long = pl.concat(
@@ -180,11 +195,12 @@ def count_tables(
     sources = {"total": long, "aktor": by_actor, "problemtyp_x_aktor": by_actor,
                "aktor_x_niva": by_actor} | {d: long for d in ONE_VALUED}  # fmt: skip
     grouped = {
-        name: _grouped(sources[name], ["period", *dims]) for name, dims in TABLE_DIMS.items()
+        name: _grouped(sources[name], ["period", *dims]) for name, dims in tables.items()
     }
-    keys = {name: table_keys(name, taxonomy) for name in TABLE_DIMS}
+    keys = {name: table_keys(name, taxonomy) for name in tables}
     return [
         CountTable(name, p, dims, {key: grouped[name].get((p, *key), 0) for key in keys[name]})
         for p in periods
-        for name, dims in TABLE_DIMS.items()
+        for name, dims in tables.items()
+        if len(p) == 4 or name not in YEAR_ONLY
     ]

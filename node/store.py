@@ -230,10 +230,12 @@ class NodeStore:
 
     def aggregation_frame(self) -> pl.DataFrame:
         """Only the coded columns aggregation needs; free text never leaves this method."""
+        from node.channels import channel_column  # the channel has its own table
+
         with self.cursor() as cur:
             return cur.sql(
                 "SELECT received_at, problemtyp, niva, organisation, status, aktorer,"
-                " malgrupp, closed_at FROM reports"
+                f" malgrupp, closed_at, {channel_column(cur)} FROM reports"
             ).pl()
 
     # ------------------------------------------------------------------ publications

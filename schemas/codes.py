@@ -13,7 +13,10 @@ from importlib import resources
 
 from schemas.wire import UNCLASSIFIED
 
-CURRENT_VERSION = "v1"
+CURRENT_VERSION = "v2"
+VERSIONS = ("v1", "v2")
+"""Every taxonomy version a node or hub knows; each later one holds the earlier ones' codes
+(v2 adds the list ``kanal``: how a report arrived)."""
 LANGS = ("sv", "en")
 UNCLASSIFIED_LABEL = {"sv": "Ej klassificerad", "en": "Not classified"}
 

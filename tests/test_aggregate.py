@@ -64,7 +64,9 @@ def test_counts_by_hand():
     )
     assert periods_of(reports) == ["2024", "2024-Q1", "2024-Q2", "2024-Q3"]
     tables = count_tables(reports)
-    assert [t.name for t in tables[: len(TABLE_DIMS)]] == list(TABLE_DIMS)
+    # a frame without the ``kanal`` column (how reports arrived) has no kanal table
+    named = [n for n in TABLE_DIMS if n != "kanal"]
+    assert [t.name for t in tables[: len(named)]] == named
     year = by_name(tables, "2024")
     assert year["total"] == {(): 3}
     assert year["problemtyp"][("P01",)] == 2 and year["problemtyp"][(UNCLASSIFIED,)] == 1

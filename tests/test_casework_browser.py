@@ -56,3 +56,29 @@ def test_take_a_case_and_find_it_under_my_cases(site: tuple[Staff, str, Any]) ->
         page.goto(f"{base}/personal/arenden/{CASE}?lang=en")
         assert "Owner changed" in page.inner_text("table.trail")
         clean(page)
+
+
+def test_register_a_phone_case_with_the_keyboard_and_axe(site: tuple[Staff, str, Any]) -> None:
+    staff, base, browser = site
+    with chromium_page(browser) as page:
+        page.set_default_timeout(20_000)
+        log_in(page, base)
+        for lang in ("sv", "en"):
+            page.goto(f"{base}/personal/registrera?lang={lang}")
+            clean(page)
+        page.goto(f"{base}/personal/registrera?lang=sv")
+        page.click("main form button[type=submit]")  # nothing filled in: every error listed, axe-clean
+        assert page.locator("#error-summary li").count() >= 4
+        clean(page, 422)
+        page.click("#error-summary a[href='#kanal']")
+        page.select_option("#kanal", "TEL")
+        page.select_option("#organisation", "K-SOC")
+        page.fill("#reporter_role", "Socialsekreterare")
+        page.fill("#event_date", "2026-01-12")
+        page.check("#kommuner-1480")
+        page.check("#aktorer-AF")
+        page.fill("#description", "Arbetsförmedlingen kräver ett intyg som ingen utfärdar.")
+        page.click("main form button[type=submit]")
+        page.wait_for_url("**klart=registrerad")
+        assert "Telefon" in page.inner_text("dl.facts")
+        clean(page)

@@ -20,6 +20,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ow_none_option": ("Ingen ägare", "No owner"),
     "ow_you": ("du", "you"),
     "ow_mine": ("Mina ärenden", "My cases"),
+    "rg_title": ("Registrera ett ärende som kom in på annat sätt",
+                 "Register a case that arrived another way"),
+    "rg_nav": ("Registrera ärende", "Register a case"),
+    "rg_intro": (
+        "För anmälningar som kom per telefon, e-post, vid ett samråd med personligt ombud eller "
+        "från Synergi/Händelseråd. Skriv som i formuläret: om systemet, aldrig om en person – "
+        "inga namn, personnummer eller andra uppgifter som pekar ut klienten.",
+        "For reports that came by phone, e-mail, at a consultation with a personligt ombud or "
+        "from Synergi/Händelseråd. Write as in the form: about the system, never about a "
+        "person – no names, personal identity numbers or other details that identify the client.",
+    ),
+    "rg_sec_channel": ("Hur anmälan kom in", "How the report arrived"),
+    "rg_sec_reporter": ("Den som anmälde", "Who reported"),
+    "rg_kanal": ("Kanal", "Channel"),
+    "rg_kanal_hint": ("Krävs. Räknas i förbundets statistik per kanal.",
+                      "Required. Counted in the association's figures per channel."),
+    "rg_received_on": ("Mottagen datum", "Date received"),
+    "rg_received_on_hint": ("År-månad-dag, t.ex. 2026-03-14. Tomt = i dag.",
+                            "Year-month-day, e.g. 2026-03-14. Empty = today."),
+    "rg_description_hint": (
+        "Beskriv skavet som anmälaren berättade det, utan personuppgifter.",
+        "Describe the problem as the reporter told it, without personal data.",
+    ),
+    "rg_submit": ("Registrera ärendet", "Register the case"),
+    "st_done_registrerad": ("Ärendet är registrerat.", "The case is registered."),
+    "st_field_kanal": ("Kanal", "Channel"),
 }
 
 register_strings(STRINGS)

@@ -273,6 +273,9 @@ def register_staff(app: Flask, node: Node, *, clock: Callable[[], datetime] | No
     from node.web.staff_followup import add_followup_routes
 
     add_followup_routes(bp, st)
+    from node.web.staff_intake import add_intake_routes
+
+    add_intake_routes(bp, st)
     app.register_blueprint(bp)
     return st
 
@@ -387,9 +390,11 @@ def _case_page(cases: Cases, rid: str, status: int = 200, **extra: Any) -> tuple
     from node import forums
 
     upcoming = forums.meetings(cases.store, cases.clock().date())
-    from node import owners
+    from node import channels, owners
 
     candidates = owners.candidates(cases.store)
+    with cases.store.cursor() as cur:
+        case["kanal"] = channels.channel_of(cur, rid)
 
     def kommun_names(codes: list[str]) -> str:
         known = kommuner()
