@@ -120,11 +120,12 @@ def check_settings(config: Config) -> None:
         )
     peers = config["peers"]["aggregators"]
     parties = [p.get("party") for p in peers if isinstance(p, dict)]
-    if peers and (len(peers) != PARTIES - 1 or sorted([*parties, a["party"]]) != [1, 2, 3]):
+    others = [q for q in parties if q != a["party"] and q in range(1, PARTIES + 1)]
+    if len(others) != len(peers) or len(set(others)) != len(others):
         problems.append(
             (
-                "[peers] aggregators ska ange de två andra parterna (party 1–3, var och en en gång)",
-                "[peers] aggregators must list the two other parties (party 1-3, each once)",
+                "[peers] aggregators ska ange de andra parterna (party 1–3, inte vår egen, var och en en gång)",
+                "[peers] aggregators must list the other parties (party 1-3, not ours, each once)",
             )
         )
     for p in peers:

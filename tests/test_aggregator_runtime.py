@@ -6,6 +6,7 @@ from __future__ import annotations
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,3 +142,35 @@ def test_batch_payload_is_parsed_strictly() -> None:
     ]:
         with pytest.raises(InvalidPayload, match=what):
             BatchList.from_dict(bad)
+
+
+def _cli(*args: str) -> Any:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "lexheller.cli", *args], capture_output=True,
+                          text=True, timeout=120, cwd=Path(__file__).parents[1])  # fmt: skip
+
+
+def test_cli_init_key_trust_peer_status(tmp_path: Path) -> None:
+    import json
+
+    r = _cli("aggregator", "init", str(tmp_path / "a1"), "--id", "agg-1", "--party", "1")
+    assert r.returncode == 0, r.stderr
+    assert "Fingeravtryck" in r.stdout and "Läs upp" in r.stdout
+    r = _cli("--json", "aggregator", "init", str(tmp_path / "a2"), "--id", "agg-2", "--party", "2")
+    a2 = json.loads(r.stdout)
+    assert a2["role"] == "member" and a2["folder"] == str(tmp_path / "a2")
+    r = _cli("aggregator", "trust-peer", str(tmp_path / "a1"), "--party", "2", "--id", "agg-2",
+             "--url", "http://127.0.0.1:8310", "--public-key", a2["public_key"], "--mpc-port", "8315")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert a2["fingerprint"] in r.stdout
+    r = _cli("--json", "aggregator", "key", str(tmp_path / "a2"))
+    assert json.loads(r.stdout) == {k: v for k, v in a2.items() if k != "folder"}
+    r = _cli("aggregator", "status", str(tmp_path / "a1"))
+    assert "part 2: agg-2 http://127.0.0.1:8310" in r.stdout, r.stdout
+    r = _cli("aggregator", "trust-peer", str(tmp_path / "a1"), "--party", "1", "--id", "x",
+             "--url", "u", "--public-key", a2["public_key"], "--mpc-port", "1")  # fmt: skip
+    assert r.returncode != 0 and "Part 1 kan inte" in (r.stdout + r.stderr)
+    r = _cli("--lang", "en", "aggregator", "status", str(tmp_path / "none"))
+    assert r.returncode != 0 and "not an aggregator folder" in (r.stdout + r.stderr)

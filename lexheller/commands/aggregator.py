@@ -1,0 +1,83 @@
+"""``lexheller aggregator ...``: one of the three parties of the exact figures (issue 13)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from lexheller.commands import folder_arg, out
+
+
+@click.group(
+    "aggregator", help="En aggregator för exakta summor (en av tre parter i säker beräkning)."
+)
+def command() -> None:
+    pass
+
+
+def _key_text(r: dict) -> str:
+    return (f"Aggregator {r['aggregator_id']} (part {r['party']}, {r['role']})\n"
+            f"Signeringsnyckel: {r['public_key']}\nFingeravtryck: {r['fingerprint']}\n"
+            f"HPKE-nyckel: {r['hpke_public_key']}\nHPKE-fingeravtryck: {r['hpke_fingerprint']}\n"
+            "Läs upp fingeravtrycken för naven och förbunden innan de registrerar nycklarna.")  # fmt: skip
+
+
+@command.command("init", help="Skapa en aggregatormapp med nycklar.")
+@folder_arg()
+@click.option("--id", "aggregator_id", required=True)
+@click.option("--party", type=click.IntRange(1, 3), required=True, help="1 = ledaren (A1)")
+@click.option("--name", default="")
+@click.option("--national-hub", default="", help="nationella navets adress")
+@click.option("--port", type=int, help="HTTP-port (standard 8300 + 10·(part−1))")
+@click.option("--mpc-port", type=int, help="MPC-port (standard 8305 + 10·(part−1))")
+def init(dir: Path, aggregator_id: str, party: int, name: str, national_hub: str,
+         port: int | None, mpc_port: int | None) -> None:  # fmt: skip
+    from aggregator import commands
+
+    r = commands.init(dir, aggregator_id=aggregator_id, party=party, name=name,
+                      national_hub=national_hub, port=port, mpc_port=mpc_port)  # fmt: skip
+    out().emit(r, f"Aggregatormappen {r['folder']} skapades.\n" + _key_text(r))
+
+
+@command.command("key", help="Visa aggregatorns publika nycklar och fingeravtryck.")
+@folder_arg()
+def key(dir: Path) -> None:
+    from aggregator import commands
+
+    r = commands.key(dir)
+    out().emit(r, _key_text(r))
+
+
+@command.command("trust-peer", help="Registrera en av de två andra aggregatorerna.")
+@folder_arg()
+@click.option("--party", type=click.IntRange(1, 3), required=True)
+@click.option("--id", "aggregator_id", required=True)
+@click.option("--url", required=True, help="aggregatorns HTTP-adress")
+@click.option("--public-key", required=True)
+@click.option("--mpc-host", default="127.0.0.1", show_default=True)
+@click.option("--mpc-port", type=int, required=True)
+def trust_peer(dir: Path, party: int, aggregator_id: str, url: str, public_key: str,
+               mpc_host: str, mpc_port: int) -> None:  # fmt: skip
+    from aggregator import commands
+
+    r = commands.trust_peer(dir, party=party, aggregator_id=aggregator_id, url=url,
+                            public_key=public_key, mpc_host=mpc_host, mpc_port=mpc_port)  # fmt: skip
+    out().emit(r, f"Aggregator {r['aggregator_id']} (part {r['party']}) registrerad. "
+                  f"Fingeravtryck: {r['fingerprint']} – kontrollera det med dess ägare.")  # fmt: skip
+
+
+@command.command("status", help="Visa aggregatorns inställningar, parter och omgångar.")
+@folder_arg()
+def status(dir: Path) -> None:
+    from aggregator import commands
+
+    r = commands.status(dir)
+    lines = [f"Aggregator {r['aggregator_id']} (part {r['party']}, {r['role']}), "
+             f"HTTP {r['http']}, MPC {r['mpc']}"]  # fmt: skip
+    lines += [f"  part {p['party']}: {p['id']} {p['url']}" for p in r["peers"]] or [
+        "  inga andra parter registrerade"
+    ]
+    lines += [f"  omgång {b['group']}/{b['period']} r{b['revision']}: {b['members']} förbund, "
+              + ("frisläppt" if b["released"] else "väntar") for b in r["batches"]]  # fmt: skip
+    out().emit(r, "\n".join(lines))
