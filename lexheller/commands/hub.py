@@ -169,6 +169,27 @@ def user_password(dir: Path, username: str, password_file: Path | None) -> None:
     out().emit(r, f"Nytt lösenord satt för {r['username']}; hens sessioner avslutades.")
 
 
+
+@command.command("trust-aggregator", help="Registrera en aggregators nyckel: varje frisläppning "
+                 "av exakta summor måste bära dess signatur.")
+@folder_arg()
+@click.option("--aggregator-id", required=True)
+@click.option("--public-key", required=True)
+def trust_aggregator(dir: Path, aggregator_id: str, public_key: str) -> None:
+    r = _op(dir, "trust_aggregator", aggregator_id=aggregator_id, public_key=public_key)
+    out().emit(r, f"Aggregatorn {r['aggregator_id']} är registrerad. Fingeravtryck: "
+                  f"{r['fingerprint']} – kontrollera det med aggregatorns ansvariga.")  # fmt: skip
+
+
+@command.command("fetch-releases", help="Hämta den egna gruppens frisläppta exakta summor från "
+                 "uppströmsnavet (ett regionalt nav).")
+@folder_arg()
+def fetch_releases(dir: Path) -> None:
+    r = _op(dir, "fetch_releases")
+    new = [f for f in r["fetched"] if f.get("ok")]
+    out().emit(r, f"{len(r['fetched'])} frisläppningar hos uppströmsnavet, {len(new)} godtagna här"
+                  + "".join(f"\n  {f['digest'][:16]}…: {f.get('message', '')}" for f in r["fetched"]))
+
 from lexheller.commands.upkeep import add_upkeep  # noqa: E402  (backup, restore, migrate)
 
 add_upkeep(command, "hub")
