@@ -146,6 +146,7 @@ class Node:
             notifications,
             report,
             staff_ops,
+            workgroup_client,
         )
 
         return {
@@ -157,6 +158,7 @@ class Node:
             **enrolment.operations(self),
             **report.operations(self),
             **_partsrapport_ops(self),
+            **workgroup_client.operations(self),
             "publish": self.op_publish,
             "outbox": self.op_outbox,
             "key": self.op_key,

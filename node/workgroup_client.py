@@ -7,14 +7,21 @@ with the decisions signed by its key, which the node verifies before it keeps th
 (:func:`node.summaries.store_decisions`). Withdrawals the hub has not confirmed are sent again
 first, so a withdrawn summary never stays in a pattern the node reads back.
 
+The hub's key comes from ``publish.hub_public_key`` in node.toml; when that is empty it is
+pinned on first use, as ``lexheller node check-log`` does (``run/workgroup-hub-<host>.json``),
+and a later change of the hub's key is refused until an operator confirms it.
+
 Used by the staff pages, the node's operations (CLI, control channel) and the demo.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from common.errors import RemoteRefused, UsageError
 from common.transport import HttpPublisher
@@ -68,9 +75,44 @@ def share(node: Any, user: User, summary_id: int) -> dict[str, Any]:
     return {"summary": summary_id, "hub": body.get("message"), "status": body.get("status")}
 
 
-def fetch_request(node: Any, now: datetime | None = None) -> bytes:
-    """A fresh fetch statement signed with the node's key, addressed to the configured hub."""
-    hub_public_key = node.config["publish"]["hub_public_key"]
+def _pin_path(node: Any, hub_url: str) -> Path:
+    host = urlsplit(hub_url).netloc.replace(":", "_") or "hub"
+    return Path(node.folder) / "run" / f"workgroup-hub-{host}.json"
+
+
+def hub_key(node: Any, *, pin: bool = False) -> str:
+    """The hub's public key: node.toml's, else the one pinned on first use ('' if none yet).
+
+    With `pin`, an unpinned key is asked of the hub (``/api/v1/hub``) and pinned; a hub that
+    now names another key than the pinned one is refused.
+    """
+    configured = str(node.config["publish"]["hub_public_key"] or "")
+    if configured:
+        return configured
+    hub_url, http = _hub(node)
+    path = _pin_path(node, hub_url)
+    pinned = json.loads(path.read_text("utf-8")).get("public_key", "") if path.exists() else ""
+    if not pin:
+        return str(pinned)
+    said = http.get(hub_url, "/api/v1/hub").body.get("public_key") or ""
+    if not said:
+        raise RemoteRefused("Navet uppgav ingen publik nyckel.", "The hub gave no public key.", 0)
+    if pinned and said != pinned:
+        raise UsageError(f"Navets nyckel har ändrats sedan noden först litade på den ({path}). "
+                         "Kontrollera med navets administratör och skriv den nya nyckeln i "
+                         "publish.hub_public_key.", f"The hub's key changed since the node first "
+                         f"trusted it ({path}). Confirm with the hub's admin and put the new key "
+                         "in publish.hub_public_key.")  # fmt: skip
+    if not pinned:
+        decode_public_key(said)  # refuse a malformed key before pinning it
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps({"public_key": said, "hub_url": hub_url}), "utf-8")
+    return str(said)
+
+
+def fetch_request(node: Any, now: datetime | None = None, hub_public_key: str = "") -> bytes:
+    """A fresh fetch statement signed with the node's key, addressed to the hub's key."""
+    hub_public_key = hub_public_key or hub_key(node)
     if not hub_public_key:
         raise UsageError("Navets publika nyckel saknas (publish.hub_public_key i node.toml).",
                          "The hub's public key is missing (publish.hub_public_key).")  # fmt: skip
@@ -83,8 +125,9 @@ def fetch_decisions(node: Any) -> dict[str, Any]:
     """Fetch, verify and keep the working group's decisions on this node's summaries."""
     deliver_withdrawals(node)
     hub_url, http = _hub(node)
+    key = hub_key(node, pin=True)
     status, body = http.post_for_bytes(hub_url, f"/api/v1/workgroup/decisions/{node.id}",
-                                       fetch_request(node))  # fmt: skip
+                                       fetch_request(node, hub_public_key=key))  # fmt: skip
     if status != 200:
         try:
             said = loads_json(body)
@@ -92,11 +135,65 @@ def fetch_decisions(node: Any) -> dict[str, Any]:
             said = {}
         raise _refused(status, said)
     try:
-        got = summaries.store_decisions(node.store, body,
-                                        node.config["publish"]["hub_public_key"], node.id)  # fmt: skip
+        got = summaries.store_decisions(node.store, body, key, node.id)
     except WireError as e:
         raise RemoteRefused(f"Navets svar kunde inte verifieras med navets nyckel ({e}); inget "
                             "sparades. Kontrollera publish.hub_public_key.",
                             f"The hub's answer did not verify with the hub's key ({e}); nothing "
                             "was kept. Check publish.hub_public_key.", status) from e  # fmt: skip
     return {"patterns": len(got.patterns), "decisions": summaries.decisions(node.store)}
+
+
+CLI_USER = User("kommandorad", ("verksamhetsutvecklare",))
+"""Who the command line acts as: the operator of the node's folder, as a verksamhetsutvecklare."""
+
+
+def _as(node: Any, username: str) -> User:
+    """A node account by name (its roles decide what it may do), or the command line's user."""
+    if not username:
+        return CLI_USER
+    from node.accounts import Accounts
+
+    user = Accounts(node.store).get(username.strip().lower())
+    if user is None or not user.active:
+        raise UsageError(f"Det finns inget aktivt konto {username!r} på noden.",
+                         f"There is no active account {username!r} on the node.")  # fmt: skip
+    return user
+
+
+def operations(node: Any) -> dict[str, Any]:
+    """Commands on shareable summaries: list, approve, share, withdraw, fetch decisions."""
+
+    def summary_list(state: str = "") -> dict[str, Any]:
+        shared = summaries.shared(node.store)
+        rows = summaries.Summaries(node.store).listing(state)
+        return {"summaries": [{
+            "id": r["id"], "case": summaries.case_number(r["case"]), "kind": r["kind"],
+            "state": r["state"], "problemtyp": r["problemtyp"], "text": r["text"],
+            "written_by": r["written_by"], "written_at": r["written_at"].isoformat(),
+            "shared": r["id"] in shared and shared[r["id"]]["withdrawn_at"] is None,
+            "withdrawn": r["id"] in shared and shared[r["id"]]["withdrawn_at"] is not None,
+        } for r in rows]}  # fmt: skip
+
+    def summary_write(case: str, text: str, kind: str = "sammanfattning",
+                      as_user: str = "") -> dict[str, Any]:  # fmt: skip
+        sid = summaries.Summaries(node.store).write(_as(node, as_user), case, text, kind)
+        return {"id": sid, "state": "utkast"}
+
+    def summary_approve(id: int, as_user: str) -> dict[str, Any]:  # noqa: A002
+        summaries.Summaries(node.store).approve(_as(node, as_user), int(id))
+        return {"id": int(id), "state": "delbar"}
+
+    def summary_share(id: int, as_user: str = "") -> dict[str, Any]:  # noqa: A002
+        return share(node, _as(node, as_user), int(id))
+
+    def summary_fetch() -> dict[str, Any]:
+        got = fetch_decisions(node)
+        shown = [d | {"cases": [summaries.case_number(c) for c in d["cases"]]}
+                 for d in got["decisions"]]  # fmt: skip
+        return {"patterns": got["patterns"], "decisions": json.loads(json.dumps(shown,
+                                                                               default=str))}
+
+    return {"summary_list": summary_list, "summary_write": summary_write,
+            "summary_approve": summary_approve, "summary_share": summary_share,
+            "summary_fetch": summary_fetch}  # fmt: skip

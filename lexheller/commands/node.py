@@ -149,8 +149,12 @@ def status(dir: Path) -> None:
 @click.option("--anchor", help="ett tidigare huvud: report_events=<hash>,staff_events=<hash>")
 def verify_trail(dir: Path, anchor: str | None) -> None:
     r = _op(dir, "verify_trail", anchor=anchor)
-    lines = [f"{r['checked']} förseglade händelser kontrollerade, {r['unsealed']} nya väntar."]
-    lines += [f"  {p['table']} {p['seq'] if p['seq'] is not None else ''}: {p['problem']}"
+    lines = [f"{r['checked']} förseglade händelser kontrollerade, {r['unsealed']} nya väntar, "
+             f"{r['published_anchors']} publicerade huvuden (ärendeloggens huvud i nodens "
+             "signerade paket) jämförda."]
+    lines += [f"  {p['table']} {p['seq'] if p['seq'] is not None else ''}"
+              f"{' ' + p['case'] if p.get('case') else ''}"
+              f"{' (' + p['anchor'] + ')' if p.get('anchor') else ''}: {p['problem']}"
               for p in r["problems"]]  # fmt: skip
     lines.append(("Kedjan är obruten" + (" och har ankaret." if r["anchored"] else "."))
                  if r["ok"] else "KEDJAN ÄR BRUTEN.")  # fmt: skip
@@ -186,12 +190,16 @@ def synth(dir: Path, years: str, seed: int) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
               help="mappningsfil (TOML eller JSON): kolumn -> fält")  # fmt: skip
+@click.option("--preset", type=click.Choice(["synergi"]),
+              help="känd export: synergi (Synergi/Händelseråd, kanal SYN); --mapping läggs över")
 @click.option("--apply", is_flag=True, help="importera på riktigt")
-def import_(dir: Path, file: Path, mapping: Path | None, apply: bool) -> None:
+def import_(dir: Path, file: Path, mapping: Path | None, apply: bool,
+            preset: str | None) -> None:  # fmt: skip
     from node.importer import import_report
 
     r = _op(dir, "import_sheet", file=str(file.resolve()),
-            mapping=str(mapping.resolve()) if mapping else None, apply=apply)  # fmt: skip
+            mapping=str(mapping.resolve()) if mapping else None, apply=apply,
+            **({"preset": preset} if preset else {}))  # fmt: skip
     out().emit(r, import_report(r, out().lang))
     if not r["ok"]:
         raise usage_error(f"Arket har {r['problem_count']} problem; ingenting importerades.",
@@ -350,6 +358,44 @@ def forum_agenda(dir: Path, meeting_id: int, out_dir: Path, fmt: str) -> None:
     r = _op(dir, "agenda", meeting_id=meeting_id, out=str(out_dir.resolve()), fmt=fmt,
             lang=out().lang)
     out().emit(r, "\n".join(r["files"]))
+
+@command.group("summary", help="Delbara sammanfattningar och den regionala arbetsgruppen.")
+def summary() -> None:
+    pass
+
+
+@summary.command("list", help="Lista sammanfattningarna (utkast, delbara, återkallade).")
+@folder_arg()
+@click.option("--state", type=click.Choice(["utkast", "delbar", "aterkallad"]),
+              help="bara i detta tillstånd")  # fmt: skip
+def summary_list(dir: Path, state: str | None) -> None:
+    r = _op(dir, "summary_list", state=state or "")
+    lines = [f"{s['id']}: ärende {s['case']}, {s['state']}"
+             + (", delad med arbetsgruppen" if s["shared"] else "")
+             + (", tillbakadragen" if s["withdrawn"] else "")
+             + f" – {s['text'][:70]}{'…' if len(s['text']) > 70 else ''}"
+             for s in r["summaries"]]  # fmt: skip
+    out().emit(r, "\n".join(lines) or "Inga sammanfattningar.")
+
+
+@summary.command("share", help="Dela en sammanfattning som förbundschefen godkänt med den "
+                 "regionala arbetsgruppen (signerad, till publish.hub_url).")  # fmt: skip
+@folder_arg()
+@click.option("--id", "summary_id", type=int, required=True, help="sammanfattningens nummer")
+def summary_share(dir: Path, summary_id: int) -> None:
+    r = _op(dir, "summary_share", id=summary_id)
+    out().emit(r, f"Sammanfattning {r['summary']} delad: {r['hub']}")
+
+
+@summary.command("fetch", help="Hämta arbetsgruppens beslut om nodens delade sammanfattningar.")
+@folder_arg()
+def summary_fetch(dir: Path) -> None:
+    r = _op(dir, "summary_fetch")
+    lines = [f"{d['title']} ({d['status']}, {d['forbund']} förbund): ärenden "
+             f"{', '.join(d['cases'])}" + (f" – {d['recommendation']}" if d["recommendation"]
+                                           else "") for d in r["decisions"]]  # fmt: skip
+    out().emit(r, "\n".join([f"{r['patterns']} mönster med nodens sammanfattningar.", *lines]))
+
 
 from lexheller.commands.upkeep import add_upkeep  # noqa: E402  (backup, restore, migrate)
 

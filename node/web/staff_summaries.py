@@ -130,9 +130,10 @@ register_strings({
     "wg_pulled": ("Besluten hämtades och kontrollerades ({n} mönster).",
                   "The decisions were fetched and checked ({n} patterns)."),
     "wg_none": ("Inga beslut ännu.", "No decisions yet."),
-    "wg_no_hub": ("Inget nav är inställt (publish.hub_url och publish.hub_public_key i "
-                  "node.toml).", "No hub is configured (publish.hub_url and "
-                  "publish.hub_public_key in node.toml)."),
+    "wg_no_hub": ("Inget nav är inställt (publish.hub_url i node.toml; navets nyckel i "
+                  "publish.hub_public_key, annars litar noden på den vid första kontakten).",
+                  "No hub is configured (publish.hub_url in node.toml; the hub's key in "
+                  "publish.hub_public_key, else the node trusts it on first contact)."),
     "wg_status": ("Status", "Status"),
     "wg_description": ("Beskrivning", "Description"),
     "wg_recommendation": ("Rekommendation", "Recommendation"),
@@ -274,7 +275,7 @@ def register_staff_summaries(app: Flask, node: Node) -> Summaries:
         error = done = None
         pub = node.config["publish"]
         if request.method == "POST":
-            if not (pub["hub_url"] and pub["hub_public_key"]):
+            if not pub["hub_url"]:  # the hub's key: node.toml's, else pinned on first use
                 error = _t("wg_no_hub")
             else:
                 try:  # withdrawals first, then a signed fetch; the answer is verified
@@ -284,7 +285,7 @@ def register_staff_summaries(app: Flask, node: Node) -> Summaries:
                     error = e.message(current_lang())
         return _render("summaries_workgroup.html", 400 if error else 200, error=error, done=done,
                        decisions=summaries.decisions(node.store),
-                       configured=bool(pub["hub_url"] and pub["hub_public_key"]))  # fmt: skip
+                       configured=bool(pub["hub_url"]))  # fmt: skip
 
     @bp.route("/partsrapport", methods=["GET", "POST"])
     @needs("cases.read")
