@@ -105,6 +105,9 @@ def built(site: Site) -> dict[str, Any]:
     assert r.status_code == 302 and "klart=sparad" in r.location
     r = post(c, "/personal/arsrapport/gor", "/personal/arsrapport?ar=2025", ar="2025")
     assert r.status_code == 302, r.text
+    # The report is made in the background (node.report.jobs); wait for it to end.
+    job = site.app.extensions["lexheller.staff_reports"].jobs.wait(2025)
+    assert job.state == "done", job.error
     return {"client": c, "location": r.location}
 
 

@@ -34,6 +34,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -43,12 +44,13 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from common.errors import UsageError
+from common.web import current_lang, i18n, web_state
+from common.web.security import add_security_headers, limit_request_size
 from node.privacy import find_personal_data
 from node.publish import build, publish
-from node.report import build_yearly_report, default_out
-from common.web import current_lang, i18n, web_state
+from node.report import STEPS, default_out
+from node.report.jobs import Job, ReportJobs
 from node.web import staff_reports_i18n as _texts  # noqa: F401  (registers the sr_ texts)
-from common.web.security import add_security_headers, limit_request_size
 from node.web.staff import needs, register_staff
 from node.web.staff import template_helpers as staff_helpers
 from schemas.wire import Bundle, Envelope
@@ -67,7 +69,8 @@ TZ = "Europe/Stockholm"
 @dataclass
 class ReportsState:
     node: Node
-    busy: threading.Lock
+    busy: threading.Lock  # publishing: one at a time
+    jobs: ReportJobs  # the årsrapport, made in the background
 
 
 def _t(key: str, **fields: Any) -> str:
@@ -243,7 +246,7 @@ def register_staff_reports(app: Flask, node: Node) -> None:
     if "staff_reports" in app.blueprints:
         return
     register_staff(app, node)
-    app.extensions[EXTENSION] = ReportsState(node, threading.Lock())
+    app.extensions[EXTENSION] = ReportsState(node, threading.Lock(), ReportJobs(node))
     bp = Blueprint("staff_reports", __name__, url_prefix="/personal")
 
     @bp.before_request
@@ -262,6 +265,11 @@ def register_staff_reports(app: Flask, node: Node) -> None:
     @bp.get("/rapporter.css")
     def css() -> Response:
         return Response(REPORTS_CSS, mimetype="text/css",
+                        headers={"Cache-Control": "max-age=3600"})  # fmt: skip
+
+    @bp.get("/arsrapport.js")
+    def job_script() -> Response:
+        return Response(JOB_JS, mimetype="text/javascript",
                         headers={"Cache-Control": "max-age=3600"})  # fmt: skip
 
     _add_report_routes(bp)
@@ -283,11 +291,29 @@ def _report_page(status: int = 200, **extra: Any) -> tuple[str, int]:
         path = summary_path(node, year)
         saved_at = datetime.fromtimestamp(path.stat().st_mtime, UTC) if path.is_file() else None
     stale = bool(files and saved_at and saved_at > min(f["made"] for f in files))
+    job = _state().jobs.get(year) if year is not None else None
     context = {"years": years, "year": year, "text": text, "draft": draft, "files": files,
                "saved_at": saved_at, "stale": stale, "max_summary": MAX_SUMMARY,
-               "size_text": size_text, "error": error}  # fmt: skip
+               "size_text": size_text, "error": error, "job": job, "steps_total": len(STEPS),
+               "job_error": job.error_text(current_lang()) if job else ""}  # fmt: skip
     context.update(extra)
     return _render("arsrapport.html", 404 if error and status == 200 else status, **context)
+
+
+def job_text(job: Job) -> str:
+    """One line for the live region: the step running now, or how the job ended."""
+    if job.state == "done":
+        return built_notice(job)
+    if job.state == "failed":
+        return _t("sr_job_failed", year=job.year, error=job.error_text(current_lang()))
+    return _t("sr_job_status", year=job.year, n=job.step_number, total=len(STEPS),
+              step=_t(f"sr_job_step_{job.step}"))  # fmt: skip
+
+
+def built_notice(job: Job) -> str:
+    result = job.result or {}
+    return _t("sr_built", year=job.year, n=i18n.number(int(result.get("reports", 0))),
+              seconds=i18n.number(round(float(result.get("timings", {}).get("total", 0)), 1)))  # fmt: skip
 
 
 def _add_report_routes(bp: Blueprint) -> None:
@@ -295,7 +321,12 @@ def _add_report_routes(bp: Blueprint) -> None:
     @needs("cases.read")
     def arsrapport() -> Any:
         done = None
-        if request.args.get("klart") == "sparad":
+        st = _state()
+        asked = request.args.get("ar", "")
+        job = st.jobs.get(int(asked)) if asked.isdigit() else None
+        if job and job.state == "done" and request.args.get("jobb") == str(job.id):
+            done = built_notice(job)
+        elif request.args.get("klart") == "sparad":
             done = _t("sr_summary_saved")
         elif request.args.get("klart") == "gjord":
             n, sek = request.args.get("n", ""), request.args.get("sek", "")
@@ -337,20 +368,23 @@ def _add_report_routes(bp: Blueprint) -> None:
         year, error = _chosen_year(report_years(st.node.store))
         if error or year is None:
             return _report_page(400)
-        if not st.busy.acquire(blocking=False):
-            return _report_page(409, build_error=_t("sr_busy"))
-        try:
-            result = build_yearly_report(st.node, year)
-        except UsageError as e:
-            return _report_page(400, build_error=e.message(current_lang()))
-        except Exception as e:  # a renderer failing must not look like a blank page
-            log.exception("yearly report %s failed", year)
-            return _report_page(500, build_error=_t("sr_build_failed", error=type(e).__name__,
-                                                    year=year))  # fmt: skip
-        finally:
-            st.busy.release()
-        return redirect(url_for("staff_reports.arsrapport", ar=year, klart="gjord",
-                                n=result["reports"], sek=result["timings"]["total"]))  # fmt: skip
+        job = st.jobs.start(year)  # joins the job already making this year's report
+        return redirect(url_for("staff_reports.arsrapport", ar=year, jobb=job.id,
+                                _anchor="jobb"))  # fmt: skip
+
+    @bp.get("/arsrapport/jobb/<int:year>")
+    @needs("cases.read")
+    def job_status(year: int) -> Any:
+        """The year's report job as JSON, for the page's script (the page works without it)."""
+        job = _state().jobs.get(year)
+        if job is None:
+            return jsonify({"ok": False, "status": 404, "error": _t("sr_job_none", year=year),
+                            "errors": []}), 404  # fmt: skip
+        body = job.to_dict(current_lang())
+        body["ok"] = True
+        body["text"] = job_text(job)
+        body["states"] = [_t(f"sr_job_state_{s['state']}") for s in job.steps()]
+        return jsonify(body)
 
     @bp.get("/arsrapport/<int:year>/<name>")
     @needs("cases.read")
@@ -464,4 +498,37 @@ textarea.summary { min-height: 22rem; font-family: ui-monospace, "DejaVu Sans Mo
 .words { display: flex; flex-wrap: wrap; gap: 0.4rem; list-style: none; padding: 0; }
 .words li { background: #f3f5f7; border: 1px solid #767b83; border-radius: 4px; padding: 0 0.5rem; }
 .panel-warn { background: #fff4d6; border: 4px solid #8a6100; padding: 1rem; margin: 0 0 1.5rem; }
+.job { border: 2px solid #1f4e79; padding: 0 1rem 1rem; margin: 0 0 1.5rem; }
+.job progress { width: 100%; max-width: 30rem; height: 1.25rem; }
+.job-steps li[data-state="done"] span, .job-steps li[data-state="running"] span { font-weight: 700; }
+"""
+
+# Polls the job while it runs and updates the text in the live region and the list of steps;
+# when the job ends it loads the page again (the notice or the error, and the files). Without
+# JavaScript the page's "Uppdatera" link does the same.
+JOB_JS = """
+(function () {
+  var box = document.getElementById("job-status");
+  if (!box || !window.fetch) { return; }
+  var url = box.getAttribute("data-status-url"), done = box.getAttribute("data-done-url");
+  function tick() {
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.json(); })
+      .then(function (job) {
+        if (!job.ok) { return; }
+        if (job.state !== "running") { window.location.assign(done); return; }
+        var text = document.getElementById("job-text");
+        if (text.textContent !== job.text) { text.textContent = job.text; }
+        var bar = document.getElementById("job-progress");
+        if (bar) { bar.value = job.step_number - 1; }
+        job.steps.forEach(function (s, i) {
+          var li = document.querySelector('.job-steps li[data-step="' + s.name + '"]');
+          if (li) { li.setAttribute("data-state", s.state); li.querySelector("span").textContent = job.states[i]; }
+        });
+        window.setTimeout(tick, 1000);
+      })
+      .catch(function () { window.setTimeout(tick, 3000); });
+  }
+  window.setTimeout(tick, 1000);
+})();
 """

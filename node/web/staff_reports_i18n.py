@@ -86,8 +86,39 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "sr_build_heading": ("Gör rapporten", "Make the report"),
     "sr_build_hint": (
-        "Det tar en liten stund – ungefär en kvarts minut. Stanna på sidan tills den laddas om.",
-        "It takes a little while – about fifteen seconds. Stay on the page until it reloads.",
+        "Rapporten görs i bakgrunden och tar oftast under en halv minut. Du kan lämna sidan "
+        "under tiden; rapporten blir klar ändå.",
+        "The report is made in the background and usually takes less than half a minute. You "
+        "can leave the page meanwhile; the report is finished anyway.",
+    ),
+    "sr_job_heading": ("Årsrapporten för {year} görs", "The yearly report for {year} is being made"),
+    "sr_job_status": (
+        "Steg {n} av {total}: {step}.",
+        "Step {n} of {total}: {step}.",
+    ),
+    "sr_job_progress": ("Hur långt rapporten har kommit", "How far the report has come"),
+    "sr_job_step_data": ("data och mönster", "data and patterns"),
+    "sr_job_step_charts": ("diagram", "charts"),
+    "sr_job_step_pdf": ("PDF", "PDF"),
+    "sr_job_step_docx": ("Word", "Word"),
+    "sr_job_step_xlsx": ("Excel", "Excel"),
+    "sr_job_state_done": ("klart", "done"),
+    "sr_job_state_running": ("pågår", "in progress"),
+    "sr_job_state_waiting": ("väntar", "waiting"),
+    "sr_job_state_failed": ("avbröts", "stopped"),
+    "sr_job_refresh": ("Uppdatera sidan", "Refresh the page"),
+    "sr_job_refresh_hint": (
+        "Sidan visar själv när rapporten är klar. Utan JavaScript: uppdatera sidan.",
+        "The page shows by itself when the report is ready. Without JavaScript: refresh the "
+        "page.",
+    ),
+    "sr_job_failed": (
+        "Årsrapporten för {year} kunde inte göras: {error}",
+        "The yearly report for {year} could not be made: {error}",
+    ),
+    "sr_job_none": (
+        "Ingen årsrapport för {year} görs eller har gjorts sedan noden startade.",
+        "No yearly report for {year} is being made or has been made since the node started.",
     ),
     "sr_build_button": ("Gör årsrapporten för {year}", "Make the yearly report for {year}"),
     "sr_built": (
