@@ -11,8 +11,26 @@ file (TOML or JSON)::
     [values.organisation]     # optional: cell text -> code, per field
     "AF Göteborg" = "AF"
 
+    [defaults]                # optional: field -> code for rows whose cell is empty or
+    kanal = "TEL"             # whose sheet has no such column
+
 Code values are matched by code or by Swedish or English label (same leniency), after the
 value maps.
+
+**Presets** name a mapping for an export whose columns are known (``--preset synergi``):
+
+- ``synergi`` — an export of deviation reports (avvikelser) from Synergi Life / Händelseråd,
+  as regions export them to Excel or CSV: *Ärendenummer* (a new receipt code is given; the
+  number is kept under "redan lyft" so staff find the deviation in
+  Synergi), *Registreringsdatum*, *Händelsedatum*, *Beskrivning*/*Händelsebeskrivning*,
+  *Konsekvens*, *Förslag till åtgärd*, *Berörd verksamhet*/*Berörd part* (actors),
+  *Kommun*, *Rapporterande verksamhet* (the reporter's organisation) and *Status*. Every row
+  is recorded with channel ``SYN``; the reporter's organisation defaults to ``R-ANN`` (region,
+  other) when the cell names a unit that no code matches. Headers differ between regions: any
+  column can be renamed with a mapping file, which is merged over the preset
+  (``--preset synergi --mapping egen.toml``). Rows still pass every check of a sheet import,
+  the personal-data guard included: Synergi texts often name patients and must be cleaned in
+  the export first.
 """
 
 from __future__ import annotations
@@ -57,13 +75,51 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "status": ("status", "ärendestatus"),
     "feedback": ("återkoppling", "återkoppling till anmälaren"),
     "closed_at": ("avslutad", "avslutat", "avslutsdatum", "stängd"),
+    "kanal": ("kanal", "inkom via", "inkommen via", "mottagen via", "channel"),
 }  # fmt: skip
 """Field -> header spellings it is guessed from (already normalised)."""
 
 REQUIRED = ("received_at", "organisation", "aktorer", "description")
 CODE_FIELDS = {"organisation": "organisation", "aktorer": "aktor", "problemtyp": "problemtyp",
                "niva": "niva", "malgrupp": "malgrupp", "status": "status",
-               "suggested_problemtyp": "problemtyp", "suggested_niva": "niva"}  # fmt: skip
+               "suggested_problemtyp": "problemtyp", "suggested_niva": "niva",
+               "kanal": "kanal"}  # fmt: skip
+SHEET_CHANNEL = "ANN"
+"""The channel of a sheet row without one: an old list does not say how a report came in."""
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "synergi": {
+        "columns": {
+            "Ärendenummer": "raised_elsewhere",
+            "Registreringsdatum": "received_at",
+            "Händelsedatum": "event_date",
+            "Händelsebeskrivning": "description",
+            "Konsekvens": "consequences",
+            "Förslag till åtgärd": "suggestion",
+            "Berörd verksamhet": "aktorer",
+            "Kommun": "kommuner",
+            "Rapporterande verksamhet": "organisation",
+            "Status": "status",
+        },
+        "alternatives": {  # other spellings seen in exports, used when the first is missing
+            "Beskrivning": "description",
+            "Berörd part": "aktorer",
+            "Avvikelsedatum": "event_date",
+            "Rapporterande enhet": "organisation",
+            "Åtgärdsförslag": "suggestion",
+        },
+        "values": {
+            "status": {"Registrerad": "S1", "Ny": "S1", "Under utredning": "S3",
+                       "Pågående": "S3", "Utredd": "S3", "Avslutad": "S7", "Stängd": "S7"},
+            "aktorer": {"Vårdcentral": "R-VC", "Primärvård": "R-VC", "Psykiatri": "R-PSY",
+                        "Vuxenpsykiatri": "R-PSY", "Habilitering": "R-HAB",
+                        "Socialtjänst": "K-SOC", "Kommunen": "K-ANN",
+                        "Regionen": "R-ANN"},
+        },
+        "defaults": {"kanal": "SYN", "organisation": "R-ANN"},
+    },
+}
+"""Named mappings for exports whose columns are known (see the module docstring)."""
 
 
 def norm(text: Any) -> str:
@@ -83,9 +139,11 @@ class Mapping:
 
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+    """Field -> code for an empty or unmatched cell, or a field the sheet has no column for."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"columns": self.columns, "values": self.values}
+        return {"columns": self.columns, "values": self.values, "defaults": self.defaults}
 
 
 def guess_mapping(headers: Iterable[Any]) -> Mapping:
@@ -123,7 +181,44 @@ def mapping_from_dict(data: dict[str, Any], where: str = "mappningen") -> Mappin
         name: {norm(k): str(v) for k, v in table.items()}
         for name, table in data.get("values", {}).items()
     }
-    return Mapping({str(k): str(v) for k, v in columns.items()}, values)
+    defaults = {str(k): str(v) for k, v in data.get("defaults", {}).items()}
+    for name, code in defaults.items():
+        if name not in CODE_FIELDS or code not in code_list(CODE_FIELDS[name]).values:
+            raise UsageError(
+                f"{where}: [defaults] {name} = {code!r} går inte: ange en kod för något av "
+                f"{', '.join(CODE_FIELDS)}.",
+                f"{where}: [defaults] {name} = {code!r} cannot be used: give a code for one of "
+                f"{', '.join(CODE_FIELDS)}.",
+            )
+    return Mapping({str(k): str(v) for k, v in columns.items()}, values, defaults)
+
+
+def preset_mapping(name: str, headers: Iterable[Any],
+                   own: Mapping | None = None) -> Mapping:  # fmt: skip
+    """The preset `name` for a sheet with `headers`, with a person's own mapping merged over it.
+
+    A preset column the sheet lacks is replaced by an alternative spelling it has; columns
+    neither has are left out (the import then names a missing required field).
+    """
+    if name not in PRESETS:
+        raise UsageError(f"Okänd förinställning {name!r}; välj bland {', '.join(PRESETS)}.",
+                         f"Unknown preset {name!r}; choose from {', '.join(PRESETS)}.")  # fmt: skip
+    spec = PRESETS[name]
+    present = {norm(h): str(h) for h in headers if h}
+    columns: dict[str, str] = {}
+    for table in (spec["columns"], spec.get("alternatives", {})):
+        for header, target in table.items():
+            if norm(header) in present and target not in columns.values():
+                columns[present[norm(header)]] = target
+    base = mapping_from_dict({"columns": columns, "values": spec.get("values", {}),
+                              "defaults": spec.get("defaults", {})}, name)  # fmt: skip
+    if own is not None:
+        taken = set(own.columns.values())
+        base.columns = {c: f for c, f in base.columns.items() if f not in taken} | own.columns
+        for fname, table in own.values.items():
+            base.values[fname] = base.values.get(fname, {}) | table
+        base.defaults |= own.defaults
+    return base
 
 
 def _lookup(list_name: str) -> dict[str, str]:

@@ -25,16 +25,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from common.errors import UsageError
-from node import privacy
+from node import channels, privacy
 from node.import_mapping import (
     CODE_FIELDS,
     REQUIRED,
+    SHEET_CHANNEL,
     Mapping,
     guess_mapping,
     load_mapping,
     mapping_from_dict,
     match_code,
     match_many,
+    preset_mapping,
 )
 from node.store import NodeStore
 from node.web.public import RECEIPT_ALPHABET, new_receipt
@@ -224,12 +226,17 @@ class _Row:
 
     def code(self, name: str, required: bool = False) -> str | None:
         value = self.raw(name)
+        default = self.mapping.defaults.get(name)
         if value in (None, ""):
+            if default:
+                return default
             if required:
                 self.problem(name, "Värdet saknas. Fyll i en kod eller ett namn från kodlistan.",
                              "The value is missing. Fill in a code or label from the code list.")  # fmt: skip
             return None
         code = match_code(name, value, self.mapping)
+        if code is None and default:
+            return default
         if code is None:
             self.problem(name, f"{value!r} finns inte i kodlistan {CODE_FIELDS[name]}. Använd en "
                          "kod eller ett namn ur listan, eller lägg till en översättning under "
@@ -292,6 +299,7 @@ def build_row(number: int, cells: dict[str, tuple[str, Any]], mapping: Mapping,
         "status": status,
         "closed_at": closed,
         "synthetic": False,
+        "kanal": row.code("kanal") or SHEET_CHANNEL,  # kept apart (node.channels), not a column
     }
     for name, text in texts.items():
         limit = TEXT_LIMITS[name]
@@ -339,6 +347,7 @@ def import_sheet(
     path: Path,
     mapping: Mapping | Path | dict[str, Any] | None = None,
     dry_run: bool = True,
+    preset: str | None = None,
 ) -> ImportResult:
     """Check (and unless `dry_run`, store) every row of a sheet; all rows or none."""
     started = time.monotonic()
@@ -350,6 +359,8 @@ def import_sheet(
         mapping = load_mapping(mapping)
     elif isinstance(mapping, dict):
         mapping = mapping_from_dict(mapping)
+    if preset:
+        mapping = preset_mapping(preset, headers, own=mapping)
     mapping = mapping or guess_mapping(headers)
     index = {h: i for i, h in enumerate(headers) if h}
     file_problems = [
@@ -389,12 +400,23 @@ def import_sheet(
     if first is not None and first.report is not None:
         # The rows are built by the checks above; the schema (slow per row) guards the contract.
         try:
-            validate_report_dict({k: v for k, v in first.report.items() if k != "events"})
+            validate_report_dict({k: v for k, v in first.report.items()
+                                  if k not in ("events", "kanal")})  # fmt: skip
         except InvalidPayload as e:
             first.problems.append(Problem(first.row, "", f"Raden går inte att spara: {e}.",
                                           f"The row cannot be stored: {e}."))  # fmt: skip
     if not dry_run and result.ok and results:
-        result.imported = store.add_reports([r.report for r in results if r.report], who="import")
+        reports = [r.report for r in results if r.report]
+        # the channels first, removed again if the reports cannot be stored: all or nothing
+        with store.cursor() as cur:
+            channels.record(cur, [(r["id"], r["kanal"]) for r in reports], now, "import")
+        try:
+            result.imported = store.add_reports(reports, who="import")
+        except Exception:
+            with store.cursor() as cur:
+                cur.execute("DELETE FROM report_channels WHERE list_contains(?, report_id)",
+                            [[r["id"] for r in reports]])  # fmt: skip
+            raise
         result.applied = True
     result.seconds = time.monotonic() - started
     return result
@@ -407,9 +429,10 @@ def operations(node: Node) -> dict[str, Callable[..., dict[str, Any]]]:
     """Import and export as node operations (merged into ``Node.operations()``)."""
     from node.export import export_cases
 
-    def op_import(file: str, mapping: str | None = None, apply: bool = False) -> dict[str, Any]:
+    def op_import(file: str, mapping: str | None = None, apply: bool = False,
+                  preset: str | None = None) -> dict[str, Any]:  # fmt: skip
         result = import_sheet(node.store, Path(file), Path(mapping) if mapping else None,
-                              dry_run=not apply)  # fmt: skip
+                              dry_run=not apply, preset=preset)  # fmt: skip
         return result.to_dict()
 
     def op_export(out: str) -> dict[str, Any]:
