@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -347,6 +347,105 @@ def verify_chain(cur: duckdb.DuckDBPyConnection,
     return result
 
 
+def _same(stored: Any, logged: Any) -> bool:
+    """A value in ``reports`` equals one logged in an event's ``changes`` (JSON-spelled)."""
+    if stored is None or logged is None:
+        return stored is None and logged is None
+    return json.loads(canonical(stored)) == logged
+
+
+def check_cases(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Check the current row of each case in ``reports`` against its events.
+
+    Every change goes through :meth:`node.workflow.Cases._change` (the old and new value of
+    each column in ``changes``, the new status) or gallring (a ``gallrad`` event naming the
+    blanked fields), so the last logged value of a column must be its value now, a case with
+    events must still have its row, a row must have events, and text removed without a
+    ``gallrad`` event is found. A column never changed since the report arrived has no logged
+    value to compare with.
+    """
+    columns = {r[0] for r in cur.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'reports'"
+    ).fetchall()}  # fmt: skip
+    result = cur.execute("SELECT * FROM reports")
+    names = [d[0] for d in result.description or []]
+    current = {row["id"]: row for row in (dict(zip(names, r, strict=True))
+                                          for r in result.fetchall())}  # fmt: skip
+    logged: dict[str, dict[str, Any]] = {}
+    gallrad: dict[str, set[str]] = {}
+    first_seq: dict[str, int] = {}
+    for rid, seq, kind, status, data in cur.execute(
+        "SELECT report_id, seq, kind, status, data FROM report_events ORDER BY seq"
+    ).fetchall():
+        first_seq.setdefault(rid, seq)
+        state = logged.setdefault(rid, {})
+        if status is not None:
+            state["status"] = status
+        d = json.loads(data) if data else {}
+        if kind == "gallrad":
+            gallrad.setdefault(rid, set()).update(d.get("fields") or [])
+            continue
+        changes = d.get("changes") if isinstance(d, dict) else None
+        for col, pair in (changes or {}).items():
+            if col in columns and isinstance(pair, list) and len(pair) == 2 \
+                    and pair[1] != REDACTED:  # fmt: skip
+                state[col] = pair[1]
+    problems: list[dict[str, Any]] = []
+    for rid in sorted(set(logged) - set(current)):
+        problems.append({"table": "reports", "seq": first_seq[rid], "case": rid,
+                         "problem": "case row deleted"})  # fmt: skip
+    for rid in sorted(set(current) - set(logged)):
+        problems.append({"table": "reports", "seq": None, "case": rid,
+                         "problem": "case without events"})  # fmt: skip
+    for rid in sorted(set(current) & set(logged)):
+        row = current[rid]
+        for col, value in sorted(logged[rid].items()):
+            if col in gallrad.get(rid, ()):
+                continue  # blanked by gallring: checked below
+            if not _same(row.get(col), value):
+                problems.append({"table": "reports", "seq": None, "case": rid,
+                                 "problem": f"case changed: {col}"})  # fmt: skip
+        blanked = gallrad.get(rid, set())
+        for col in blanked:
+            want = REDACTED if col == "description" else None
+            if col in row and row[col] != want:
+                problems.append({"table": "reports", "seq": None, "case": rid,
+                                 "problem": f"case changed: {col}"})  # fmt: skip
+        if row.get("description") == REDACTED and "description" not in blanked:
+            problems.append({"table": "reports", "seq": None, "case": rid,
+                             "problem": "text removed without gallring"})  # fmt: skip
+    return problems
+
+
+def check_anchors(cur: duckdb.DuckDBPyConnection,
+                  anchors: Sequence[tuple[str, Mapping[str, str]]]) -> list[dict[str, Any]]:  # fmt: skip
+    """Every anchored head (`label`, {chain: hash}) must still be a sealed hash of its chain:
+    a deleted tail or a chain rewritten and sealed again no longer holds it."""
+    problems: list[dict[str, Any]] = []
+    for table in _FIELDS:
+        wanted = [(label, a[table]) for label, a in anchors
+                  if a.get(table) and a[table] != GENESIS]  # fmt: skip
+        if not wanted:
+            continue
+        seen = {r[0] for r in cur.execute(
+            f"SELECT hash FROM {table} WHERE hash IS NOT NULL").fetchall()}  # fmt: skip
+        problems += [{"table": table, "seq": None, "anchor": label, "problem": "anchor missing"}
+                     for label, h in wanted if h not in seen]  # fmt: skip
+    return problems
+
+
+def ledger_anchors(node: Any) -> list[tuple[str, dict[str, str]]]:
+    """The trail heads signed into the node's own published bundles (its ledger)."""
+    from schemas.wire import Bundle, Envelope  # the wire format, not the node's publisher
+
+    out = []
+    for p in node.store.publications():
+        bundle = Bundle.from_bytes(Envelope.from_bytes(node.store.envelope(p["sequence"])).payload)
+        if bundle.trail_head:
+            out.append((f"paket {p['sequence']}", dict(bundle.trail_head)))
+    return out
+
+
 def head(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The latest hash of each chain (note it outside the node to anchor the trail)."""
     return {table: _last_hash(cur, table) for table in _FIELDS}
@@ -373,11 +472,14 @@ def operations(node: Any) -> dict[str, Any]:
 
     def verify_trail(anchor: str | None = None) -> dict[str, Any]:
         anchors = parse_anchor(anchor) if anchor else None
+        published = ledger_anchors(node)
         with node.store.cursor() as cur:
             report = verify_chain(cur, anchors)
+            problems = [*report.problems, *check_anchors(cur, published), *check_cases(cur)]
             now = head(cur)
-        return {"ok": report.ok, "checked": report.checked, "unsealed": report.unsealed,
-                "problems": report.problems, "anchored": bool(anchors),
+        return {"ok": not problems, "checked": report.checked, "unsealed": report.unsealed,
+                "problems": problems, "anchored": bool(anchors),
+                "published_anchors": len(published),
                 "head": ",".join(f"{t}={h}" for t, h in now.items())}  # fmt: skip
 
     return {"verify_trail": verify_trail}

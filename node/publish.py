@@ -17,6 +17,7 @@ from common.config import Config
 from common.disclosure import ExactModel
 from common.errors import TransportError, UsageError
 from common.transport import HttpPublisher, backoff_seconds
+from node import audit_trail
 from node.aggregate import count_tables, periods_of
 from node.figures import workflow_figures
 from node.shares import exact_counts, make_shares, recipients
@@ -212,6 +213,11 @@ def build(
     method = (f"{METHOD}; plan: years {','.join(plan['year'])}, quarters "
               f"{'yes' if plan['quarter'] else 'no'}")  # fmt: skip
 
+    with store.cursor() as cur:  # the trail's head, anchored in the hub's log (issue 16)
+        audit_trail.ensure_schema(cur)
+        audit_trail.seal(cur)
+        trail_head = tuple(sorted(audit_trail.head(cur).items()))
+
     def make(tables: list[Table]) -> Bundle:
         return Bundle(
             node=node_info(config),
@@ -224,6 +230,7 @@ def build(
             synthetic=bool(config["node"]["synthetic"]),
             tables=tuple(tables),
             figures=figures,
+            trail_head=trail_head,
         )
 
     tables, n_primary, n_complementary = protect_exact(store, list(counted), k, make)

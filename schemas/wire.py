@@ -70,8 +70,9 @@ PAYLOAD_TYPES = (
 BUNDLE_FORMAT = "lexheller.aggregates"
 ENROLMENT_FORMAT = "lexheller.enrolment"
 FORMAT_VERSION = 1
-FORMAT_MINOR = 0
-"""Minor version of the bundle format this release writes and knows. A newer minor version may
+FORMAT_MINOR = 1
+"""Minor version of the bundle format this release writes and knows (1 added ``trail_head``).
+A newer minor version may
 add optional fields only: a bundle that declares ``format_minor`` above ours is read with its
 unknown top-level fields kept aside (``Bundle.unrecognized_fields``, as python-tuf keeps
 ``unrecognized_fields``), so a federation can upgrade one förbund at a time. The signature
@@ -86,6 +87,9 @@ MAX_ENVELOPE_BYTES = 8 * 1024 * 1024
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
 _PERIOD_RE = re.compile(r"([0-9]{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?")
 _TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_HASH_RE = re.compile(r"[0-9a-f]{64}")
+TRAIL_CHAINS = ("report_events", "staff_events")
+"""The node's two audit-trail chains whose latest hash a bundle may carry (``trail_head``)."""
 
 
 class WireError(Exception):
@@ -498,6 +502,9 @@ class Bundle:
     synthetic: bool
     tables: tuple[Table, ...]
     figures: tuple[dict[str, Any], ...] = field(default=())
+    trail_head: tuple[tuple[str, str], ...] = field(default=())
+    """The node's audit-trail head when it signed ((chain, SHA-256 hex), ...), so the hub's
+    log anchors the trail outside the node; empty if the node gives none."""
     format_minor: int = FORMAT_MINOR
     unrecognized_fields: dict[str, Any] = field(default_factory=dict, hash=False)
 
@@ -518,6 +525,7 @@ class Bundle:
             "synthetic": self.synthetic,
             "tables": [t.to_dict() for t in self.tables],
             "figures": list(self.figures),
+            **({"trail_head": dict(self.trail_head)} if self.trail_head else {}),
             **({"format_minor": self.format_minor} if self.format_minor else {}),
             **self.unrecognized_fields,
         }
@@ -542,6 +550,7 @@ class Bundle:
         allowed = {
             "format", "format_version", "node", "sequence", "created", "expires",
             "taxonomy", "disclosure", "synthetic", "tables", "figures", "format_minor",
+            "trail_head",
         }  # fmt: skip
         minor = d.get("format_minor", 0)
         if not _is_int(minor) or minor < 0:
@@ -573,6 +582,13 @@ class Bundle:
             raise InvalidPayload("figures must be a list of objects")
         for f in figures:
             check_figure(f)
+        trail = d.get("trail_head", {})
+        if "trail_head" in d and (
+            not isinstance(trail, dict) or not trail or not set(trail) <= set(TRAIL_CHAINS)
+            or not all(isinstance(v, str) and _HASH_RE.fullmatch(v) for v in trail.values())
+        ):  # fmt: skip
+            raise InvalidPayload("trail_head must map report_events and/or staff_events to "
+                                 "64 lowercase hex digits")  # fmt: skip
         parsed = tuple(Table.from_dict(t) for t in tables)
         names = [(t.name, t.period) for t in parsed]
         if len(names) != len(set(names)):
@@ -592,6 +608,7 @@ class Bundle:
             synthetic=synthetic,
             tables=parsed,
             figures=tuple(figures),
+            trail_head=tuple(sorted(trail.items())),
             format_minor=minor,
             unrecognized_fields={k: d[k] for k in sorted(extra)},
         )

@@ -12,6 +12,7 @@ column); it makes the bundles realistic, it is not the node's audited suppressio
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 from collections import Counter, defaultdict
@@ -165,8 +166,11 @@ def _bundle(sequence: int, created: datetime, reports: list[dict[str, Any]]) -> 
     figures = (
         {"name": "median_days_to_feedback", "period": "2025", "value": 38.5, "min_cases": 3},
     )
+    # A fixed audit-trail head per sequence, as a node signs it in (format_minor 1).
+    head = tuple((chain, hashlib.sha256(f"{chain} {sequence}".encode()).hexdigest())
+                 for chain in ("report_events", "staff_events"))  # fmt: skip
     return Bundle(NODE, sequence, created, created + VALIDITY, "v1", K, METHOD, False,
-                  tuple(_tables(reports)), figures)  # fmt: skip
+                  tuple(_tables(reports)), figures, trail_head=head)  # fmt: skip
 
 
 def _classified_later(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
