@@ -110,6 +110,20 @@ def _database(folder: Path) -> Check:
                  f"Schema version {version} (latest).")  # fmt: skip
 
 
+def _privacy(config: Config) -> Check:
+    unfilled = settings.privacy_unfilled(config)
+    if not unfilled:
+        return Check("personuppgifter", "ok", "[privacy] är ifyllt för sidan /personuppgifter.",
+                     "[privacy] is filled in for the page /personuppgifter.")  # fmt: skip
+    keys = ", ".join(unfilled)
+    return Check("personuppgifter", "warn",
+                 f"[privacy] {keys} är inte ifyllt: sidan /personuppgifter visar 'Fyll i …'.",
+                 f"[privacy] {keys} is not filled in: the page /personuppgifter shows "
+                 "'Fyll i …'.",
+                 f"Skriv förbundets uppgifter under [privacy] ({keys}) i node.toml.",
+                 f"Write the association's details under [privacy] ({keys}) in node.toml.")  # fmt: skip
+
+
 def doctor(folder: Path, timeout: float = 5.0) -> dict[str, Any]:
     """Every check of a node folder; ``ok`` is false when any check fails."""
     from node.runtime import check_folder
@@ -117,7 +131,8 @@ def doctor(folder: Path, timeout: float = 5.0) -> dict[str, Any]:
     check_folder(folder)
     config = settings.load(folder)
     checks = [*permissions(folder), *key(folder), disk(folder), _chromium(),
-              *_mail(config, timeout), _hub(config, timeout), *server(folder, config)]  # fmt: skip
+              *_mail(config, timeout), _hub(config, timeout), _privacy(config),
+              *server(folder, config)]  # fmt: skip
     try:
         checks.append(_database(folder))
     except Exception as e:

@@ -52,6 +52,18 @@ SETTINGS = [
             "Forumfrister inom så många dagar tas med i sammanställningen."),
     Setting("workflow", "inactive_days", 30,
             "Öppna ärenden utan händelse på så många dagar räknas som inaktiva."),
+    Setting("privacy", "controller", "Fyll i: förbundets namn och organisationsnummer",
+            "Personuppgiftsansvarig, som den står på sidan /personuppgifter."),
+    Setting("privacy", "contact", "Fyll i: e-post eller telefon för frågor om personuppgifter",
+            "Kontakt för frågor om personuppgifter och för att begära utdrag eller rättelse."),
+    Setting("privacy", "dpo", "Fyll i: dataskyddsombudets namn och kontaktuppgifter",
+            "Förbundets dataskyddsombud (ofta via en medlemskommun eller regionen)."),
+    Setting("privacy", "purpose", "Fyll i: ändamålet med behandlingen",
+            "Ändamål, t.ex. 'att följa upp anmälningar om brister i samverkan mellan "
+            "myndigheter och lyfta mönster till förbundets beredningsgrupp och styrelse'."),
+    Setting("privacy", "legal_basis", "Fyll i: rättslig grund",
+            "Rättslig grund, t.ex. 'allmänt intresse (artikel 6.1 e i dataskyddsförordningen), "
+            "förbundets uppdrag enligt lag (2003:1210) om finansiell samordning'."),
     Setting("server", "host", "127.0.0.1", "Adress som servern lyssnar på."),
     Setting("server", "port", 8200, "Port som servern lyssnar på."),
     Setting("server", "trusted_proxies", [],
@@ -61,6 +73,16 @@ SETTINGS = [
             "Token för /metrics från andra maskiner (Authorization: Bearer ...); tom = bara "
             "loopback. Sätt hellre LEXHELLER_SERVER_METRICS_TOKEN."),
 ]
+
+
+PRIVACY_KEYS = ("controller", "contact", "dpo", "purpose", "legal_basis")
+
+
+def privacy_unfilled(config: Config) -> list[str]:
+    """The [privacy] settings still at their "Fyll i" default (or empty)."""
+    defaults = {s.key: s.default for s in SETTINGS if s.section == "privacy"}
+    return [k for k in PRIVACY_KEYS
+            if not str(config["privacy"][k]).strip() or config["privacy"][k] == defaults[k]]
 
 
 def load(folder: Path) -> Config:

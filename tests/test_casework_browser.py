@@ -11,8 +11,7 @@ import pytest
 
 from node.web.public import PublicState, register_public
 from tests.browser import chromium_browser, chromium_page, serve_wsgi
-from tests.test_followup_browser import clean
-from tests.test_staff_pages import CASE, PW, Staff, make_staff
+from tests.helpers import CASE, Staff, clean, make_staff, staff_log_in
 
 pytestmark = pytest.mark.slow
 
@@ -27,10 +26,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Staff, str,
 
 
 def log_in(page: Any, base: str, user: str = "vera") -> None:
-    page.goto(base + "/personal/logga-in")
-    page.fill("#username", user)
-    page.fill("#password", PW)
-    page.click("button[type=submit]")
+    staff_log_in(page, base, user, "/personal/logga-in")
     page.wait_for_url("**/personal/att-gora")
 
 
@@ -82,3 +78,15 @@ def test_register_a_phone_case_with_the_keyboard_and_axe(site: tuple[Staff, str,
         page.wait_for_url("**klart=registrerad")
         assert "Telefon" in page.inner_text("dl.facts")
         clean(page)
+
+
+def test_personal_data_page_with_unfilled_privacy_settings_is_axe_clean(
+        site: tuple[Staff, str, Any]) -> None:  # fmt: skip
+    _, base, browser = site
+    with chromium_page(browser) as page:
+        page.set_default_timeout(20_000)
+        for lang in ("sv", "en"):
+            page.goto(f"{base}/personuppgifter?lang={lang}")
+            assert page.locator("#pd-unfilled").is_visible()
+            assert "Fyll i" in page.inner_text("#pd-details")
+            clean(page)

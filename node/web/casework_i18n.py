@@ -46,6 +46,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rg_submit": ("Registrera ärendet", "Register the case"),
     "st_done_registrerad": ("Ärendet är registrerat.", "The case is registered."),
     "st_field_kanal": ("Kanal", "Channel"),
+    "pv_controller": ("Personuppgiftsansvarig", "Controller"),
+    "pv_contact": ("Frågor om personuppgifter", "Questions about personal data"),
+    "pv_dpo": ("Dataskyddsombud", "Data protection officer"),
+    "pv_legal_basis": ("Rättslig grund", "Legal basis"),
+    "pv_unfilled": (
+        "Förbundet har inte fyllt i alla sina uppgifter här ännu. Kontakta förbundet om du "
+        "har frågor.",
+        "The association has not yet filled in all its details here. Contact the association "
+        "if you have questions.",
+    ),
 }
 
 register_strings(STRINGS)

@@ -253,8 +253,12 @@ def register_public(app: Flask, node: Node, state: PublicState | None = None) ->
     @bp.get("/personuppgifter")
     def personal_data() -> str:
         cfg = node.config["node"]
+        from node.settings import privacy_unfilled
+
         return render_template("public/personuppgifter.html", forbund=cfg["name"] or node.id,
                                contact=cfg["contact_email"] or "",
+                               privacy=node.config["privacy"],
+                               unfilled=privacy_unfilled(node.config),
                                years=node.config["retention"]["years_after_close"])  # fmt: skip
 
     @bp.get("/anmalan")
