@@ -36,3 +36,13 @@ def trust_peer(folder: Path, *, party: int, aggregator_id: str, url: str, public
                mpc_host: str = "127.0.0.1", mpc_port: int = 0) -> dict[str, Any]:  # fmt: skip
     return _op(folder, "trust_peer", party=party, aggregator_id=aggregator_id, url=url,
                public_key=public_key, mpc_host=mpc_host, mpc_port=mpc_port)  # fmt: skip
+
+
+def close_batch(folder: Path, *, period: str, group: str | None = None) -> dict[str, Any]:
+    """Run in this process, not through a running server's control port: a batch's MPC and
+    joint audit can outlast the control call's timeout, and the leader's batches are files."""
+    agg = Aggregator(Path(folder))
+    try:
+        return agg.op_close_batch(period, group)
+    finally:
+        agg.close()

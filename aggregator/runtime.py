@@ -249,8 +249,15 @@ class Aggregator:
         self.config = load_config(self.folder)
         return {"party": party, "aggregator_id": aggregator_id, "fingerprint": fingerprint(key)}
 
+    def op_close_batch(self, period: str, group: str | None = None) -> dict[str, Any]:
+        """The leader closes and runs the batches of `period` (`aggregator.client`)."""
+        from aggregator.client import close_batch
+
+        return close_batch(self, period, group)
+
     def operations(self) -> dict[str, Any]:
-        return {"key": self.op_key, "status": self.op_status, "trust_peer": self.op_trust_peer}
+        return {"key": self.op_key, "status": self.op_status, "trust_peer": self.op_trust_peer,
+                "close_batch": self.op_close_batch}  # fmt: skip
 
     def close(self) -> None:
         """Nothing is held open between operations (files only); kept for `run_op`."""

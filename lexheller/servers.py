@@ -38,3 +38,20 @@ def serve_hub(folder: Path, port: int | None = None) -> None:
                      on_ready=lambda url: print(f"Navet {hub.id} kör på {url}/", flush=True))  # fmt: skip
     finally:
         hub.close()
+
+
+def serve_aggregator(folder: Path, port: int | None = None) -> None:
+    from aggregator.runtime import Aggregator
+    from aggregator.server import create_app
+    from common.serving import serve_folder
+
+    agg = Aggregator(Path(folder))
+    token: dict[str, str] = {}
+    try:
+        app = create_app(agg, token)
+        port = port if port is not None else int(agg.config["server"]["port"])
+        serve_folder(agg.folder, app, agg.config["server"]["host"], port, token,
+                     on_ready=lambda url: print(f"Aggregatorn {agg.id} (part {agg.party}) kör på {url}/",
+                                                flush=True))  # fmt: skip
+    finally:
+        agg.close()

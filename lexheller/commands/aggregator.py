@@ -81,3 +81,37 @@ def status(dir: Path) -> None:
     lines += [f"  omgång {b['group']}/{b['period']} r{b['revision']}: {b['members']} förbund, "
               + ("frisläppt" if b["released"] else "väntar") for b in r["batches"]]  # fmt: skip
     out().emit(r, "\n".join(lines))
+
+
+@command.command("serve", help="Starta aggregatorns server (lyssnar på 127.0.0.1 om inget annat anges).")
+@folder_arg()
+@click.option("--port", type=int, help="HTTP-port (0 = välj en ledig)")
+def serve(dir: Path, port: int | None) -> None:
+    from lexheller.servers import serve_aggregator
+
+    serve_aggregator(dir, port)
+
+
+@command.command("close-batch", help="Ledaren: stäng och kör periodens omgångar (nationell och per region).")
+@folder_arg()
+@click.option("--period", required=True, help="ÅÅÅÅ eller ÅÅÅÅ-Kn")
+@click.option("--group", default=None, help="bara den här gruppen (national eller ett regionalt navs id)")
+def close_batch(dir: Path, period: str, group: str | None) -> None:
+    from aggregator import commands
+
+    r = commands.close_batch(dir, period=period, group=group)
+    lines = []
+    for b in r["batches"]:
+        head = f"{b['group']}/{r['period']}"
+        if b["state"] == "empty":
+            lines.append(f"{head}: inga förbund med andelar för perioden")
+            continue
+        head += f" r{b['revision']} ({len(b['members'])} förbund"
+        head += f", {len(b['late'])} sena: {', '.join(b['late'])})" if b["late"] else ")"
+        if b["state"] == "already_released":
+            lines.append(f"{head}: redan frisläppt, inget nytt att köra")
+        else:
+            lines.append(f"{head}: frisläppt, {b['cells']} exakta celler; MPC {b['mpc_seconds']} s, "
+                         f"granskning {b['audit_seconds']} s i {b['audit_rounds']} varv"
+                         + (f"; vägrade förbund: {', '.join(b['refused'])}" if b["refused"] else ""))
+    out().emit(r, "\n".join(lines))
