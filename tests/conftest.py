@@ -10,7 +10,6 @@ profile (few examples) unless ``CI`` is set, then ``ci`` (more examples); choose
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -31,16 +30,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.get_closest_marker("browser") or item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.slow)
 
-VECTORS = Path(__file__).parent / "vectors"
-VECTOR_CLOCK = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
-
-
-def vector(name: str) -> bytes:
-    return (VECTORS / name).read_bytes()
-
-
-def vector_keys() -> dict:
-    return json.loads((VECTORS / "keys.json").read_text("utf-8"))
+# Test modules import these from tests.helpers; kept here for modules written before it.
+from tests.helpers import VECTOR_CLOCK, VECTORS, vector, vector_keys  # noqa: E402, F401
 
 
 @pytest.fixture

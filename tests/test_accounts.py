@@ -21,7 +21,7 @@ from node.accounts import (
     User,
 )
 from node.store import NodeStore
-from tests.test_workflow import FAST_HASHER, Clock
+from tests.helpers import FAST_HASHER, Clock
 
 PW = "ett-långt-lösenord"
 

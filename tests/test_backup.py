@@ -20,7 +20,7 @@ from hub.runtime import Hub
 from lexheller.init import init_hub, init_node
 from node.runtime import Node
 from node.server import create_app
-from tests.test_workflow import make_report
+from tests.helpers import make_report
 
 PHRASE = "korrekt häst batteri häftklammer"
 

@@ -108,8 +108,7 @@ def test_register_case_records_channel_and_trail(make_node) -> None:
 
 
 def test_staff_register_page_requires_channel_and_keeps_what_was_typed(tmp_path) -> None:
-    from tests.test_staff_pages import make_staff, post
-    from tests.test_workflow import Clock
+    from tests.helpers import Clock, make_staff, post
 
     staff = make_staff(tmp_path / "nod", Clock(datetime(2026, 3, 2, 8, 0)))
     try:

@@ -14,8 +14,9 @@ import pytest
 from hub.runtime import Hub
 from lexheller.init import init_hub
 from tests.browser import chromium_browser, chromium_page, has_horizontal_scroll, serve_wsgi
+from tests.helpers import no_violations
 from tests.test_hub_admin import Admin, make_admin
-from tests.test_hub_admin_browser import log_in, no_violations
+from tests.test_hub_admin_browser import log_in
 from tests.test_ops import lexheller
 
 pytestmark = pytest.mark.browser

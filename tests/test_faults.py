@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from lexheller.init import init_hub
 from schemas.wire import PAYLOAD_TYPE_AGGREGATES, Bundle, Envelope, bundle_digest, sign
-from tests.conftest import vector, vector_keys
+from tests.helpers import vector, vector_keys
 
 pytestmark = pytest.mark.e2e
 

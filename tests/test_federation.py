@@ -16,6 +16,7 @@ from hub.federation import enrolment_statement
 from lexheller.apps import hub_app as create_app
 from node.runtime import Node
 from schemas.wire import NodeInfo, encode_public_key
+from tests.helpers import published as signed
 
 pytestmark = pytest.mark.e2e
 
@@ -24,12 +25,6 @@ pytestmark = pytest.mark.e2e
 def node(make_node) -> Node:
     return make_node("sf-fed", "Förbund Fed", population=70000, years=(2025,), seed=11,
                      today=datetime(2026, 1, 2, tzinfo=UTC))  # fmt: skip
-
-
-def signed(node: Node) -> bytes:
-    out = node.folder / "paket.json"
-    node.op_publish(out=str(out))
-    return out.read_bytes()
 
 
 def test_regional_forwards_enrolment_bundles_and_rotation(node, make_hub):

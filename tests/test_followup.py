@@ -13,9 +13,9 @@ from node import notifications
 from node.mail.devserver import read_mails, start_demo_mail_server, stop_demo_mail_server
 from node.server import create_app
 from node.web.public import PublicState
+from tests.helpers import Staff, make_staff, post
 from tests.test_mail import wait_for
 from tests.test_public_form import CSRF, good_form
-from tests.test_staff_pages import Staff, make_staff, post
 
 
 @pytest.fixture

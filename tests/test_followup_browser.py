@@ -12,14 +12,11 @@ import pytest
 from node import notifications
 from node.web.public import PublicState, register_public
 from tests.browser import (
-    axe_violations,
     chromium_browser,
     chromium_page,
-    has_horizontal_scroll,
-    resize,
     serve_wsgi,
 )
-from tests.test_staff_pages import PW, Staff, make_staff
+from tests.helpers import PW, Staff, clean, make_staff
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +26,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Staff, str,
     with serve_wsgi(staff.app) as base, chromium_browser() as browser:
         yield staff, base, browser
     staff.node.close()
-
-
-def clean(page: Any, status: int | None = None) -> None:
-    assert axe_violations(page) == [], page.url
-    for width in (320, 1280):
-        resize(page, width, 900)
-        assert not has_horizontal_scroll(page), (page.url, width)
-    expected = f"status of {status} " if status else None
-    errors = [e for e in page.console_log.errors if not (expected and expected in e)]
-    assert errors == [], page.url
-    page.console_log.errors.clear()
 
 
 def test_report_question_answer_walk(site: tuple[Staff, str, Any]) -> None:

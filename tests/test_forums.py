@@ -21,8 +21,7 @@ from tests.browser import (
     resize,
     serve_wsgi,
 )
-from tests.test_staff_pages import CASE, PW, Staff, make_staff, post
-from tests.test_workflow import make_report
+from tests.helpers import CASE, PW, Staff, make_report, make_staff, post
 
 OTHER = "f" * 32
 

@@ -86,7 +86,7 @@ def test_hub_api_csv_neutralises_codes_from_a_node(make_hub: Any) -> None:
 
     from hub.server import create_app
     from schemas.wire import PAYLOAD_TYPE_AGGREGATES, sign
-    from tests.conftest import VECTOR_CLOCK, vector, vector_keys
+    from tests.helpers import VECTOR_CLOCK, vector, vector_keys
 
     hub = make_hub(clock=VECTOR_CLOCK)
     keys = vector_keys()

@@ -14,7 +14,7 @@ from lexheller.init import init_node
 from node import retention
 from node.runtime import Node
 from node.workflow import Cases
-from tests.test_workflow import VU, Clock, make_report
+from tests.helpers import VU, Clock, make_report
 
 FIELDS = ("description", "reporter_name", "reporter_contact", "reporter_role", "consequences",
           "suggestion", "raised_elsewhere")  # fmt: skip

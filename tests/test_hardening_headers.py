@@ -20,7 +20,7 @@ from lexheller.init import init_hub, init_node
 from node.accounts import Accounts
 from node.runtime import Node
 from tests.browser import chromium_page, serve_wsgi
-from tests.test_workflow import FAST_HASHER
+from tests.helpers import FAST_HASHER
 
 PW = "ett-långt-lösenord"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

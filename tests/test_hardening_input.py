@@ -21,8 +21,7 @@ from hub.runtime import Hub
 from lexheller.apps import hub_app
 from lexheller.init import init_hub
 from schemas.wire import PAYLOAD_TYPE_AGGREGATES, PAYLOAD_TYPES, loads_json, sign
-from tests.conftest import VECTOR_CLOCK, vector_keys
-from tests.test_staff_pages import make_staff
+from tests.helpers import VECTOR_CLOCK, make_staff, vector_keys
 
 SHAPE = {"ok", "status", "error", "message", "message_en", "errors"}
 NODE_KEY = Ed25519PrivateKey.from_private_bytes(bytes([1]) * 32)  # the vectors' node seed

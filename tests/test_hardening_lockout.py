@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.test_staff_pages import PW, make_staff, token
+from tests.helpers import PW, make_staff, token
 
 
 def attempt(client: Any, username: str, password: str, address: str) -> Any:

@@ -11,7 +11,7 @@ import pytest
 
 from hub.api import openapi_document
 from schemas.wire import PAYLOAD_TYPES
-from tests.conftest import vector
+from tests.helpers import vector
 
 DOC = openapi_document()
 ENVELOPE = DOC["components"]["schemas"]["Envelope"]

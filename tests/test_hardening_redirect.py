@@ -14,10 +14,10 @@ from urllib.parse import quote
 import pytest
 
 from common.web.security import safe_next
+from tests.helpers import PW, make_staff, token
 from tests.test_hub_admin import PW as ADMIN_PW
 from tests.test_hub_admin import make_admin
 from tests.test_hub_admin import token as admin_token
-from tests.test_staff_pages import PW, make_staff, token
 
 HOSTILE = [
     "/\t/evil.example",

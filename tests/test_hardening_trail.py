@@ -16,7 +16,7 @@ import pytest
 from node import audit_trail, retention
 from node.store import NodeStore
 from node.workflow import Cases
-from tests.test_workflow import VU, Clock, make_report
+from tests.helpers import VU, Clock, make_report
 
 
 @pytest.fixture

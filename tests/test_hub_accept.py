@@ -8,7 +8,7 @@ import json
 import pytest
 
 from lexheller.apps import hub_app as create_app
-from tests.conftest import VECTOR_CLOCK, vector, vector_keys
+from tests.helpers import VECTOR_CLOCK, vector, vector_keys
 
 ERROR_KEYS = {"ok", "status", "error", "message", "message_en", "errors"}
 
@@ -173,8 +173,8 @@ def test_every_byte_flipped_is_refused_and_nothing_stored(hub):
 
 def test_encrypted_private_key(tmp_path, monkeypatch):
     from common.errors import UsageError
-    from lexheller.init import init_node
     from common.keys import PRIVATE_NAME, load_private_key
+    from lexheller.init import init_node
 
     monkeypatch.setenv("LEXHELLER_KEY_PASSPHRASE", "en hemlig fras")
     folder = tmp_path / "sf-krypt"

@@ -26,8 +26,7 @@ from lexheller.apps import hub_app as create_app
 from lexheller.init import init_hub
 from node.accounts import Accounts
 from schemas.wire import PAYLOAD_TYPE_ROTATION, Rotation, encode_public_key, sign
-from tests.conftest import VECTOR_CLOCK, vector, vector_keys
-from tests.test_workflow import FAST_HASHER, Clock
+from tests.helpers import FAST_HASHER, VECTOR_CLOCK, Clock, vector, vector_keys
 
 PW = "ett-långt-lösenord"
 KEYS = vector_keys()

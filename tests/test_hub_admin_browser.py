@@ -12,7 +12,6 @@ import pytest
 from hub.runtime import Hub
 from lexheller.init import init_hub
 from tests.browser import (
-    axe_violations,
     chromium_browser,
     chromium_page,
     focused_element,
@@ -20,7 +19,7 @@ from tests.browser import (
     serve_wsgi,
     tab_until,
 )
-from tests.conftest import VECTORS, vector_keys
+from tests.helpers import VECTORS, no_violations, vector_keys
 from tests.test_hub_admin import NODE_FP, NODE_ID, NODE_KEY, PW, Admin, make_admin
 
 pytestmark = pytest.mark.browser
@@ -35,15 +34,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Admin, str,
     with serve_wsgi(admin.app) as base, chromium_browser() as browser:
         yield admin, base, browser
     hub.close()
-
-
-def no_violations(page: Any, status: int | None = None) -> None:
-    """No axe violations, no console errors (but the expected HTTP status of a refused form)."""
-    assert axe_violations(page) == [], page.url
-    expected = f"status of {status} " if status else None
-    errors = [e for e in page.console_log.errors if not (expected and expected in e)]
-    assert errors == [], page.url
-    page.console_log.errors.clear()
 
 
 def log_in(page: Any, base: str) -> None:

@@ -13,11 +13,8 @@ import openpyxl
 import pytest
 
 from hub.report import build_hub_report
-from hub.runtime import Hub
-from lexheller.init import init_hub, init_node
-from node.runtime import Node
-from node.synthetic import demo_profiles, generate_reports
 from schemas.codes import code_list, lan
+from tests.helpers import demo_hub
 
 YEAR = 2025
 TODAY = datetime(2026, 1, 20, tzinfo=UTC)
@@ -28,35 +25,13 @@ NODES = ("alv-och-kust", "lund", "stromsund-ragunda")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("hubrapport")
-    init_hub(base / "hub", hub_id="nav", name="Testnavet", level="national")
+    hub, made = demo_hub(base, level="national", node_ids=NODES, years=[2024, YEAR], seed=9,
+                         today=TODAY)  # fmt: skip
     truth: Counter = Counter()
-    keys, files = {}, []
-    for p in demo_profiles():
-        if p.id not in NODES:
-            continue
-        r = init_node(
-            base / p.id,
-            node_id=p.id,
-            name=p.name,
-            lan_codes=list(p.lan),
-            kommun_codes=list(p.kommuner),
-            population=p.population,
-            synthetic=True,
-        )
-        keys[p.id] = r["public_key"]
-        reports = generate_reports(p, [2024, YEAR], seed=9, today=TODAY)
+    for p, reports in made:
         for rep in reports:
             if rep["received_at"].astimezone(TZ).year == YEAR:
                 truth[(p.lan[0], rep["problemtyp"] or "-")] += 1
-        node = Node(base / p.id)
-        node.store.add_reports(reports)
-        node.op_publish(out=str(base / f"{p.id}.json"))
-        node.close()
-        files.append(str(base / f"{p.id}.json"))
-    hub = Hub(base / "hub")
-    for node_id, key in keys.items():
-        hub.op_enroll(node_id, key)
-    assert all(r["ok"] for r in hub.op_import(files)["results"])
     result = build_hub_report(hub, YEAR, base / "out")
     hub.close()
     return {"result": result, "truth": truth}

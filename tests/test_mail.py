@@ -16,7 +16,7 @@ from node.mail.devserver import free_port, read_mails, start_demo_mail_server, s
 from node.mail.settings import mail_settings
 from node.mail.templates import UnsafeField, render
 from node.runtime import Node
-from tests.test_workflow import Clock
+from tests.helpers import Clock
 
 
 @pytest.fixture

@@ -16,41 +16,29 @@ import polars as pl
 import pytest
 
 from bench.dashboards import call_callback, callback_keys
+from common.format import fmt_dec, fmt_int
 from dashboards import pages
 from dashboards.app import create_dash
 from dashboards.figures.arenden import age_chart, select_cases
 from dashboards.figures.handlaggning import actions_chart, distribution_chart, median_chart
-from common.format import fmt_dec, fmt_int
 from dashboards.i18n import code_label
 from dashboards.measures import Selection
 from dashboards.sample import sample_source
-from lexheller.cli import main
-from lexheller.init import init_node
+from lexheller.apps import node_app as create_app
 from node.datasource import ACTIONS_SCHEMA, WORKFLOW_SCHEMA, NodeSource
 from node.runtime import Node
-from lexheller.apps import node_app as create_app
 from node.server import DASHBOARD
-from node.synthetic import NodeProfile, generate_reports
+from tests.helpers import NODE_PW, node_with_user
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-PASSWORD = "ett långt lösenord 42"
+PASSWORD = NODE_PW
 OWN = ["arenden", "handlaggningstid", "atgarder"]
 
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
-    folder = tmp_path_factory.mktemp("nd") / "sf-dash"
-    init_node(folder, node_id="sf-dash", name="Förbund Dash", lan_codes=["14"],
-              kommun_codes=["1480"], population=60000)  # fmt: skip
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LEXHELLER_NEW_PASSWORD", PASSWORD)
-    assert main(["node", "user", "add", str(folder), "--username", "vu",
-                 "--role", "verksamhetsutvecklare"]) == 0  # fmt: skip
-    mp.undo()
-    n = Node(folder)
-    profile = NodeProfile("sf-dash", "Förbund Dash", ("14",), ("1480",), 60000)
-    n.store.add_reports(generate_reports(profile, [2024, 2025], seed=9,
-                                         today=datetime(2026, 1, 5, tzinfo=UTC)))  # fmt: skip
+    n = node_with_user(tmp_path_factory.mktemp("nd") / "sf-dash", "Förbund Dash",
+                       years=[2024, 2025])  # fmt: skip
     yield n
     n.close()
 

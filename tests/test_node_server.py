@@ -4,32 +4,19 @@ förbund's own dashboard (exact counts) only after staff login, staff pages, hea
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from lexheller.cli import main
-from lexheller.init import init_node
-from node.runtime import Node
 from lexheller.apps import node_app as create_app
-from node.synthetic import NodeProfile, generate_reports
+from tests.helpers import NODE_PW, node_with_user
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def node(tmp_path: Path, monkeypatch):
-    folder = tmp_path / "sf-srv"
-    init_node(folder, node_id="sf-srv", name="Förbund Server", lan_codes=["14"],
-              kommun_codes=["1480"], population=60000)  # fmt: skip
-    monkeypatch.setenv("LEXHELLER_NEW_PASSWORD", "ett långt lösenord 42")
-    assert main(["node", "user", "add", str(folder), "--username", "vu",
-                 "--role", "verksamhetsutvecklare"]) == 0  # fmt: skip
-    n = Node(folder)
-    profile = NodeProfile("sf-srv", "Förbund Server", ("14",), ("1480",), 60000)
-    n.store.add_reports(generate_reports(profile, [2025], seed=9,
-                                         today=datetime(2026, 1, 5, tzinfo=UTC)))  # fmt: skip
+def node(tmp_path: Path):
+    n = node_with_user(tmp_path / "sf-srv", "Förbund Server", years=[2025])
     yield n
     n.close()
 
@@ -51,7 +38,7 @@ def test_dashboard_needs_staff_login(node):
     page = client.get("/personal/logga-in")
     csrf = CSRF.search(page.text).group(1)
     r = client.post("/personal/logga-in", data={"username": "vu",
-                    "password": "ett långt lösenord 42", "csrf_token": csrf})  # fmt: skip
+                    "password": NODE_PW, "csrf_token": csrf})  # fmt: skip
     assert r.status_code in (302, 303)
     dash = client.get("/personal/dashboard/")
     assert dash.status_code == 200

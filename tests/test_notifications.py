@@ -11,8 +11,7 @@ import pytest
 from node import notifications
 from node.accounts import User
 from node.workflow import CaseFilter
-from tests.test_staff_pages import CASE, Staff, make_staff, post
-from tests.test_workflow import Clock, make_report
+from tests.helpers import CASE, Clock, Staff, make_report, make_staff, post
 
 VERA = User("vera", ("verksamhetsutvecklare",))
 

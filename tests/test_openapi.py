@@ -10,7 +10,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from hub.api import openapi_document
 from lexheller.apps import hub_app as create_app
-from tests.conftest import VECTOR_CLOCK, vector, vector_keys
+from tests.helpers import VECTOR_CLOCK, vector, vector_keys
 
 schema = schemathesis.openapi.from_dict(openapi_document())
 

@@ -12,9 +12,8 @@ import pytest
 from node import notifications, owners
 from node.accounts import User
 from node.workflow import CaseFilter, WorkflowError
+from tests.helpers import CASE, PW, Clock, Staff, make_report, make_staff, post, trail
 from tests.test_notifications import queued
-from tests.test_staff_pages import CASE, PW, Staff, make_staff, post, trail
-from tests.test_workflow import Clock, make_report
 
 VERA = User("vera", ("verksamhetsutvecklare",))
 OTHER = "b" * 32

@@ -14,11 +14,8 @@ import pytest
 
 from common.errors import UsageError
 from hub.report import build_hub_party_report
-from hub.runtime import Hub
-from lexheller.init import init_hub, init_node
-from node.runtime import Node
-from node.synthetic import demo_profiles, generate_reports
 from schemas.codes import code_list
+from tests.helpers import demo_hub
 
 YEAR = 2025
 TZ = ZoneInfo("Europe/Stockholm")
@@ -28,29 +25,14 @@ NODES = ("alv-och-kust", "lund", "stromsund-ragunda")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("hubparts")
-    init_hub(base / "hub", hub_id="nav", name="Testnavet", level="regional")
+    hub, made = demo_hub(base, level="regional", node_ids=NODES, years=[2024, YEAR], seed=9,
+                         today=datetime(2026, 1, 20, tzinfo=UTC))  # fmt: skip
     truth: Counter = Counter()
-    keys, files = {}, []
-    for p in demo_profiles():
-        if p.id not in NODES:
-            continue
-        r = init_node(base / p.id, node_id=p.id, name=p.name, lan_codes=list(p.lan),
-                      kommun_codes=list(p.kommuner), population=p.population, synthetic=True)  # fmt: skip
-        keys[p.id] = r["public_key"]
-        reports = generate_reports(p, [2024, YEAR], seed=9, today=datetime(2026, 1, 20, tzinfo=UTC))
+    for _p, reports in made:
         for rep in reports:
             if rep["received_at"].astimezone(TZ).year == YEAR and "FK" in rep["aktorer"]:
                 truth[rep["problemtyp"] or "-"] += 1
                 truth["total"] += 1
-        node = Node(base / p.id)
-        node.store.add_reports(reports)
-        node.op_publish(out=str(base / f"{p.id}.json"))
-        node.close()
-        files.append(str(base / f"{p.id}.json"))
-    hub = Hub(base / "hub")
-    for node_id, key in keys.items():
-        hub.op_enroll(node_id, key)
-    assert all(r["ok"] for r in hub.op_import(files)["results"])
     result = hub.operations()["partsrapport"](year=YEAR, party="FK", out=str(base / "out"))
     with pytest.raises(UsageError, match="inga publicerade siffror"):
         build_hub_party_report(hub, 2019, "FK", base / "out")

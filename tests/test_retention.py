@@ -13,7 +13,7 @@ from lexheller.init import init_node
 from node import audit_trail, retention
 from node.store import NodeStore
 from node.workflow import Cases
-from tests.test_workflow import VU, Clock, make_report
+from tests.helpers import VU, Clock, make_report
 
 
 @pytest.fixture

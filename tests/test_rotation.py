@@ -16,19 +16,13 @@ from schemas.wire import (
     key_id,
     sign,
 )
+from tests.helpers import published as bundle
 
 
 @pytest.fixture
 def node(make_node) -> Node:
     return make_node("sf-rot", "Förbund Rot", population=80000, years=(2025,), seed=3,
                      today=datetime(2026, 1, 10, tzinfo=UTC))  # fmt: skip
-
-
-def bundle(node: Node) -> bytes:
-    """Sign and record a new publication (sequence + 1), as `node publish --out` does."""
-    out = node.folder / "paket.json"
-    node.op_publish(out=str(out))
-    return out.read_bytes()
 
 
 def test_rotation_needs_both_keys_and_retires_the_old(node, make_hub):

@@ -11,7 +11,7 @@ import requests
 
 from common.serving import Server
 from hub.server import create_app
-from tests.conftest import VECTOR_CLOCK, vector, vector_keys
+from tests.helpers import VECTOR_CLOCK, vector, vector_keys
 
 SHARES = Path(__file__).parent / "vectors" / "shares"
 MANIFEST = json.loads((SHARES / "manifest.json").read_text("utf-8"))

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from tests.browser import (
-    axe_violations,
     chromium_browser,
     chromium_page,
     has_horizontal_scroll,  # fmt: skip
     serve_wsgi,
 )
-from tests.test_staff_pages import CASE, PW, Staff, make_staff
+from tests.helpers import CASE, PW, Staff, make_staff, no_violations
+from tests.helpers import staff_log_in as log_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,22 +26,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Staff, str,
     with serve_wsgi(staff.app) as base, chromium_browser() as browser:
         yield staff, base, browser
     staff.node.close()
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/personal/")
-    page.fill("#username", username)
-    page.fill("#password", PW)
-    page.click("button[type=submit]")
-
-
-def no_violations(page: Any, status: int | None = None) -> None:
-    """No axe violations, no console errors (but the expected HTTP status of a refused form)."""
-    assert axe_violations(page) == [], page.url
-    expected = f"status of {status} " if status else None
-    errors = [e for e in page.console_log.errors if not (expected and expected in e)]
-    assert errors == [], page.url
-    page.console_log.errors.clear()
 
 
 def test_staff_work_a_case_from_login_to_close(site: tuple[Staff, str, Any]) -> None:

@@ -2,68 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from flask import Flask
 
-from lexheller.init import init_node
 from node import audit_trail
-from node.accounts import Accounts
-from node.runtime import Node
-from node.web.staff import StaffState, register_staff, require_login_for
-from tests.test_workflow import FAST_HASHER, Clock, make_report
-
-PW = "ett-långt-lösenord"
-USERS = {"vera": "verksamhetsutvecklare", "chef": "forbundschef", "lars": "lasare",
-         "admin": "admin"}  # fmt: skip
-CASE = "a1b2c3d4-0000-4000-8000-000000000001"
-
-
-@dataclass
-class Staff:
-    app: Flask
-    node: Node
-    state: StaffState
-    clock: Clock
-
-    def client(self, username: str | None = None) -> Any:
-        c = self.app.test_client()
-        if username:
-            r = login(c, username, PW)
-            assert r.status_code == 302, r.text
-        return c
-
-
-def make_staff(folder: Path, clock: Clock | None = None) -> Staff:
-    """A node folder with one S1 case, four users (one per role) and a Flask app."""
-    init_node(folder, node_id="test-nod", name="Testförbundet", lan_codes=["14"],
-              kommun_codes=["1480"])  # fmt: skip
-    node = Node(folder)
-    node.store.add_reports([make_report(CASE, datetime(2026, 2, 20, 10))])
-    clock = clock or Clock()
-    app = Flask("test-staff")
-
-    @app.get("/personal/dashboard/")
-    def dashboard() -> str:
-        return "dashboard"
-
-    @app.get("/favicon.ico")
-    def favicon() -> tuple[str, int]:
-        return "", 204  # the real server's Dash serves one; a browser always asks
-
-    require_login_for(app, ["/personal/dashboard"])
-    accounts = Accounts(node.store, clock=clock, hasher=FAST_HASHER)
-    for name, role in USERS.items():
-        accounts.add_user(name, [role], PW)
-    state = register_staff(app, node, clock=clock, accounts=accounts)
-    return Staff(app, node, state, clock)
+from tests.helpers import CASE, PW, Staff, login, make_report, make_staff, post, trail
 
 
 @pytest.fixture
@@ -71,31 +17,6 @@ def staff(tmp_path: Path) -> Iterator[Staff]:
     s = make_staff(tmp_path / "nod")
     yield s
     s.node.close()
-
-
-def token(client: Any, path: str = "/personal/logga-in") -> str:
-    page = client.get(path)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-
-
-def login(client: Any, username: str, password: str, next_: str = "") -> Any:
-    q = f"?next={next_}" if next_ else ""
-    return client.post(
-        "/personal/logga-in" + q,
-        data={"username": username, "password": password, "csrf_token": token(client)},
-    )
-
-
-def post(client: Any, path: str, **data: Any) -> Any:
-    data["csrf_token"] = token(client)
-    return client.post(path, data=data)
-
-
-def trail(staff: Staff) -> list[dict[str, Any]]:
-    with staff.node.store.cursor() as cur:
-        rows = cur.execute("SELECT kind, status, who, data FROM report_events"
-                           " WHERE report_id = ? ORDER BY seq", [CASE]).fetchall()  # fmt: skip
-    return [{"kind": k, "status": s, "who": w, "data": json.loads(d)} for k, s, w, d in rows]
 
 
 def test_login_required_and_next(staff: Staff) -> None:

@@ -10,7 +10,7 @@ import pytest
 from node import summaries
 from node.store import NodeStore
 from node.summaries import Summaries, SummaryError, SummaryNotAllowed, SummaryPersonalData
-from tests.test_workflow import CHEF, READER, VU, Clock, chain, events, make_report
+from tests.helpers import CHEF, READER, VU, Clock, chain, events, make_report
 
 TEXT = "Arbetssökande hamnar mellan två regelverk när aktivitetsersättningen upphör."
 

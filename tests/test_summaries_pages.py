@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from node.web.staff_summaries import register_staff_summaries
-from tests.test_staff_pages import CASE, Staff, make_staff, post, trail
+from tests.helpers import CASE, Staff, make_staff, post, trail
 
 TEXT = "Beslut om ersättning dröjde så länge att arbetsträningen inte kunde börja."
 

@@ -19,7 +19,7 @@ from node.runtime import Node
 from node.summaries import Summaries, case_number
 from schemas.wire import encode_public_key
 from tests.browser import serve_wsgi
-from tests.test_workflow import make_report
+from tests.helpers import make_report
 
 VU = User("vera", ("verksamhetsutvecklare",))
 CHEF = User("chef", ("forbundschef",))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 
 from node import audit_trail
 from node.accounts import User
@@ -26,44 +24,17 @@ from node.workflow import (
     deadline,
     move,
 )
-
-NOW = datetime(2026, 3, 2, 9, 0)
-FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-"""Argon2 with tiny costs: the tests check the logic, not the cost."""
-VU = User("vera", ("verksamhetsutvecklare",))
-CHEF = User("chef", ("forbundschef",))
-READER = User("lars", ("lasare",))
-
-
-class Clock:
-    """A settable clock (naive UTC) for sessions, lockout, deadlines and retention."""
-
-    def __init__(self, now: datetime = NOW):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kw: float) -> None:
-        self.now += timedelta(**kw)
-
-
-def make_report(rid: str, received: datetime = datetime(2026, 2, 1, 10, 0), **over: Any) -> dict:
-    """A report as the public form stores it, status S1 with its 'mottagen' event."""
-    r = {
-        "id": rid, "receipt": "LH-" + hashlib.sha256(rid.encode()).hexdigest()[:8].upper(), "received_at": received,
-        "event_date": received.date(), "organisation": "K-SOC", "reporter_role": "handläggare",
-        "reporter_name": "Kim Anmälare", "reporter_contact": "kim@kommun.example",
-        "kommuner": ["1480"], "aktorer": ["AF", "FK"],
-        "description": "Personen skickas mellan myndigheterna utan att någon tar ansvar.",
-        "consequences": "Ingen ersättning på tre månader.", "suggestion": "Gemensamt möte.",
-        "raised_elsewhere": None, "suggested_problemtyp": "P01", "suggested_niva": "N2",
-        "problemtyp": None, "niva": None, "malgrupp": None, "status": "S1", "feedback": None,
-        "closed_at": None, "synthetic": False,
-        "events": [{"at": received, "kind": "mottagen", "status": "S1", "text": "Mottagen."}],
-    }  # fmt: skip
-    r.update(over)
-    return r
+from tests.helpers import (
+    CHEF,
+    FAST_HASHER,  # noqa: F401  (modules written before helpers.py import it here)
+    NOW,
+    READER,
+    VU,
+    Clock,
+    chain,
+    events,
+    make_report,
+)
 
 
 @pytest.fixture
@@ -79,18 +50,6 @@ def store(tmp_path: Path) -> Any:
 @pytest.fixture
 def cases(store: NodeStore) -> Cases:
     return Cases(store, clock=Clock())
-
-
-def events(store: NodeStore, rid: str) -> list[dict[str, Any]]:
-    with store.cursor() as cur:
-        rows = cur.execute("SELECT kind, status, who, data FROM report_events"
-                           " WHERE report_id = ? ORDER BY seq", [rid]).fetchall()  # fmt: skip
-    return [{"kind": k, "status": s, "who": w, "data": json.loads(d)} for k, s, w, d in rows]
-
-
-def chain(store: NodeStore) -> audit_trail.ChainReport:
-    with store.cursor() as cur:
-        return audit_trail.verify_chain(cur)
 
 
 def test_status_rules_are_documented_and_consistent() -> None:

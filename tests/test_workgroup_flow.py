@@ -5,12 +5,11 @@ from the hub and from the pattern at once."""
 
 from __future__ import annotations
 
+import json
+import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import json
-import secrets
 
 import pytest
 from flask import Flask
@@ -24,7 +23,7 @@ from node.summaries import Summaries, SummaryError
 from schemas.summary import DecisionsRequest, open_decisions, seal_fetch
 from schemas.wire import InvalidPayload, encode_public_key, key_id
 from tests.browser import serve_wsgi
-from tests.test_workflow import make_report
+from tests.helpers import make_report
 
 VU = User("vera", ("verksamhetsutvecklare",))
 CHEF = User("chef", ("forbundschef",))

@@ -16,7 +16,7 @@ from hub.accounts import hub_accounts
 from hub.admin import register_admin
 from schemas.summary import Summary, Withdrawal, seal
 from schemas.wire import encode_public_key
-from tests.test_workflow import FAST_HASHER
+from tests.helpers import FAST_HASHER
 
 PW = "ett-långt-lösenord"
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -90,7 +90,7 @@ def test_role_login_group_and_withdraw(make_hub: Any) -> None:
 def test_admin_makes_the_party_report_from_the_menu(make_hub: Any) -> None:
     import subprocess
 
-    from tests.conftest import VECTOR_CLOCK, vector, vector_keys
+    from tests.helpers import VECTOR_CLOCK, vector, vector_keys
 
     hub = make_hub("nav-parter")  # the vector node only (its key is alv-och-kust's above)
     keys = vector_keys()

@@ -95,7 +95,7 @@ def test_regenerating_summary_vectors_gives_identical_files(tmp_path: Path) -> N
 def test_summary_vector_behaves_as_the_manifest_says(name: str, tmp_path: Path) -> None:
     from hub.trust import Trust
     from hub.workgroup import SummaryIntake
-    from tests.conftest import vector_keys
+    from tests.helpers import vector_keys
 
     node = vector_keys()["node"]
     trust = Trust(tmp_path)
