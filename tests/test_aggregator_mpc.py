@@ -4,7 +4,6 @@ node whose shares contradict its own bundle, identical releases at all three par
 from __future__ import annotations
 
 import json
-import socket
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,20 +19,11 @@ from node.synthetic import NodeProfile, generate_reports
 from schemas import shares as sh
 from schemas.release import Release
 from schemas.wire import Bundle, Envelope
+from tests.helpers import free_ports
 from tests.test_shares_node import aggregation_config, set_aggregators
 
 AGG_KEYS = [X25519PrivateKey.from_private_bytes(bytes([0x50 + j]) * 32) for j in (1, 2, 3)]
 PERIOD = "2024"
-
-
-def free_ports(n: int) -> list[int]:
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
 
 
 # (population, seed) of small förbund whose first publication the node's exact protection

@@ -14,16 +14,16 @@ from hub.runtime import Hub
 from hub.server import create_app
 from lexheller.init import init_hub
 from schemas.enrolment_request import seal_request
-from tests.conftest import VECTOR_CLOCK, vector, vector_keys
+from tests.helpers import VECTOR_CLOCK, closed_port, vector, vector_keys
 from tests.test_enrolment_requests import KEY, req
-from tests.test_ops import lexheller, socket_closed_port
+from tests.test_ops import lexheller
 
 
 def test_hub_doctor_says_what_to_fix(tmp_path: Path) -> None:
     national = Hub(_init(tmp_path / "nationellt", "nav-nat", "national", ""))
     up = Server(create_app(national), "127.0.0.1", 0).start()
     try:
-        with socket_closed_port() as closed:
+        with closed_port() as closed:
             folder = _init(tmp_path / "nav", "nav-vg", "regional", f"http://127.0.0.1:{closed}")
             (folder / "signing-key.pem").chmod(0o644)
             hub = Hub(folder)

@@ -26,6 +26,7 @@ from lexheller.cli import main
 from lexheller.init import init_hub, init_node
 from node.runtime import Node
 from node.server import create_app as create_node_app
+from tests.helpers import closed_port
 from tests.test_proxy_tls import client_from
 
 DOCS = Path(__file__).parent.parent / "docs" / "drift.md"
@@ -185,7 +186,7 @@ def test_doctor_says_what_to_fix(tmp_path: Path) -> None:
     folder = tmp_path / "sf-d"
     init_node(folder, node_id="sf-d", name="D", lan_codes=["14"], kommun_codes=["1480"],
               hub_url=hub_server.url)  # fmt: skip
-    with socket_closed_port() as closed:
+    with closed_port() as closed:
         import tomllib
 
         values = tomllib.loads((folder / "node.toml").read_text("utf-8"))
@@ -225,17 +226,6 @@ def test_doctor_says_what_to_fix(tmp_path: Path) -> None:
         finally:
             hub_server.stop()
             hub.close()
-
-
-@contextlib.contextmanager
-def socket_closed_port():  # type: ignore[no-untyped-def]
-    """A loopback port that nothing listens on (bound, then closed)."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    yield port
 
 
 @pytest.mark.slow

@@ -13,7 +13,6 @@ import contextlib
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 import tomllib
@@ -35,6 +34,7 @@ from node.accounts import Accounts
 from node.runtime import Node
 from node.server import create_app as create_node_app
 from node.web.public import PublicState
+from tests.helpers import free_ports
 from tests.test_public_form import good_form
 
 pytestmark = [
@@ -45,12 +45,6 @@ pytestmark = [
 PW = "ett-långt-lösenord-för-tls"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CONTROL_TOKEN = "test-control-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class SourceAddress(HTTPAdapter):
@@ -143,14 +137,15 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
     init_hub(hub_dir, hub_id="nav-tls", name="Navet bakom Caddy", level="regional")
     init_node(node_dir, node_id="sf-tls", name="Samordningsförbundet TLS", lan_codes=["14"],
               kommun_codes=["1480", "1481"])  # fmt: skip
-    ports = {k: free_port() for k in ("node_tls", "hub_tls", "redirect", "http", "https_spare")}
+    names = ("node_tls", "hub_tls", "redirect", "http", "https_spare")
+    ports = dict(zip(names, free_ports(len(names)), strict=True))  # distinct, unlike one by one
     trust(hub_dir, "hub.toml", server={"trusted_proxies": ["127.0.0.1", "::1"]})
     trust(node_dir, "node.toml", server={"trusted_proxies": ["127.0.0.1"]},
           publish={"hub_url": f"https://127.0.0.1:{ports['hub_tls']}"})  # fmt: skip
     hub, node = Hub(hub_dir), Node(node_dir)
     servers: list[Server] = []
     caddy = None
-    saved_ca = os.environ.get("REQUESTS_CA_BUNDLE")
+    env = pytest.MonkeyPatch()  # a module-scoped fixture cannot take monkeypatch
     try:
         hub.op_enroll(node.id, node.op_key()["public_key"])
         Accounts(node.store).add_user("vera", ["verksamhetsutvecklare"], PW)
@@ -178,15 +173,12 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
                     break
             assert time.monotonic() < deadline, (base / "caddy.log").read_text()
             time.sleep(0.2)
-        os.environ["REQUESTS_CA_BUNDLE"] = str(ca)  # the node's publisher trusts the local CA
+        env.setenv("REQUESTS_CA_BUNDLE", str(ca))  # the node's publisher trusts the local CA
         yield Proxied(node, hub, node_url, f"https://127.0.0.1:{ports['hub_tls']}",
                       f"http://127.0.0.1:{ports['redirect']}", node_server.url, hub_server.url,
                       ca)  # fmt: skip
     finally:
-        if saved_ca is None:
-            os.environ.pop("REQUESTS_CA_BUNDLE", None)
-        else:
-            os.environ["REQUESTS_CA_BUNDLE"] = saved_ca
+        env.undo()
         if caddy is not None:
             caddy.terminate()
             caddy.wait(timeout=15)

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import free_port_block
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,19 +37,10 @@ def test_readme_first_screen_has_the_demo_and_the_test_command() -> None:
 
 
 def _free_base_port() -> int:
-    for base in range(23100, 40000, 500):
-        ports = [base, base + 1, base + 2] + [base + 100 + i for i in range(10)]
-        ok = True
-        for p in ports:
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", p))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return base
-    pytest.skip("no free block of ports on loopback")
+    base = free_port_block([0, 1, 2] + [100 + i for i in range(10)])
+    if base is None:
+        pytest.skip("no free block of ports on loopback")
+    return base
 
 
 @pytest.mark.e2e
