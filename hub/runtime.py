@@ -254,11 +254,12 @@ class Hub:
 
     def operations(self) -> dict[str, Any]:
         from common import backup, migrations
-        from hub import admin_ops, report
+        from hub import admin_ops, report, workgroup
 
         return {
             **report.operations(self),
             **admin_ops.operations(self),
+            **workgroup.operations(self),
             "enroll": self.op_enroll,
             "revoke": self.op_revoke,
             "trust_hub": self.op_trust_hub,

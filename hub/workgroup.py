@@ -346,3 +346,20 @@ def _write(path: Path, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     tmp.replace(path)
+
+
+def operations(hub: Any) -> dict[str, Callable[..., dict[str, Any]]]:
+    """Commands for the working group: add a member account (as on /admin/arbetsgrupp-konton)."""
+
+    def workgroup_user_add(username: str, password: str, exist_ok: bool = False
+                           ) -> dict[str, Any]:  # fmt: skip
+        from hub.accounts import hub_accounts
+
+        accounts = hub_accounts(hub)
+        have = accounts.get(username.strip().lower())
+        if have is not None and exist_ok and "arbetsgrupp" in have.roles:
+            return {"username": have.username, "roles": list(have.roles), "created": False}
+        user = accounts.add_user(username, ["arbetsgrupp"], password, who="cli")
+        return {"username": user.username, "roles": list(user.roles), "created": True}
+
+    return {"workgroup_user_add": workgroup_user_add}

@@ -194,6 +194,21 @@ def operations(node: Any) -> dict[str, Any]:
         return {"patterns": got["patterns"], "decisions": json.loads(json.dumps(shown,
                                                                                default=str))}
 
+    def summary_candidates(year: int, aktor: str = "FK", limit: int = 5) -> dict[str, Any]:
+        """Classified cases of `year` naming `aktor` that have no summary yet (oldest first)."""
+        with node.store.cursor() as cur:
+            summaries.ensure_schema(cur)
+            rows = cur.execute(
+                "SELECT r.id, r.problemtyp, r.niva FROM reports r WHERE year(r.received_at) = ?"
+                " AND list_contains(r.aktorer, ?) AND r.problemtyp IS NOT NULL"
+                " AND r.problemtyp <> '-' AND NOT EXISTS (SELECT 1 FROM case_summaries s"
+                " WHERE s.report_id = r.id AND NOT s.replaced)"
+                " ORDER BY r.received_at, r.id LIMIT ?", [int(year), aktor, int(limit)]
+            ).fetchall()  # fmt: skip
+        return {"cases": [{"id": i, "case": summaries.case_number(i), "problemtyp": p,
+                           "niva": nv} for i, p, nv in rows]}  # fmt: skip
+
     return {"summary_list": summary_list, "summary_write": summary_write,
+            "summary_candidates": summary_candidates,
             "summary_approve": summary_approve, "summary_share": summary_share,
             "summary_fetch": summary_fetch}  # fmt: skip
