@@ -88,3 +88,14 @@ def make_hub(tmp_path: Path) -> Iterator:
     for h in opened:
         with contextlib.suppress(Exception):
             h.close()
+
+
+@pytest.fixture
+def staff(tmp_path: Path) -> Iterator:
+    """The staff site of tests.helpers.make_staff (one S1 case, one user per role); a test
+    module that needs more on it overrides this fixture and asks for it by the same name."""
+    from tests.helpers import make_staff
+
+    s = make_staff(tmp_path / "nod")
+    yield s
+    s.node.close()

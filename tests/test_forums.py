@@ -4,7 +4,6 @@ without receipt codes or anything about the reporter; the Forum page in Chromium
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,17 +20,15 @@ from tests.browser import (
     resize,
     serve_wsgi,
 )
-from tests.helpers import CASE, PW, Staff, make_report, make_staff, post
+from tests.helpers import CASE, PW, Staff, make_report, post
 
 OTHER = "f" * 32
 
 
 @pytest.fixture
-def staff(tmp_path: Path) -> Iterator[Staff]:
-    s = make_staff(tmp_path / "nod")
-    s.node.store.add_reports([make_report(OTHER)])
-    yield s
-    s.node.close()
+def staff(staff: Staff) -> Staff:
+    staff.node.store.add_reports([make_report(OTHER)])
+    return staff
 
 
 def receipts(staff: Staff) -> list[str]:

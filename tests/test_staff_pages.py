@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from node import audit_trail
-from tests.helpers import CASE, PW, Staff, login, make_report, make_staff, post, trail
-
-
-@pytest.fixture
-def staff(tmp_path: Path) -> Iterator[Staff]:
-    s = make_staff(tmp_path / "nod")
-    yield s
-    s.node.close()
+from tests.helpers import CASE, PW, Staff, login, make_report, post, trail
 
 
 def test_login_required_and_next(staff: Staff) -> None:

@@ -3,7 +3,6 @@ roles, the guard's refusal, approval and revocation, and the case page's section
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,9 @@ TEXT = "Beslut om ersättning dröjde så länge att arbetsträningen inte kunde
 
 
 @pytest.fixture
-def staff(tmp_path: Path) -> Iterator[Staff]:
-    s = make_staff(tmp_path / "nod")
-    register_staff_summaries(s.app, s.node)
-    yield s
-    s.node.close()
+def staff(staff: Staff) -> Staff:
+    register_staff_summaries(staff.app, staff.node)
+    return staff
 
 
 def test_write_approve_revoke_through_the_pages(staff: Staff) -> None:
