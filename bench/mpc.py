@@ -118,6 +118,10 @@ def run(n: int, timeout: float, seed: int = 2026) -> dict[str, Any]:
                 mpc.stop(p)
         mpc_wall = time.perf_counter() - t
         result = json.loads((folder / "result-1.json").read_text("utf-8"))
+        print(f"forbund={n}  build_s={built:.1f}  mpc_wall_s={mpc_wall:.1f}  "
+              f"mpc_inside_s={result['mpc_seconds']}  cells={result['cells']}  "
+              f"gated={result['gated']}  gates_open={result['gates_open']}  "
+              f"opened={len(result['values'])}  (joint audit running …)", flush=True)  # fmt: skip
         job = json.loads(jobs[0].read_text("utf-8"))
         t = time.perf_counter()
         release, stats = mpc.finish(job, result)
