@@ -364,7 +364,14 @@ def _register_callbacks(
             href=f"{pathname or base}{other}",
             className="lang-link",
         )
-        nav = html.Ul([_nav_item(p, slug, base, query, lang) for p in shown if pages.in_nav(p)])
+        items = [_nav_item(p, slug, base, query, lang) for p in shown if pages.in_nav(p)]
+        if level == "node":  # the förbund's own dashboard lives under its staff pages
+            staff = base.rstrip("/").rsplit("/", 1)[0] + "/"
+            items.append(html.Li(html.A(
+                {"sv": "Till personalsidorna", "en": "To the staff pages"}[lang],
+                href=staff + ("?lang=en" if lang == "en" else ""), id="staff-link",
+                className="nav-link")))  # fmt: skip
+        nav = html.Ul(items)
         heading = (
             page_title(page.SLUG, lang)
             if page

@@ -21,7 +21,9 @@ def aria(**attrs: str) -> dict[str, Any]:
     return {f"aria-{k}": v for k, v in attrs.items()}
 
 
-def data_table(table: DataTable, caption: str, key: str) -> html.Div:
+def data_table(table: DataTable, caption: str, key: str, label: str | None = None) -> html.Div:
+    """The table in a focusable scroll region named `label` (default: the caption); a region
+    inside a chart's section needs a name of its own (axe ``landmark-unique``)."""
     head = html.Thead(
         html.Tr(
             [
@@ -49,7 +51,7 @@ def data_table(table: DataTable, caption: str, key: str) -> html.Div:
         className="table-scroll",
         tabIndex="0",
         role="region",
-        **aria(label=caption),
+        **aria(label=label or caption),
         id=f"{key}-table",
     )
 
@@ -73,7 +75,8 @@ def chart_block(chart: Chart, lang: str, open_table: bool = False) -> html.Secti
             )
         )
         parts.append(image_buttons(chart.key, lang))
-    table = data_table(chart.table, chart.caption, chart.key)
+    table = data_table(chart.table, chart.caption, chart.key,
+                       label=f"{chart.caption} ({'table' if lang == 'en' else 'tabell'})")
     if chart.figure is None or open_table:
         parts.append(table)
     else:

@@ -96,10 +96,12 @@ def year_to_date(cells: pl.DataFrame, year: str, sel: Selection | tuple[str, ...
 def key_figures(
     cells: pl.DataFrame, nodes: pl.DataFrame, period: str | None, lang: str,
     sel: Selection | tuple[str, ...] = ALL, sums: pl.DataFrame | None = None,
-    today: date | None = None,
+    today: date | None = None, single: bool = False,
 ) -> list[KeyFigure]:  # fmt: skip
     """`sums` are the cells with released group sums (dashboards.exact.collapse), used for
-    every figure summed over the area; `cells` stay per förbund (who reported, changes)."""
+    every figure summed over the area; `cells` stay per förbund (who reported, changes).
+    `single`: one förbund's own dashboard, worded without "bland de N förbund" and without
+    the count of förbund reporting."""
     sel = as_selection(sel)
     if period is None:
         return []
@@ -117,7 +119,8 @@ def key_figures(
         rsum = {
             "sv": f"{ctext} jämfört med {prev}, bland de {ch['nodes']} förbund som publicerat båda perioderna.",
             "en": f"{ctext} compared with {prev}, among the {ch['nodes']} associations that published both periods.",
-        }[lang]
+        }[lang] if not single else {"sv": f"{ctext} jämfört med {prev}.",
+                                    "en": f"{ctext} compared with {prev}."}[lang]  # fmt: skip
     else:
         rsum = {"sv": "Ingen jämförbar föregående period.", "en": "No comparable previous period."}[
             lang
@@ -133,13 +136,18 @@ def key_figures(
             rsum = {
                 "sv": f"Hittills i år: {ctext} jämfört med samma {q} kvartal {ytd['before']}, bland de {ytd['nodes']} förbund som publicerat alla dem.",
                 "en": f"So far this year: {ctext} compared with the same {q} quarters of {ytd['before']}, among the {ytd['nodes']} associations that published all of them.",
-            }[lang]
+            }[lang] if not single else {
+                "sv": f"Hittills i år: {ctext} jämfört med samma {q} kvartal {ytd['before']}.",
+                "en": f"So far this year: {ctext} compared with the same {q} quarters of {ytd['before']}.",
+            }[lang]  # fmt: skip
         else:
             rsum = {"sv": "Året är inte slut (hittills i år); ingen jämförbar del av föregående år.",
                     "en": "The year has not ended (so far this year); no comparable part of the year before."}[lang]  # fmt: skip
     n_rep = measures.reporting_nodes(cells, period)
     figures = [
         KeyFigure("reports", f"{t('reports', lang)} {plabel}", value, rsum),
+    ]
+    figures += [] if single else [
         KeyFigure(
             "nodes",
             {"sv": "Förbund som rapporterat", "en": "Associations reporting"}[lang],

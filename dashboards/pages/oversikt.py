@@ -15,6 +15,6 @@ LEAD = (
 
 def render(view: View, level: str) -> list:
     figures = key_figures(view.cells, view.nodes, view.period, view.lang, view.sel,
-                          sums=view.sums)  # fmt: skip
+                          sums=view.sums, single=level == "node")  # fmt: skip
     chart = problemtyp_chart(view.sums, view.period, view.lang, view.sel)
     return [*coverage_note(view), key_figure_cards(figures), chart_block(chart, view.lang)]

@@ -411,8 +411,14 @@ def _add_pattern_routes(bp: Blueprint) -> None:
         if year is not None:
             total = received_years(node.store).count(year)
         share = lambda v: format_percent(v, locale="sv_SE")  # noqa: E731
+        # cases are named by their case number (the receipt code), as everywhere on the node
+        shown = [r.id for p in patterns for r in p.typical]
+        with node.store.cursor() as cur:
+            receipts = dict(cur.execute("SELECT id, receipt FROM reports"
+                                        " WHERE list_contains(?, id)", [shown]).fetchall())  # fmt: skip
         return _render("monster.html", 404 if error else 200, years=years, year=year,
-                       error=error, patterns=patterns, total=total, share=share)  # fmt: skip
+                       error=error, patterns=patterns, total=total, share=share,
+                       receipts=receipts)  # fmt: skip
 
 
 def _publish_page(status: int = 200, **extra: Any) -> tuple[str, int]:
