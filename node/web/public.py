@@ -2,7 +2,9 @@
 
     /           start: what Lex Heller is (and is not), links to the form and the status page
     /anmalan    the form; nothing is stored until every field is valid and the personal-data
-                guard finds nothing in the free text
+                guard finds nothing in the free text; a likely name or street address
+                (node.name_guard) is a warning: the reporter edits the text or keeps it with
+                a short reason, stored as an event on the report's audit trail
     /anmalan/kvitto   the receipt code, shown once after a report was stored
     /status     a receipt code in, the case's status and feedback out (nothing else)
 
@@ -33,8 +35,9 @@ from common.web.security import (
     limit_request_size,
     sign,
 )
-from node import messages, notifications, privacy
+from node import messages, name_guard, notifications, privacy
 from node.web import followup_i18n as _followup_texts  # noqa: F401  (registers texts)
+from node.web import name_guard_i18n as _name_texts  # noqa: F401  (registers texts)
 from node.web import setup_web
 from schemas.codes import code_list, kommuner
 
@@ -50,6 +53,9 @@ GUARDED = ("reporter_role", "description", "consequences", "suggestion", "raised
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L (read aloud, typed)
 RECEIPT_COOKIE = "lh_receipt"
 RECEIPT_COOKIE_AGE = 30 * 60
+KEEP_REASON_LIMIT = 300
+KEPT_EVENT = "namn_behallet"
+"""The event that records a reporter keeping text the name guard warned about."""
 EXTENSION = "lexheller.public"
 
 
@@ -148,9 +154,45 @@ def parse_report_form(
     return values, errors, findings
 
 
-def build_report(values: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
-    """A report as `NodeStore.add_reports` takes it: status S1 with its 'mottagen' event."""
+def check_names(
+    form: MultiDict[str, str], values: dict[str, Any], lang: str
+) -> tuple[list[name_guard.Warning], dict[str, Any] | None, list[FieldError]]:
+    """Likely names and addresses in the free text, and whether the reporter keeps them.
+
+    Returns the warnings, the data of the event to store when the reporter keeps the text with
+    a reason (None while the warnings still need an answer), and what is wrong with the answer.
+    The event holds the reason and where each warning was, never the text found.
+    """
+    warnings = name_guard.check_fields({name: values[name] for name in GUARDED})
+    if not warnings or form.get("keep_names") != "ja":
+        return warnings, None, []
+    reason = " ".join(form.get("keep_reason", "").split())
+    error = None
+    if not reason:
+        error = t("e_keep_reason_required", lang)
+    elif len(reason) > KEEP_REASON_LIMIT:
+        error = t("e_keep_reason_too_long", lang, n=len(reason), max=KEEP_REASON_LIMIT)
+    elif found := privacy.check_fields({"keep_reason": reason}):
+        kinds = ", ".join(dict.fromkeys(f.label(lang) for f in found))
+        error = t("e_keep_reason_personal", lang, kinds=kinds)
+    if error:
+        return warnings, None, [FieldError("keep_reason", "keep_reason", error)]
+    kept = {"reason": reason,
+            "findings": [{"field": w.field, "kind": w.kind, "start": w.start, "end": w.end}
+                         for w in warnings]}  # fmt: skip
+    return warnings, kept, []
+
+
+def build_report(values: dict[str, Any], now: datetime | None = None,
+                 kept: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+    """A report as `NodeStore.add_reports` takes it: status S1 with its 'mottagen' event
+    (and, when the reporter kept a warned-about name or address, the event saying why)."""
     now = now or datetime.now(UTC)
+    events: list[dict[str, Any]] = [
+        {"at": now, "kind": "mottagen", "status": "S1", "who": "anmälare"}
+    ]
+    if kept:
+        events.append({"at": now, "kind": KEPT_EVENT, "who": "anmälare", **kept})
     return {
         **values,
         "id": uuid.uuid4().hex,
@@ -163,14 +205,15 @@ def build_report(values: dict[str, Any], now: datetime | None = None) -> dict[st
         "feedback": None,
         "closed_at": None,
         "synthetic": False,
-        "events": [{"at": now, "kind": "mottagen", "status": "S1", "who": "anmälare"}],
+        "events": events,
     }
 
 
-def store_report(node: Node, values: dict[str, Any]) -> tuple[str, str]:
+def store_report(node: Node, values: dict[str, Any],
+                 kept: dict[str, Any] | None = None) -> tuple[str, str]:  # fmt: skip
     """Store one report; returns its receipt code (a new one if a code is already taken) and id."""
     for _ in range(5):
-        report = build_report(values)
+        report = build_report(values, kept=kept)
         try:
             node.store.add_reports([report], who="anmälare")
         except duckdb.ConstraintException:
@@ -230,10 +273,17 @@ def register_public(app: Flask, node: Node, state: PublicState | None = None) ->
     members = [c for c in node.config["node"]["kommuner"] if c in kommuner()]
 
     def _form_context(values: dict[str, Any], errors: list[FieldError],
-                      findings: list[privacy.Finding]) -> dict[str, Any]:  # fmt: skip
+                      findings: list[privacy.Finding],
+                      warnings: list[name_guard.Warning] | None = None) -> dict[str, Any]:  # fmt: skip
         lang = current_lang()
         return {
-            "values": values,
+            "values": {
+                **values,
+                "keep_names": request.form.get("keep_names") == "ja",
+                "keep_reason": request.form.get("keep_reason", "")[: 2 * KEEP_REASON_LIMIT],
+            },
+            "name_warnings": warnings or [],
+            "keep_reason_limit": KEEP_REASON_LIMIT,
             "errors": errors,
             "field_errors": {e.field: e.message for e in errors},
             "findings": findings,
@@ -270,8 +320,11 @@ def register_public(app: Flask, node: Node, state: PublicState | None = None) ->
     def submit() -> Any:
         lang = current_lang()
         values, errors, findings = parse_report_form(request.form, members, lang)
-        if errors:
-            ctx = _form_context(values, errors, findings)
+        warnings, kept, keep_errors = check_names(request.form, values, lang)
+        errors += keep_errors
+        if errors or (warnings and kept is None):
+            # a name or address warning stores nothing until the reporter edits or keeps it
+            ctx = _form_context(values, errors, findings, warnings)
             return render_template("public/form.html", **ctx), 422
         # Limits count per form (its CSRF token), so colleagues behind one office address are
         # not refused together; a refused report is shown again with its text kept.
@@ -279,9 +332,9 @@ def register_public(app: Flask, node: Node, state: PublicState | None = None) ->
         wait = wait or state.post_limit.retry_after("post", client_address())
         if wait:
             msg = t("e_rate_limited", lang, minutes=-(-wait // 60))
-            ctx = _form_context(values, [FieldError("form", "description", msg)], [])
+            ctx = _form_context(values, [FieldError("form", "description", msg)], [], warnings)
             return render_template("public/form.html", **ctx), 429, {"Retry-After": str(wait)}
-        receipt, report_id = store_report(node, values)
+        receipt, report_id = store_report(node, values, kept)
         notifications.new_report(node, report_id, receipt)
         if values.get("follow_email"):
             notifications.add_reporter_contact(node, report_id, receipt, values["follow_email"],
