@@ -7,7 +7,9 @@ frames (bounds, option lists) are cached per `version()` with :func:`cached`.
 Frames (Polars):
 
 - ``cells()``: node_id, node_name, lan, period, period_kind, table, dim1, dim2, value
-  (Int64, null = suppressed). One row per published cell, latest revision only.
+  (Int64, null = suppressed). One row per published cell, latest revision only. Sources
+  should give them sorted by period kind and period (:func:`sort_cells`): the bounded cells
+  then share the source's columns instead of being a sorted copy of them.
 - ``nodes()``: node_id, node_name, lan, population (Int64, null = not declared),
   vouched_by, last_published (Datetime UTC), synthetic (bool).
 """
@@ -63,13 +65,32 @@ def conform(frame: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
     return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
 
 
+def is_period_sorted(cells: pl.DataFrame) -> bool:
+    """Whether `cells` are sorted by period kind, then period (each as text)."""
+    if cells.height < 2:
+        return True
+    kind, period = pl.col("period_kind"), pl.col("period")
+    next_kind, next_period = kind.shift(-1), period.shift(-1)
+    out_of_order = (next_kind < kind) | ((next_kind == kind) & (next_period < period))
+    return not cells.lazy().select(out_of_order.any()).collect(engine="streaming").item()
+
+
+def sort_cells(cells: pl.DataFrame) -> pl.DataFrame:
+    """`cells` sorted by period kind and period (stable); the same frame if already so."""
+    if is_period_sorted(cells):
+        return cells
+    return cells.sort("period_kind", "period", maintain_order=True)
+
+
 class FrameSource:
-    """An in-memory `DataSource` over two frames; `replace()` swaps them and bumps the version."""
+    """An in-memory `DataSource` over two frames; `replace()` swaps them and bumps the version.
+
+    The cells are kept sorted by period kind and period (see :func:`sort_cells`)."""
 
     def __init__(self, cells: pl.DataFrame, nodes: pl.DataFrame) -> None:
         self._lock = threading.Lock()
         self._generation = 0
-        self._cells = conform(cells, CELL_SCHEMA)
+        self._cells = sort_cells(conform(cells, CELL_SCHEMA))
         self._nodes = conform(nodes, NODE_SCHEMA)
 
     def cells(self) -> pl.DataFrame:
@@ -85,7 +106,7 @@ class FrameSource:
             return f"frame-{id(self):x}-{self._generation}"
 
     def replace(self, cells: pl.DataFrame, nodes: pl.DataFrame) -> None:
-        new_cells, new_nodes = conform(cells, CELL_SCHEMA), conform(nodes, NODE_SCHEMA)
+        new_cells, new_nodes = sort_cells(conform(cells, CELL_SCHEMA)), conform(nodes, NODE_SCHEMA)
         with self._lock:
             self._cells, self._nodes = new_cells, new_nodes
             self._generation += 1
