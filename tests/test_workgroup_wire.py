@@ -114,3 +114,35 @@ def test_schema_file_is_draft_2020_12_in_the_house_layout() -> None:
     Draft202012Validator.check_schema(SCHEMA)
     path = Path(__file__).parents[1] / "schemas" / "summary.schema.json"
     assert path.read_text("utf-8") == schema_json(SCHEMA)
+
+
+def test_fetch_statement_refuses_what_it_cannot_be() -> None:
+    """The node's signed fetch: invariants at construction, exact keys, verified before parsed."""
+    from datetime import UTC as _UTC
+    from datetime import datetime as _dt
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from schemas.summary import DecisionsRequest, open_fetch, seal_fetch
+    from schemas.wire import BadSignature, InvalidPayload, MalformedEnvelope, key_id
+
+    key = Ed25519PrivateKey.from_private_bytes(bytes([1]) * 32)
+    pub = key.public_key()
+    hub_kid = key_id(Ed25519PrivateKey.from_private_bytes(bytes([2]) * 32).public_key())
+    when = _dt(2026, 1, 15, 12, tzinfo=_UTC)
+    good = DecisionsRequest("sf-test", hub_kid, when, "ab" * 16)
+    raw = seal_fetch(good, key)
+    assert open_fetch(raw, {key_id(pub): pub}) == (good, key_id(pub))
+    for bad in ({"nonce": "short"}, {"hub_key": "nav-vast"}, {"node_id": "Not An Id"}):
+        with pytest.raises(InvalidPayload):
+            DecisionsRequest.from_dict(good.to_dict() | bad)
+    with pytest.raises(InvalidPayload, match="exactly"):
+        DecisionsRequest.from_dict(good.to_dict() | {"receipt": "LH-PZCC-CT66"})
+    env = json.loads(raw)
+    env["payload"] = env["payload"].replace("A", "B", 1)
+    with pytest.raises((BadSignature, InvalidPayload, MalformedEnvelope)):
+        open_fetch(json.dumps(env).encode(), {key_id(pub): pub})
+    from schemas.summary import Withdrawal, seal
+
+    with pytest.raises(MalformedEnvelope, match="not a fetch"):
+        open_fetch(seal(Withdrawal("sf-test", "ab" * 16, when), key), {key_id(pub): pub})
