@@ -93,6 +93,8 @@ def plan(folder: Path, base_port: int) -> tuple[list[Service], list[Service], di
 
 
 def build(folder: Path, years: int, base_port: int, console: Console) -> dict[str, Any]:
+    from lexheller import demo_mail
+
     hubs, nodes, region_of = plan(folder, base_port)
     profiles = {p.id: p for p in demo_profiles()}
     now = datetime.now(UTC).replace(microsecond=0)
@@ -133,6 +135,8 @@ def build(folder: Path, years: int, base_port: int, console: Console) -> dict[st
             accounts = Accounts(node.store)
             for username, roles in DEMO_USERS.items():
                 accounts.add_user(username, roles, DEMO_PASSWORD, who="demo")
+            demo_mail.give_vu_mail(node)  # vu is mailed for new reports and a daily digest
+            demo_mail.configure_node(s.folder, demo_mail.port(base_port), s.url)
             node.close()
             progress.advance(t)
 
@@ -291,7 +295,10 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
     started = time.monotonic()
     folder = folder.resolve()
     hubs, nodes, region_of = plan(folder, base_port)
+    from lexheller import demo_mail
+
     busy = [s.port for s in hubs + nodes if not _port_free(s.port)]
+    busy += [p for p in [demo_mail.port(base_port)] if not _port_free(p)]
     if busy:
         raise UsageError(f"Portarna {busy} är upptagna. Stoppa det som kör där eller välj "
                          "andra portar med --port.",
@@ -323,6 +330,7 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
             (folder / MARKER).write_text(json.dumps(stats, default=str), "utf-8")
             with console.status("Väntar på att de regionala naven vidarebefordrar …"):
                 wait_forwarded(hubs[0], len(nodes))
+        mails = demo_mail.start(folder, base_port)  # in this process: the demo keeps running
         with console.status("Startar förbundens noder …"):
             for s in nodes:
                 procs.start(s)
@@ -341,6 +349,9 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
         console.print(f"\nFörbundens personalsidor: ADRESS/personal/ – logga in som "
                       f"{', '.join(DEMO_USERS)} med lösenordet {DEMO_PASSWORD} "
                       "(bara i demon).")  # fmt: skip
+        console.print(f"E-post från noderna (lokal SMTP-server på 127.0.0.1:"
+                      f"{demo_mail.port(base_port)}; inget skickas ut) hamnar som filer i: "
+                      f"{mails}")  # fmt: skip
         console.print("\nTryck Ctrl-C för att stoppa allt.")
         if not serve:
             return
@@ -353,6 +364,9 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
     except KeyboardInterrupt:
         _say(console, "\nStoppar …")
     finally:
+        from node.mail.devserver import stop_demo_mail_server
+
+        stop_demo_mail_server(demo_mail.port(base_port))
         procs.stop()
         for sig, handler in old_handlers.items():
             signal.signal(sig, handler)
