@@ -58,10 +58,17 @@ def add_upkeep(group: click.Group, kind: str) -> None:
     @_passphrase_file
     def restore(archive: Path, dir: Path, passphrase_file: Path | None) -> None:
         from common.backup import restore_folder
+        from node.restore import restore_node
 
-        r = restore_folder(archive, dir, passphrase=read_passphrase(passphrase_file), kind=kind)
+        phrase = read_passphrase(passphrase_file)
+        if kind == "node":  # gallring is re-applied before the folder can be served
+            r = restore_node(archive, dir, passphrase=phrase)
+        else:
+            r = restore_folder(archive, dir, passphrase=phrase, kind=kind)
+        gallrat = (f" Gallring tillämpad på nytt: {len(r['gallring']['cases'])} ärenden."
+                   if "gallring" in r else "")  # fmt: skip
         out().emit(r, f"{r['id']} återställd i {r['folder']} ({r['files']} filer, kopian gjord "
-                      f"{r['created']} av version {r['release']}). Starta med "
+                      f"{r['created']} av version {r['release']}).{gallrat} Starta med "
                       f"'lexheller {kind} serve {r['folder']}'.")  # fmt: skip
 
     @group.command("migrate", help="Uppgradera databasens schema (görs också vid varje start).")
