@@ -28,6 +28,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from common.errors import UsageError
 from hub.runtime import Hub
+from lexheller import demo_exact
 from lexheller.init import init_hub, init_node
 from node.accounts import Accounts
 from node.publish import publish
@@ -118,6 +119,8 @@ def build(folder: Path, years: int, base_port: int, console: Console) -> dict[st
         for h in hubs[1:]:
             national.op_trust_hub(h.id, hub_keys[h.id])
         national.close()
+        # issue 13: three labelled aggregators, enrolled with every hub before nodes publish
+        aggregation = demo_exact.setup(folder, base_port, [h.folder for h in hubs])
 
         t = progress.add_task("Skapar förbundens noder med syntetiska anmälningar",
                               total=len(nodes))  # fmt: skip
@@ -128,6 +131,7 @@ def build(folder: Path, years: int, base_port: int, console: Console) -> dict[st
                           kommun_codes=list(p.kommuner), population=p.population,
                           hub_url=hub_by_id[region_of[s.id]].url, port=s.port,
                           synthetic=True)  # fmt: skip
+            demo_exact.set_node_aggregation(s.folder, aggregation)
             node_keys[s.id] = r["public_key"]
             node = Node(s.folder)
             reports = generate_reports(p, year_list, seed=sum(map(ord, p.id)), today=now)
@@ -330,6 +334,19 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
             (folder / MARKER).write_text(json.dumps(stats, default=str), "utf-8")
             with console.status("Väntar på att de regionala naven vidarebefordrar …"):
                 wait_forwarded(hubs[0], len(nodes))
+                demo_exact.wait_shares(hubs[0].url, len(nodes))
+        with console.status("Startar tre DEMO-aggregatorer (säker beräkning på 127.0.0.1) …"):
+            demo_exact.start(procs, folder, base_port)
+        exact_year = str(datetime.now(UTC).year - 1)
+        if fresh and years >= 2:  # the latest full year is among the synthetic years
+            groups: dict[str, list[str]] = {"national": [s.id for s in nodes]}
+            for s in nodes:
+                groups.setdefault(region_of[s.id], []).append(s.id)
+            truth = demo_exact.true_sums({s.id: s.folder for s in nodes}, groups, exact_year)
+            demo_exact.close_in_background(procs, folder, exact_year, truth, console.print)
+            console.print(f"Aggregatorerna stänger omgångarna för {exact_year} (senaste hela året; "
+                          "den gemensamma granskningen tar några minuter, så äldre år körs inte i "
+                          "demon). Resultatet skrivs här när det är klart.")  # fmt: skip
         mails = demo_mail.start(folder, base_port)  # in this process: the demo keeps running
         with console.status("Startar förbundens noder …"):
             for s in nodes:
@@ -357,7 +374,7 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
             return
         while True:
             for c in procs.children:
-                if c.proc.poll() is not None:
+                if c.proc.poll() is not None and c.name not in demo_exact.ONE_SHOT:
                     raise UsageError(f"{c.name} stoppade oväntat; se {folder}/logs.",
                                      f"{c.name} stopped unexpectedly; see logs.")  # fmt: skip
             time.sleep(1)
