@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
-from hub import settings as hub_settings
 from common.config import Config
 from common.errors import UsageError
 from common.keys import create_key
+from hub import settings as hub_settings
 from node import settings as node_settings
 from node.store import NodeStore
 from schemas.codes import kommuner, lan
 from schemas.wire import encode_public_key, fingerprint
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_FORMULA_START = ("=", "+", "-", "@")
+"""A cell starting with one of these runs as a formula in a spreadsheet (every hub exports
+node names to XLSX and CSV; :class:`schemas.wire.NodeInfo` refuses them too)."""
+NAME_MAX = 200
 
 
 def _check_new_folder(folder: Path, marker: str) -> None:
@@ -34,6 +39,37 @@ def _check_id(value: str) -> None:
         )
 
 
+def _check_name(value: str) -> None:
+    """A name that every hub can show and export as plain text, on one line."""
+    hidden = sorted({f"U+{ord(c):04X}" for c in value
+                     if unicodedata.category(c) in ("Cc", "Cf")})  # fmt: skip
+    if hidden:
+        raise UsageError(
+            f"Namnet {value!r} innehåller styrtecken eller osynliga tecken ({', '.join(hidden)}). "
+            "Skriv namnet på en rad med vanliga bokstäver, t.ex. --name \"Samordningsförbundet "
+            "Väst\".",
+            f"The name {value!r} holds control or invisible characters ({', '.join(hidden)}). "
+            "Write the name on one line in ordinary letters, e.g. --name \"Samordningsförbundet "
+            "Väst\".",
+        )
+    if value.lstrip().startswith(_FORMULA_START):
+        raise UsageError(
+            f"Namnet {value!r} börjar med {value.lstrip()[0]!r} och skulle bli en formel i "
+            "navens exporter (Excel, CSV). Låt namnet börja med en bokstav eller siffra, t.ex. "
+            "--name \"Samordningsförbundet Väst\".",
+            f"The name {value!r} starts with {value.lstrip()[0]!r} and would become a formula in "
+            "the hubs' exports (Excel, CSV). Start the name with a letter or a digit, e.g. "
+            "--name \"Samordningsförbundet Väst\".",
+        )
+    if not value.strip() or len(value) > NAME_MAX:
+        raise UsageError(
+            f"Namnet måste ha 1–{NAME_MAX} tecken (nu {len(value)}); skriv förbundets namn, "
+            "t.ex. --name \"Samordningsförbundet Väst\".",
+            f"The name must have 1–{NAME_MAX} characters (now {len(value)}); give the "
+            "association's name, e.g. --name \"Samordningsförbundet Väst\".",
+        )
+
+
 def init_node(
     folder: Path,
     *,
@@ -48,6 +84,7 @@ def init_node(
     synthetic: bool = False,
 ) -> dict[str, Any]:
     _check_id(node_id)
+    _check_name(name)
     known_lan = lan()
     for code in lan_codes:
         if code not in known_lan:
