@@ -34,7 +34,7 @@ def test_node_init_refuses_the_name_and_creates_nothing(tmp_path: Path, name: st
     folder = tmp_path / "nod"
     code, err = cli("node", "init", str(folder), "--id", "sf-test", "--name", name, "--lan", "14")
     assert code != 0
-    assert "Namnet" in err and "--name \"Samordningsförbundet Väst\"" in err, err
+    assert "Namnet" in err and '--name "Samordningsförbundet Väst"' in err, err
     assert not folder.exists()
 
 
