@@ -334,7 +334,7 @@ def _close_one(agg: Aggregator, files: HubFiles, fed: Mapping[str, Any], period:
     from schemas.release import sign_release
 
     members, late = members_of(fed, group, period)
-    base = {"group": group, "late": late, "members": [m.node_id for m in members]}
+    base: dict[str, Any] = {"group": group, "late": late, "members": [m.node_id for m in members]}
     if not members:
         return {**base, "state": "empty"}
     level = NATIONAL if group == NATIONAL else "regional"
