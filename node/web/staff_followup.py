@@ -47,10 +47,10 @@ def add_followup_routes(bp: Blueprint, st: StaffState) -> None:
             items["replies"] = []
         from node import owners
 
-        owned = owners.owners(node.store, [r["id"] for rows in items.values() for r in rows])
-        for rows in items.values():
-            for r in rows:
-                r["owner"] = owned.get(r["id"])
+        owned = owners.owners(node.store, [c["id"] for cases in items.values() for c in cases])
+        for cases in items.values():
+            for c in cases:
+                c["owner"] = owned.get(c["id"])
         wf = node.config["workflow"]
         return _render("todo.html", items=items, since=since,
                        sections=("replies", "late", "forum", "new", "inactive"),
