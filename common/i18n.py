@@ -59,6 +59,11 @@ def t(key: str, lang: str = DEFAULT_LANG, **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
+def both(key: str) -> dict[str, str]:
+    """``{"sv": ..., "en": ...}`` of `key`: for code that picks the language later."""
+    return {"sv": t(key, "sv"), "en": t(key, "en")}
+
+
 def pair(key: str) -> tuple[str, str]:
     """(Swedish, English) of `key`: for values that carry both, such as an error."""
     return t(key, "sv"), t(key, "en")
