@@ -6,10 +6,12 @@ import ipaddress
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 from common import control
@@ -25,6 +27,14 @@ PER_ADDRESS_LIMIT = 32
 fill the server. A reverse proxy in [server] trusted_proxies is exempt: it carries everyone."""
 IDLE_TIMEOUT = 30
 """Seconds a connection may sit without sending or receiving before it is closed."""
+HEADER_TIMEOUT = 20
+"""Seconds from a request's first byte until its headers are complete. A client that trickles
+its headers (slowloris) never looks idle; without this bound it would hold its connection, and
+a few hundred such clients every slot, for ever."""
+REQUEST_TIMEOUT = 120
+"""Seconds from a request's first byte until the whole request (headers and body) has arrived:
+the same bound for a body trickled byte by byte. The largest request a hub takes (9 MB) needs
+75 kB/s to arrive in time; bundles are usually far smaller."""
 
 
 class Server:
@@ -32,20 +42,26 @@ class Server:
 
     Connection limits: :data:`CONNECTION_LIMIT` in all, :data:`PER_ADDRESS_LIMIT` per client
     address (except `exempt` addresses: the reverse proxy), :data:`IDLE_TIMEOUT` for an idle or
-    stalled connection. In production a reverse proxy (Caddy, nginx) in front terminates TLS
+    stalled connection, and for a slow one :data:`HEADER_TIMEOUT` until a request's headers
+    and :data:`REQUEST_TIMEOUT` until the whole request has arrived. In production a reverse proxy (Caddy, nginx) in front terminates TLS
     and should also bound slow clients (request header and body timeouts) and per-client
     connections; these limits keep a server reachable on its own too.
     """
 
     def __init__(self, app: object, host: str, port: int, threads: int = 8, *,
-                 per_address: int = PER_ADDRESS_LIMIT, exempt: tuple[Any, ...] = ()) -> None:  # fmt: skip
+                 per_address: int = PER_ADDRESS_LIMIT, exempt: tuple[Any, ...] = (),
+                 header_timeout: float = HEADER_TIMEOUT,
+                 request_timeout: float = REQUEST_TIMEOUT) -> None:  # fmt: skip
         # X-Forwarded-* are judged by common.web.security.TrustedProxies against the
         # folder's [server] trusted_proxies, so waitress must pass them through.
         self._server = create_server(app, host=host, port=port, threads=threads,
                                      ident="lexheller", channel_timeout=IDLE_TIMEOUT,
-                                     connection_limit=CONNECTION_LIMIT, cleanup_interval=5,
+                                     connection_limit=CONNECTION_LIMIT, cleanup_interval=1,
                                      clear_untrusted_proxy_headers=False)  # fmt: skip
         self._server.handle_accept = _AcceptPerAddress(self._server, per_address, exempt)
+        self._server.channel_class = _TimedChannel
+        self._server.maintenance = _SlowRequestCutoff(self._server, header_timeout,
+                                                      request_timeout)  # fmt: skip
         self.host = host
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
@@ -63,6 +79,48 @@ class Server:
         self._server.close()
         if self._thread:
             self._thread.join(timeout=10)
+
+
+class _TimedChannel(HTTPChannel):
+    """waitress's channel, noting when the request it is still receiving began."""
+
+    request_started: float | None = None
+
+    def received(self, data: bytes) -> bool:
+        if self.request is None and data:
+            self.request_started = time.time()
+        done = bool(super().received(data))
+        if self.request is None:
+            self.request_started = None  # nothing half-received (handed on, or not begun)
+        elif self.request_started is None:
+            self.request_started = time.time()  # a pipelined request begun in the same read
+        return done
+
+
+class _SlowRequestCutoff:
+    """waitress's maintenance (idle channels), and closing every channel whose request has
+    taken longer than the bounds to arrive: a trickling client is cut off however active."""
+
+    def __init__(self, server: Any, header_timeout: float, request_timeout: float) -> None:
+        self.idle = server.maintenance
+        self.server, self.header_timeout = server, header_timeout
+        self.request_timeout = request_timeout
+        self.cut = 0
+
+    def __call__(self, now: float) -> None:
+        self.idle(now)
+        for channel in list(self.server.active_channels.values()):
+            started = getattr(channel, "request_started", None)
+            request = channel.request
+            if started is None or request is None or channel.will_close:
+                continue
+            bound = self.request_timeout if request.headers_finished else self.header_timeout
+            if now - started > bound:
+                self.cut += 1
+                log.info("closing a connection from %s: request not complete after %.0f s",
+                         channel.addr[0] if isinstance(channel.addr, tuple) else channel.addr,
+                         now - started)  # fmt: skip
+                channel.will_close = True
 
 
 class _AcceptPerAddress:
