@@ -36,6 +36,10 @@ from schemas.wire import (
 
 METHOD = "primary+complementary; exact-audit"
 
+MARGINS_LP = False
+"""Run the margins model's LP rounds before the exact ones (slower; the exact rounds, guided
+by the exact model's duals, find the same complements and more)."""
+
 
 @dataclass(frozen=True)
 class Publication:
@@ -83,7 +87,7 @@ def audit_ledger(store: NodeStore, k: int, integer_seconds: float = 60.0) -> dic
     kk = max([k, *(b.k for b in bundles)])
     model = ExactModel(kk)
     model.add_node(bundles[0].node.id if bundles else "node", bundles)
-    report = model.audit(integer_seconds=integer_seconds)
+    report = model.audit(integer_seconds=integer_seconds, extremes=False)
     results = []
     for pub, bundle in zip(pubs, bundles, strict=True):
         seq = bundle.sequence
@@ -145,15 +149,25 @@ def protect_exact(store: NodeStore, counted: list[Any], k: int, make: Any,
     earlier = ledger_bundles(store)
     last = {(t.name, t.period): t for t in earlier[-1].tables} if earlier else {}
     previous = list(last.values())
-    protection = protect(counted, k, previous=previous or None)
+    protection = protect(counted, k, previous=previous or None, lp=MARGINS_LP)
     tables = protection.tables
     frozen: set[str] = set()
+    robust: set[tuple] = set()  # quantities shown to reach both ends: hiding more keeps them so
+    baseline: set[tuple] | None = None
     for _ in range(rounds + 20):
         model = ExactModel(k)
         candidate = make(tables)
         model.add_node(candidate.node.id, [*earlier, candidate])
-        found = [f for f in model.audit(integer_seconds=0).findings
-                 if f.sequence == candidate.sequence]  # fmt: skip
+        report = model.audit(integer_seconds=0, skip=robust, extremes=False)
+        robust |= {b.ident for b in report.bounds if b.reaches_both(k)}
+        found = [f for f in report.findings if f.sequence == candidate.sequence]
+        older = [f for f in report.findings if f.sequence != candidate.sequence]
+        if older:  # an earlier bundle's cell pinned by this one (not already by the ledger)
+            if baseline is None:
+                alone = ExactModel(k)
+                alone.add_node(candidate.node.id, earlier)
+                baseline = {f.ident for f in alone.audit(integer_seconds=0, extremes=False).findings}
+            found += [f for f in older if f.ident not in baseline]
         if not found:
             hidden = sum(v is None for t in tables for _, v in t.cells)
             return tables, protection.primary, hidden - protection.primary
@@ -161,8 +175,16 @@ def protect_exact(store: NodeStore, counted: list[Any], k: int, make: Any,
                  and f.period[:4] not in frozen}  # fmt: skip
         if cells and rounds > 0:
             rounds -= 1
+            pins = {}
+            pinned_by = model.pins([f for f in found if f.kind == "cell"])
+            for f in found:
+                if f.kind == "cell":
+                    end = "high" if f.high < k - 1e-6 else "low"
+                    pins[(f.table, f.period, f.key)] = (end, [
+                        (t, p, key) for (_, seq, t, p, key) in pinned_by.get(f.ident, [])
+                        if seq == candidate.sequence])  # fmt: skip
             live = [(c, t) for c, t in zip(counted, tables, strict=True) if t.period[:4] not in frozen]
-            mended = iter(mend([c for c, _ in live], [t for _, t in live], cells, k))
+            mended = iter(mend([c for c, _ in live], [t for _, t in live], cells, k, pins))
             tables = [next(mended) if t.period[:4] not in frozen else t for t in tables]
             continue
         years = {f.period[:4] for f in found} - frozen
@@ -174,6 +196,7 @@ def protect_exact(store: NodeStore, counted: list[Any], k: int, make: Any,
                 "published as last time. Nothing was published.",
             )
         frozen |= years
+        robust = set()  # the tables change as a whole now, not only by hiding more
         kept = [t for t in tables if t.period[:4] not in years]
         old = [t for (name, p), t in last.items() if p[:4] in years]
         tables = kept + old

@@ -203,10 +203,13 @@ def _row_rules(
 
 
 def _suppress(
-    system: LinearSystem, values: np.ndarray, hidden: np.ndarray, k: int, pinned: np.ndarray
-) -> np.ndarray:
+    system: LinearSystem, values: np.ndarray, hidden: np.ndarray, k: int, pinned: np.ndarray,
+    lp: bool = True,
+) -> np.ndarray:  # fmt: skip
     graph = _Graph(system)
     hidden = _row_rules(graph, values, hidden, k, pinned)
+    if not lp:
+        return hidden
     check = hidden.copy()
     fragile = np.zeros_like(hidden)
     while True:
@@ -248,14 +251,17 @@ def _revision_masks(
     return kept, pinned
 
 
-def protect(tables: list[CountTable], k: int, previous: list[Table] | None = None) -> Protection:
+def protect(tables: list[CountTable], k: int, previous: list[Table] | None = None,
+            lp: bool = True) -> Protection:  # fmt: skip
     """Suppress cells of `tables` so that no count in 1..k-1 can be learnt from them together.
 
     The result keeps the order of `tables` and of their cells. All periods given are
     protected together, so pass every table that is published side by side. `previous` is
     what the node published earlier for these periods: a cell hidden then stays hidden while
     its value may be unchanged, so a revision reveals nothing new (see `_revision_masks`).
-    Cells hidden for that reason count as complementary.
+    Cells hidden for that reason count as complementary. With ``lp=False`` only the sum-row
+    rules run (no LP rounds): for a caller that audits with the exact model and mends what it
+    pins (``node.publish.protect_exact``).
     """
     cells: list[CellId] = []
     vals: list[int] = []
@@ -271,7 +277,7 @@ def protect(tables: list[CountTable], k: int, previous: list[Table] | None = Non
         kept = pinned = np.zeros(len(cells), dtype=bool)
     hidden = primary | kept
     if hidden.any():
-        hidden = _suppress(LinearSystem.build(cells), values, hidden, k, pinned)
+        hidden = _suppress(LinearSystem.build(cells), values, hidden, k, pinned, lp)
     out, i = [], 0
     for t in tables:
         row = []
@@ -286,9 +292,14 @@ def protect(tables: list[CountTable], k: int, previous: list[Table] | None = Non
 # --------------------------------------------------------------------------- the exact model
 
 
-def mend(tables: list[CountTable], published: list[Table], cells: set[CellId], k: int) -> list[Table]:
-    """Hide one more published cell in a relation of each cell in `cells` (cells the exact
-    model pins), chosen as the margins-based planner would (see `_cost`)."""
+def mend(tables: list[CountTable], published: list[Table], cells: set[CellId], k: int,
+         pins: dict[CellId, tuple[str, list[CellId]]] | None = None) -> list[Table]:  # fmt: skip
+    """Hide one more published cell for each cell in `cells` (cells the exact model pins).
+
+    `pins` names, per cell, which end is pinned ("high": it cannot reach k; "low": it cannot
+    reach 0) and the published cells whose relations pin it (the exact model's LP duals,
+    ``common.disclosure.exact.pinning_cells``); the cheapest of those is hidden (see
+    `_cost`). Without them, a cell of its relations in the margins model is chosen."""
     ids: list[CellId] = []
     vals: list[int] = []
     hidden_l: list[bool] = []
@@ -303,15 +314,25 @@ def mend(tables: list[CountTable], published: list[Table], cells: set[CellId], k
     hidden = np.array(hidden_l, dtype=bool)
     index = {c: i for i, c in enumerate(ids)}
     failures = []
+    guided = np.zeros_like(hidden)
     for c in sorted(cells):
         i = index.get(c)
         if i is None:
             continue
+        end, pinned_by = (pins or {}).get(c, ("high", []))
+        cands = [index[p] for p in pinned_by if p in index and not (hidden | guided)[index[p]]]
+        if cands:
+            f = Failure(i, end, values[i], (), ())
+            best = min(cands, key=lambda j: _cost(j, f, k, graph, values, hidden | guided,
+                                                  np.zeros_like(hidden)))  # fmt: skip
+            guided[best] = True
+            continue
         rows = graph.cell_rows(i)
         failures.append(Failure(i, "high", values[i], tuple(r for kind, r in rows if kind == "eq"),
                                 tuple(r for kind, r in rows if kind == "le")))  # fmt: skip
-    new = _complements(graph, failures, values, hidden, k, np.zeros_like(hidden))
-    hidden |= new
+    hidden |= guided
+    if failures:
+        hidden |= _complements(graph, failures, values, hidden, k, np.zeros_like(hidden))
     out, i = [], 0
     for t in tables:
         row = []

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.optimize._highspy import _core as _highs  # the HiGHS bindings linprog uses
 from scipy.sparse.csgraph import connected_components
 
@@ -72,6 +72,24 @@ class Bound:
     high: float
     sequence: int = 0
     kind: str = "cell"
+    certified: bool = False
+    """True when integer tables (sets of reports consistent with everything published) show
+    the ends the rule asks for: ``low``/``high`` are then values those tables reach, inside
+    the true range (the exact extremes were not computed)."""
+
+
+    @property
+    def ident(self) -> tuple:
+        """Which quantity this is, across audits of the same publications."""
+        return (self.node_id, self.sequence, self.table, self.period, self.key, self.kind)
+
+    def reaches_both(self, k: int) -> bool:
+        """Does the range reach both ends the rule asks for (0 and k; for a difference, 0 and
+        k or -k)? Such a quantity keeps passing when more cells are hidden."""
+        if self.kind == "cell":
+            return self.low <= TOL and self.high >= k - TOL
+        return self.low <= TOL and self.high >= -TOL and (self.high >= k - TOL
+                                                           or self.low <= -k + TOL)
 
 
 Finding = Bound
@@ -86,6 +104,7 @@ class ExactAudit:
     variables: int = 0
     components: int = 0
     integer_programs: int = 0
+    linear_programs: int = 0
     lp_only: int = 0  # verdicts resting on a fractional point, left to the LP (time ran out)
 
     @property
@@ -327,9 +346,17 @@ class ExactModel:
         prog.n = vars_.n
         zero = np.zeros(vars_.n, dtype=bool)
 
+        by_year: dict[int, dict[str, list[_Block]]] = {}
+        for versions in self.nodes.values():
+            for v in versions:
+                years: dict[str, list[_Block]] = defaultdict(list)
+                for b, bl in v.blocks.items():
+                    years[b[:4]].append(bl)
+                by_year[id(v)] = years
+
         def cell(v: _Version, name: str, period: str, key: tuple[str, ...]) -> np.ndarray:
-            parts = [_cell_vars(bl, cds, name, key) for b, bl in v.blocks.items()
-                     if contains(period, b)]  # fmt: skip
+            parts = [_cell_vars(bl, cds, name, key) for bl in by_year[id(v)].get(period[:4], ())
+                     if contains(period, bl.period)]  # fmt: skip
             return np.concatenate(parts) if parts else np.zeros(0, dtype=int)
 
         for node, versions in self.nodes.items():
@@ -363,6 +390,7 @@ class ExactModel:
                         elif value == 0:
                             zero[cols] = True
                         else:
+                            prog.cell_rows[len(prog.rows)] = (node, v.sequence, name, period, key)
                             prog.eq(cols, np.ones(cols.size), value)
                             if 1 <= value <= self.k - 1:
                                 prog.published_small.append(
@@ -462,13 +490,25 @@ class ExactModel:
                    integrality=np.ones(a.shape[1]), bounds=Bounds(0, np.inf))  # fmt: skip
         return bool(res.status == 0)
 
-    def audit(self, integer_seconds: float = 30.0) -> ExactAudit:
+    def pins(self, findings: Sequence[Bound]) -> dict[tuple, list[tuple]]:
+        """The published cells (node, sequence, table, period, key) pinning each finding."""
+        return pinning_cells(self.build(), findings)
+
+    def audit(self, integer_seconds: float = 30.0,
+              skip: frozenset[tuple] | set[tuple] = frozenset(),
+              extremes: bool = True) -> ExactAudit:  # fmt: skip
         """Bound every suppressed cell and every difference between versions; find leaks.
 
         `integer_seconds` is the time allowed for integer programs where an LP bound rests on
         a fractional point; past it the LP's verdicts stand (counted in ``lp_only``).
+        `skip` holds identities (``Bound.ident``) not to bound again: quantities an earlier
+        audit of a *narrower* publication showed reaching both ends (hiding more cells only
+        widens every range, so they still do).
+        `extremes=False` settles a quantity as soon as tables consistent with everything
+        published show the ends the rule asks for (same findings, far fewer programs; such
+        bounds are ``certified`` and state the values reached, not the extremes).
         """
-        return self.build().audit(integer_seconds)
+        return self.build().audit(integer_seconds, skip, extremes)
 
 
 def _bases_of_year(year: str, kind: str) -> list[str]:
@@ -498,6 +538,7 @@ class _Program:
         self.diffs: list[tuple] = []  # (node, seq, table, period, key, cols, coefs)
         self.published_small: list[Bound] = []
         self.zero = np.zeros(0, dtype=bool)
+        self.cell_rows: dict[int, tuple] = {}  # row -> the published cell it states
 
     def eq(self, cols: np.ndarray, coefs: np.ndarray, value: float) -> None:
         self.rows.append((np.asarray(cols, dtype=int), np.asarray(coefs, dtype=float),
@@ -522,7 +563,8 @@ class _Program:
         new = np.full(self.n, -1)
         new[live] = np.arange(live.size)
         data, ri, ci, lo, hi = [], [], [], [], []
-        for cols, coefs, a, b in self.rows:
+        self.row_source: list[int] = []
+        for source, (cols, coefs, a, b) in enumerate(self.rows):
             cols = np.asarray(cols, dtype=int)
             keep = new[cols] >= 0
             if not keep.any():
@@ -530,6 +572,7 @@ class _Program:
                     raise ValueError("the published tables contradict each other")
                 continue
             r = len(lo)
+            self.row_source.append(source)
             ri.extend([r] * int(keep.sum()))
             ci.extend(new[cols[keep]])
             data.extend(coefs[keep])
@@ -539,7 +582,9 @@ class _Program:
         m.sum_duplicates()
         return m, np.array(lo), np.array(hi), new
 
-    def audit(self, integer_seconds: float = 30.0) -> ExactAudit:
+    def audit(self, integer_seconds: float = 30.0,
+              skip: frozenset[tuple] | set[tuple] = frozenset(),
+              extremes: bool = True) -> ExactAudit:  # fmt: skip
         k = self.k
         deadline = time.monotonic() + integer_seconds
         a, lo, hi, new = self.matrix()
@@ -548,10 +593,14 @@ class _Program:
         result.findings.extend(self.published_small)
         quantities = []  # (Bound template, live cols, coefs)
         for node, seq, name, period, key, cols, _ in self.objectives:
+            if (node, seq, name, period, key, "cell") in skip:
+                continue
             c = new[np.asarray(cols, dtype=int)]
             quantities.append((Bound(node, name, period, key, 0, 0, seq), c[c >= 0],
                                np.ones(int((c >= 0).sum()))))  # fmt: skip
         for node, seq, name, period, key, cols, coefs in self.diffs:
+            if (node, seq, name, period, key, "difference") in skip:
+                continue
             c = new[np.asarray(cols, dtype=int)]
             quantities.append((Bound(node, name, period, key, 0, 0, seq, "difference"),
                                c[c >= 0], np.asarray(coefs)[c >= 0]))  # fmt: skip
@@ -573,7 +622,8 @@ class _Program:
         for comp, qs in sorted(by_comp.items()):
             cols = np.flatnonzero(labels == comp)
             rows = np.flatnonzero(has_row & (rows_of == comp)) if a.shape[0] else np.zeros(0, int)
-            _Component(a, lo, hi, cols, rows, deadline).bound(quantities, qs, k, result)
+            _Component(a, lo, hi, cols, rows, deadline).bound(quantities, qs, k, result,
+                                                              extremes)
         result.findings.extend(
             b for b in result.bounds
             if (difference_discloses if b.kind == "difference" else cell_discloses)(
@@ -583,9 +633,57 @@ class _Program:
         return result
 
 
-def _with(tmpl: Bound, low: float, high: float) -> Bound:
+def pinning_cells(prog: _Program, findings: Sequence[Bound]) -> dict[tuple, list[tuple]]:
+    """For each finding, the published cells that pin it: the rows with a non-zero dual value
+    in the LP of the end that discloses (its maximum when it cannot reach k, else its
+    minimum). Hiding one of them is what can widen the range (``node.suppression``)."""
+    a, lo, hi, new = prog.matrix()
+    n = a.shape[1]
+    pattern = a.copy()
+    pattern.data = np.ones_like(pattern.data)
+    _, labels = connected_components(pattern.T @ pattern, directed=False)
+    row_label = labels[a.indices[a.indptr[:-1]]] if a.shape[0] else np.zeros(0, dtype=int)
+    live_rows = np.diff(a.indptr) > 0
+    wanted = {f.ident: f for f in findings}
+    out: dict[tuple, list[tuple]] = {}
+    for node, seq, name, period, key, cols, coefs in (
+        [(*o[:6], None) for o in prog.objectives] + list(prog.diffs)
+    ):
+        kind = "cell" if coefs is None else "difference"
+        f = wanted.get((node, seq, name, period, key, kind))
+        if f is None:
+            continue
+        c = np.zeros(n)
+        cols = new[np.asarray(cols, dtype=int)]
+        coefs = np.ones(cols.size) if coefs is None else np.asarray(coefs, dtype=float)
+        np.add.at(c, cols[cols >= 0], coefs[cols >= 0])
+        if not (cols >= 0).any():
+            continue
+        comp = np.flatnonzero(np.isin(labels, np.unique(labels[cols[cols >= 0]])))
+        rows_c = np.flatnonzero(live_rows & np.isin(row_label, labels[comp]))
+        sub, slo, shi = a[rows_c][:, comp], lo[rows_c], hi[rows_c]
+        eq = np.flatnonzero(slo == shi)
+        le = np.flatnonzero((slo != shi) & np.isfinite(shi))
+        ge = np.flatnonzero((slo != shi) & np.isfinite(slo))
+        up = math.inf if f.high == math.inf else math.floor(f.high + TOL)
+        sign = -1.0 if up < prog.k else 1.0  # maximise when the top is pinned below k
+        res = linprog(sign * c[comp], A_ub=sp.vstack([sub[le], -sub[ge]]),
+                      b_ub=np.concatenate([shi[le], -slo[ge]]), A_eq=sub[eq], b_eq=slo[eq],
+                      bounds=(0, None), method="highs")  # fmt: skip
+        if res.status != 0:
+            continue
+        ub_rows = np.concatenate([le, ge])
+        rows = list(rows_c[eq[np.abs(res.eqlin.marginals) > 1e-9]])
+        rows += list(rows_c[ub_rows[np.abs(res.ineqlin.marginals) > 1e-9]])
+        cells = [prog.cell_rows[prog.row_source[r]] for r in rows
+                 if prog.row_source[r] in prog.cell_rows]  # fmt: skip
+        out[f.ident] = sorted(set(cells))
+    return out
+
+
+def _with(tmpl: Bound, low: float, high: float, certified: bool = False) -> Bound:
     return Bound(tmpl.node_id, tmpl.table, tmpl.period, tmpl.key, float(low), float(high),
-                 tmpl.sequence, tmpl.kind)  # fmt: skip
+                 tmpl.sequence, tmpl.kind, certified)  # fmt: skip
 
 
 def _incidence(groups: list[np.ndarray], n: int) -> sp.csr_array:
@@ -594,8 +692,66 @@ def _incidence(groups: list[np.ndarray], n: int) -> sp.csr_array:
     return sp.csr_array((np.ones(ci.size), (ri, ci)), shape=(len(groups), n))
 
 
+def _highs_model(m: sp.csc_array, lo: np.ndarray, hi: np.ndarray, upper: np.ndarray):
+    """A HiGHS instance holding ``lo <= m x <= hi``, ``0 <= x <= upper`` (costs set later)."""
+    n = m.shape[1]
+    lp = _highs.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = m.shape[0]
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = upper
+    lp.row_lower_ = lo
+    lp.row_upper_ = hi
+    lp.a_matrix_.format_ = _highs.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = m.shape[0]
+    lp.a_matrix_.start_ = m.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = m.indices.astype(np.int32)
+    lp.a_matrix_.value_ = m.data.astype(float)
+    h = _highs._Highs()
+    for option, value in (("output_flag", False), ("presolve", "off"),
+                          ("simplex_strategy", 4), ("random_seed", 0)):  # fmt: skip
+        h.setOptionValue(option, value)
+    h.passModel(lp)
+    return h
+
+
+def _solve(h, cost: np.ndarray, idx: np.ndarray) -> tuple[float, np.ndarray | None]:
+    """Minimise `cost` on HiGHS model `h` (warm start from the last basis)."""
+    h.changeColsCost(cost.size, idx, cost)
+    h.run()
+    status = h.getModelStatus()
+    if status == _highs.HighsModelStatus.kOptimal:
+        x = np.asarray(h.getSolution().col_value)
+        return float(cost @ x), x
+    if status in (_highs.HighsModelStatus.kUnbounded,
+                  _highs.HighsModelStatus.kUnboundedOrInfeasible):  # fmt: skip
+        return -math.inf, None
+    if status == _highs.HighsModelStatus.kInfeasible:
+        raise ValueError("the published tables contradict each other (no table fits them)")
+    raise RuntimeError(f"linear program failed: {h.modelStatusToString(status)}")
+
+
+BATCH_SECONDS = 0.5
+BATCH_GAP = 0.25
+"""Time limit of one batch integer program (its best table so far is used past it)."""
+
+CERTIFY_ROUNDS = 40
+"""Most batch programs per component and end before falling back to one LP per quantity."""
+
+
 class _Component:
-    """One connected part of the program, loaded once in HiGHS (warm starts between objectives)."""
+    """One connected part of the program, loaded once in HiGHS (warm starts between objectives).
+
+    Most audited quantities are settled without a program of their own: a few *batch*
+    programs find integer tables in which many hidden cells are 0 at once (minimise the sum of
+    the cells not yet settled) and many are at least k at once (maximise the sum of
+    ``min(cell, k)`` over them, with one bounded helper column per cell). An integer table is a
+    set of reports consistent with everything published, so a cell that is 0 in one and at
+    least k in another reaches both ends: it passes, whatever its exact maximum. Only the
+    quantities these tables leave open get the two LPs (and the integer checks) of their own.
+    """
 
     def __init__(self, a: sp.csr_array, lo: np.ndarray, hi: np.ndarray, cols: np.ndarray,
                  rows: np.ndarray, deadline: float) -> None:  # fmt: skip
@@ -606,29 +762,14 @@ class _Component:
         sub.sort_indices()
         self.a, self.lo, self.hi = sub.tocsr(), lo[rows], hi[rows]
         n = cols.size
-        lp = _highs.HighsLp()
-        lp.num_col_ = n
-        lp.num_row_ = sub.shape[0]
-        lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.full(n, math.inf)
-        lp.row_lower_ = self.lo
-        lp.row_upper_ = self.hi
-        lp.a_matrix_.format_ = _highs.MatrixFormat.kColwise
-        lp.a_matrix_.num_col_ = n
-        lp.a_matrix_.num_row_ = sub.shape[0]
-        lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = sub.indices.astype(np.int32)
-        lp.a_matrix_.value_ = sub.data.astype(float)
-        self.highs = _highs._Highs()
-        for option, value in (("output_flag", False), ("presolve", "off"),
-                              ("simplex_strategy", 4), ("random_seed", 0)):  # fmt: skip
-            self.highs.setOptionValue(option, value)
-        self.highs.passModel(lp)
+        self.highs = _highs_model(sub, self.lo, self.hi, np.full(n, math.inf))
         self.idx = np.arange(n, dtype=np.int32)
         self.milps = 0
         self.lp_only = 0
+        self.lps = 0
         self.points: list[np.ndarray] = []  # integer tables found so far: each proves many ends
+        self.lp_points: list[np.ndarray] = []  # fractional ones: certificates for LP verdicts
+        self.lp_mode = time.monotonic() >= deadline  # no time for integer programs at all
         self.push_down = np.zeros(n)  # objective for new points: all audited cells small
 
     def _vec(self, cols: np.ndarray, coefs: np.ndarray) -> np.ndarray:
@@ -637,19 +778,8 @@ class _Component:
         return c
 
     def minimize(self, cost: np.ndarray) -> tuple[float, np.ndarray | None]:
-        h = self.highs
-        h.changeColsCost(cost.size, self.idx, cost)
-        h.run()
-        status = h.getModelStatus()
-        if status == _highs.HighsModelStatus.kOptimal:
-            x = np.asarray(h.getSolution().col_value)
-            return float(cost @ x), x
-        if status in (_highs.HighsModelStatus.kUnbounded,
-                      _highs.HighsModelStatus.kUnboundedOrInfeasible):  # fmt: skip
-            return -math.inf, None
-        if status == _highs.HighsModelStatus.kInfeasible:
-            raise ValueError("the published tables contradict each other (no table fits them)")
-        raise RuntimeError(f"linear program failed: {h.modelStatusToString(status)}")
+        self.lps += 1
+        return _solve(self.highs, cost, self.idx)
 
     def reaches(self, c: np.ndarray, threshold: float, above: bool) -> bool | None:
         """Is there an integer table with ``c @ x >= threshold`` (``above``) or ``<=``?
@@ -671,33 +801,163 @@ class _Component:
             return False
         return None
 
-    def bound(self, quantities: list, which: list[int], k: int, result: ExactAudit) -> None:
-        """LP bounds of each quantity, made integer where the rule's verdict depends on it."""
+    # ------------------------------------------------------------------ batch certificates
+
+    def _batch_milp(self, a, lo, hi, cost, n_int, upper=None) -> np.ndarray | None:
+        """An integer optimum (or the best integer table found in BATCH_SECONDS) for a batch
+        objective whose LP optimum was fractional; None if none was found."""
+        size = cost.size
+        integrality = np.concatenate([np.ones(n_int), np.zeros(size - n_int)])
+        res = milp(cost, constraints=LinearConstraint(a, lo, hi), integrality=integrality,
+                   bounds=Bounds(0, np.inf if upper is None else upper),
+                   options={"time_limit": BATCH_SECONDS, "mip_rel_gap": BATCH_GAP})  # fmt: skip
+        self.milps += 1
+        if res.x is None:
+            return None
+        x = np.asarray(res.x)
+        x[:n_int] = np.round(x[:n_int])
+        if not self._fits(x[: self.cols.size]):
+            return None
+        self.points.append(x[: self.cols.size])
+        return x
+
+    def _point(self, x: np.ndarray) -> np.ndarray | None:
+        """An optimum of a batch program as a certificate: an integer table always; a
+        fractional point only for LP verdicts (when no time is left for integer programs the
+        rule is applied to the LP range, and this point lies in it); else None."""
+        if _integral(x):
+            x = np.round(x)
+            self.points.append(x)
+            return x
+        if not self.lp_mode:
+            return None
+        self.lp_points.append(x)
+        return x
+
+    def _fits(self, x: np.ndarray) -> bool:
+        """Is integer `x` a table consistent with everything published (checked, not trusted)?"""
+        ax = self.a @ x
+        return bool(np.all(x >= 0) and np.all(ax >= self.lo - TOL) and np.all(ax <= self.hi + TOL))
+
+    def _certify_low(self, cmat: sp.csr_array, todo: np.ndarray) -> np.ndarray:
+        """Push the open quantities down together; integer optima settle those at <= 0."""
+        done = np.zeros(cmat.shape[0], dtype=bool)
+        for _ in range(CERTIFY_ROUNDS):
+            open_ = todo & ~done
+            if not open_.any():
+                break
+            cost = np.asarray(cmat[np.flatnonzero(open_)].sum(axis=0)).ravel()
+            _, x = self.minimize(cost)
+            if x is None:
+                break
+            x = self._point(x)
+            if x is None:
+                x = self._batch_milp(self.a, self.lo, self.hi, cost, self.cols.size)
+            if x is None:
+                break
+            newly = open_ & (cmat @ x <= TOL)
+            if newly.sum() <= 1:  # one LP per quantity is as cheap from here
+                break
+            done |= newly
+        return done
+
+    def _certify_high(self, cmat: sp.csr_array, todo: np.ndarray, k: int) -> np.ndarray:
+        """Lift the open quantities to k together (max of sum min(q, k)); integer optima
+        settle those at >= k."""
+        m, n = cmat.shape
+        done = np.zeros(m, dtype=bool)
+        if not todo.any():
+            return done
+        # [A 0; -C I] with t in [0, k] and t - C x <= 0
+        top = sp.hstack([self.a, sp.csr_array((self.a.shape[0], m))])
+        bottom = sp.hstack([-cmat, sp.eye_array(m, format="csr")])
+        big = sp.vstack([top, bottom]).tocsc()
+        big.sort_indices()
+        h = _highs_model(big, np.concatenate([self.lo, np.full(m, -math.inf)]),
+                         np.concatenate([self.hi, np.zeros(m)]),
+                         np.concatenate([np.full(n, math.inf), np.full(m, float(k))]))  # fmt: skip
+        idx = np.arange(n + m, dtype=np.int32)
+        for _ in range(CERTIFY_ROUNDS):
+            open_ = todo & ~done
+            if not open_.any():
+                break
+            cost = np.zeros(n + m)
+            cost[n + np.flatnonzero(open_)] = -1.0
+            self.lps += 1
+            _, y = _solve(h, cost, idx)
+            if y is None:
+                break
+            x = self._point(y[:n])
+            if x is None:
+                y = self._batch_milp(big, np.concatenate([self.lo, np.full(m, -math.inf)]),
+                                     np.concatenate([self.hi, np.zeros(m)]), cost, n,
+                                     np.concatenate([np.full(n, math.inf), np.full(m, float(k))]))
+                if y is None:
+                    break
+                x = y[:n]
+            newly = open_ & (cmat @ x >= k - TOL)
+            if newly.sum() <= 1:
+                break
+            done |= newly
+        return done
+
+    def bound(self, quantities: list, which: list[int], k: int, result: ExactAudit,
+              extremes: bool = True) -> None:  # fmt: skip
+        """Bounds of each quantity: settled by batch certificates where integer tables show
+        the verdict, else LP bounds made integer where the rule's verdict depends on it."""
         small = self.cols.size <= MILP_LIMIT
-        proven_zero: set[int] = set()
-        cells = [i for i in which if quantities[i][0].kind == "cell"]
-        if cells:  # one program that pushes all cells down proves many reach 0 at once
-            total = sum(self._vec(quantities[i][1], quantities[i][2]) for i in cells)
-            self.push_down = total
-            _, x = self.minimize(total)
+        ri = np.concatenate([np.full(quantities[i][1].size, j) for j, i in enumerate(which)])
+        ci = np.array([self.local[int(x)] for i in which for x in quantities[i][1]], dtype=int)
+        data = np.concatenate([np.asarray(quantities[i][2], dtype=float) for i in which])
+        cmat = sp.csr_array((data, (ri, ci)), shape=(len(which), self.cols.size))
+        cmat.sum_duplicates()
+        is_cell = np.array([quantities[i][0].kind == "cell" for i in which], dtype=bool)
+        if is_cell.any():
+            self.push_down = np.asarray(cmat[np.flatnonzero(is_cell)].sum(axis=0)).ravel()
+        # cells: reach 0 (push down) and k (lift); differences: reach <= 0 and k (lift)
+        low_ok = np.zeros(len(which), dtype=bool)
+        if not extremes:
+            low_ok = self._certify_low(cmat, is_cell)
+            self._certify_high(cmat, np.ones(len(which), dtype=bool), k)
+        elif is_cell.any():  # one program that pushes all cells down proves many reach 0
+            _, x = self.minimize(self.push_down)
             if x is not None and _integral(x):
-                self.points.append(x)
-                proven_zero = {i for i in cells
-                               if self._vec(quantities[i][1], quantities[i][2]) @ x <= TOL}
-        for i in which:
+                self.points.append(np.round(x))
+                low_ok = is_cell & (cmat @ x <= TOL)
+        found = self.points + (self.lp_points if self.lp_mode else [])
+        pts = np.vstack(found) if found else np.zeros((0, self.cols.size))
+        vals = cmat @ pts.T if pts.size else np.zeros((len(which), 0))
+        for j, i in enumerate(which):
             tmpl, cols, coefs = quantities[i]
-            c = self._vec(cols, coefs)
-            if i in proven_zero:
-                low, xl = 0.0, None
+            c = cmat[[j]].toarray().ravel()
+            seen_lo = float(vals[j].min()) if vals.shape[1] else math.inf
+            seen_hi = float(vals[j].max()) if vals.shape[1] else -math.inf
+            if tmpl.kind == "cell":
+                settled = seen_lo <= TOL and seen_hi >= k - TOL
+            else:
+                settled = (seen_lo <= TOL and seen_hi >= -TOL
+                           and (seen_hi >= k - TOL or seen_lo <= -k + TOL))
+            if settled and not extremes:  # tables found show both ends the rule asks for
+                result.bounds.append(_with(tmpl, seen_lo, seen_hi, certified=True))
+                continue
+            xl = xh = None
+            certified = False
+            if tmpl.kind == "cell" and (low_ok[j] or (seen_lo <= TOL and not extremes)):
+                low = 0.0
             else:
                 low, xl = self.minimize(c)
-            up, xh = self.minimize(-c)
-            high = -up
+            if tmpl.kind == "cell" and seen_hi >= k - TOL and not extremes:
+                high = seen_hi  # reached: only the low end decides (0, or k and more)
+                certified = True
+            else:
+                up, xh = self.minimize(-c)
+                high = -up
             if small:
                 low, high = self._integer_ends(c, low, xl, high, xh, k, tmpl.kind)
-            result.bounds.append(_with(tmpl, low, high))
+            result.bounds.append(_with(tmpl, low, high, certified))
         result.lp_only += self.lp_only
         result.integer_programs += self.milps
+        result.linear_programs += self.lps
 
     def _integer_ends(self, c: np.ndarray, low: float, xl, high: float, xh, k: int,
                       kind: str) -> tuple[float, float]:  # fmt: skip
