@@ -372,6 +372,10 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
         console.print("\nTryck Ctrl-C för att stoppa allt.")
         if not serve:
             return
+        if fresh and years >= 2:
+            biggest = max(hubs[1:], key=lambda h: sum(region_of[n.id] == h.id for n in nodes))
+            _workgroup_in_background(folder, biggest,
+                                     [n for n in nodes if region_of[n.id] == biggest.id], console)
         while True:
             for c in procs.children:
                 if c.proc.poll() is not None and c.name not in demo_exact.ONE_SHOT:
@@ -388,6 +392,31 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
         for sig, handler in old_handlers.items():
             signal.signal(sig, handler)
         _say(console, "Allt är stoppat.")
+
+
+def _workgroup_in_background(folder: Path, hub: Service, nodes: list[Service],
+                             console: Console) -> None:  # fmt: skip
+    """The joint working group's cycle on the running demo (issue 14), printed as it goes:
+    two förbund approve and share two summaries each, a third one, the regional working group
+    groups three into a common pattern, both förbund fetch the decision, and a partsrapport for
+    Försäkringskassan is made on a node and on the regional hub."""
+    import threading
+
+    from lexheller.demo_workgroup import run_workgroup_demo
+
+    def run() -> None:
+        def say(text: str) -> None:
+            _say(console, f"[arbetsgrupp] {text}")
+
+        try:
+            run_workgroup_demo([n.folder for n in nodes], hub.folder, out=folder / "rapporter",
+                               say=say)  # fmt: skip
+        except Exception as e:  # shown, never fatal: the rest of the demo keeps running
+            message = e.message("sv") if hasattr(e, "message") else str(e)
+            say(f"Arbetsgruppens demo stannade: {message}")
+
+    if len(nodes) >= 3:
+        threading.Thread(target=run, name="demo-arbetsgrupp", daemon=True).start()
 
 
 def _say(console: Console, text: str) -> None:
