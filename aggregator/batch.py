@@ -100,7 +100,8 @@ class BatchBook:
         """The list to run for (period, group): the latest one if its members are unchanged,
         else a new signed revision with the members given."""
         members = tuple(sorted(members, key=lambda m: m.node_id))
-        latest = (self.revisions(period, group_id) or [None])[-1]
+        done = self.revisions(period, group_id)
+        latest = done[-1] if done else None
         if latest is not None and latest.batch.members == members:
             return latest
         revision = latest.batch.revision + 1 if latest is not None else 1

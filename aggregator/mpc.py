@@ -110,7 +110,7 @@ def _bind_listening_sockets(host: str) -> None:
     ) -> Any:
         return await original(self, factory, host if host_ is None else host_, *args, **kw)
 
-    asyncio.BaseEventLoop.create_server = create_server  # type: ignore[method-assign]
+    asyncio.BaseEventLoop.create_server = create_server  # type: ignore[method-assign,assignment]
 
 
 def main(argv: list[str]) -> int:
@@ -254,12 +254,12 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
         # a table the joint audit's model does not know (a newer node's extra table) cannot
         # be audited, so it is never opened
         chosen = sorted(r for r in plan_release(batch, gates, public) if r[2] in AUDITED_TABLES)
-        values: dict[Any, int] = {ref: info[ref].published for ref in chosen if info[ref].known}
+        released: dict[Any, int] = {ref: info[ref].published for ref in chosen if info[ref].known}
         secret_refs = [ref for ref in chosen if not info[ref].known]
         if secret_refs:
             opened = await mpc.output(R_all[[col[(ref[2], ref[3])] for ref in secret_refs]])
             for ref, v in zip(secret_refs, opened, strict=True):
-                values[ref] = info[ref].published + int(v)
+                released[ref] = info[ref].published + int(v)
         forbund: dict[Any, int | None] = {ref: None for ref in chosen}
         if chosen:
             F = F_all[[col[(ref[2], ref[3])] for ref in chosen]]
@@ -276,7 +276,7 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
         "valid": valid,
         "refused": refused,
         "values": [
-            [ref[2], list(ref[3]), v, forbund.get(ref)] for ref, v in sorted(values.items())
+            [ref[2], list(ref[3]), v, forbund.get(ref)] for ref, v in sorted(released.items())
         ],
         "cells": len(refs),
         "gated": len(gated),
