@@ -137,6 +137,17 @@ def plan_periods(frame: Any, granularity: tuple[str, ...], k: int) -> tuple[list
     return chosen, plan
 
 
+def _span_ends(tables: list[Table]) -> set[tuple[str, str, tuple[str, ...]]]:
+    """The totals of the first and last published period of each kind: each is known to hold
+    a report, so hiding one never lets it reach 0 (a poor complement)."""
+    periods = sorted({t.period for t in tables})
+    ends = set()
+    for kind in (4, 7):  # years, quarters
+        ps = [p for p in periods if len(p) == kind and (kind == 4 or p[5] == "Q")]
+        ends |= {("total", p, ()) for p in (ps[:1] + ps[-1:])}
+    return ends
+
+
 def protect_exact(store: NodeStore, counted: list[Any], k: int, make: Any,
                   rounds: int = 12) -> tuple[list[Table], int, int]:  # fmt: skip
     """Protect `counted` so that the exact model of the whole ledger plus this bundle passes.
@@ -184,7 +195,8 @@ def protect_exact(store: NodeStore, counted: list[Any], k: int, make: Any,
                         (t, p, key) for (_, seq, t, p, key) in pinned_by.get(f.ident, [])
                         if seq == candidate.sequence])  # fmt: skip
             live = [(c, t) for c, t in zip(counted, tables, strict=True) if t.period[:4] not in frozen]
-            mended = iter(mend([c for c, _ in live], [t for _, t in live], cells, k, pins))
+            mended = iter(mend([c for c, _ in live], [t for _, t in live], cells, k, pins,
+                               _span_ends(tables)))
             tables = [next(mended) if t.period[:4] not in frozen else t for t in tables]
             continue
         years = {f.period[:4] for f in found} - frozen

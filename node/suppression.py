@@ -293,13 +293,16 @@ def protect(tables: list[CountTable], k: int, previous: list[Table] | None = Non
 
 
 def mend(tables: list[CountTable], published: list[Table], cells: set[CellId], k: int,
-         pins: dict[CellId, tuple[str, list[CellId]]] | None = None) -> list[Table]:  # fmt: skip
+         pins: dict[CellId, tuple[str, list[CellId]]] | None = None,
+         avoid: set[CellId] | frozenset[CellId] = frozenset()) -> list[Table]:  # fmt: skip
     """Hide one more published cell for each cell in `cells` (cells the exact model pins).
 
     `pins` names, per cell, which end is pinned ("high": it cannot reach k; "low": it cannot
     reach 0) and the published cells whose relations pin it (the exact model's LP duals,
     ``common.disclosure.exact.pinning_cells``); the cheapest of those is hidden (see
-    `_cost`). Without them, a cell of its relations in the margins model is chosen."""
+    `_cost`). Without them, a cell of its relations in the margins model is chosen. Cells in
+    `avoid` are the last choice: e.g. the total of the first or last published period, known
+    to hold a report, which hidden would only say "at least one"."""
     ids: list[CellId] = []
     vals: list[int] = []
     hidden_l: list[bool] = []
@@ -320,7 +323,8 @@ def mend(tables: list[CountTable], published: list[Table], cells: set[CellId], k
         if i is None:
             continue
         end, pinned_by = (pins or {}).get(c, ("high", []))
-        cands = [index[p] for p in pinned_by if p in index and not (hidden | guided)[index[p]]]
+        cands = [index[p] for p in pinned_by if p in index and p not in avoid
+                 and not (hidden | guided)[index[p]]]  # fmt: skip
         if cands:
             f = Failure(i, end, values[i], (), ())
             best = min(cands, key=lambda j: _cost(j, f, k, graph, values, hidden | guided,
@@ -332,7 +336,9 @@ def mend(tables: list[CountTable], published: list[Table], cells: set[CellId], k
                                 tuple(r for kind, r in rows if kind == "le")))  # fmt: skip
     hidden |= guided
     if failures:
-        hidden |= _complements(graph, failures, values, hidden, k, np.zeros_like(hidden))
+        last = np.zeros_like(hidden)
+        last[[index[c] for c in avoid if c in index]] = True
+        hidden |= _complements(graph, failures, values, hidden, k, last)
     out, i = [], 0
     for t in tables:
         row = []

@@ -62,7 +62,7 @@ def test_publish_refuses_what_the_audit_rejects(node, tmp_path, monkeypatch):
         return Protection(out, 1, 0)  # fmt: skip
 
     monkeypatch.setattr(publish_module, "protect", naive)
-    monkeypatch.setattr(publish_module, "mend", lambda tables, published, cells, k, pins=None: published)
+    monkeypatch.setattr(publish_module, "mend", lambda tables, published, cells, k, pins=None, avoid=(): published)
     with pytest.raises(UsageError) as e:
         node.op_publish(out=str(tmp_path / "x.json"))
     assert "granskningen" in e.value.sv
