@@ -7,7 +7,9 @@ Builds the node once (the demo's profile, five years of synthetic reports, the s
 job the staff page starts (`node.report.jobs`), and prints the seconds of each step. The first
 run draws every chart; later runs find the charts in the node's chart cache (same data, same
 charts), which is what a person who edits the summary and makes the report again waits for.
-``--cold`` empties the chart cache before every run.
+``--cold`` empties the chart cache before every run. ``--before`` instead runs the build as it
+was before the background job (commit 7844867's `node/report/__init__.py` and
+`common/report/charts.py`, read with `git show`, in the request's thread) for comparison.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import shutil
+import subprocess
+import sys
 import time
+import types
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,12 +45,39 @@ def demo_node(folder: Path, profile_id: str = "goteborg", years: int = 5) -> Nod
     return Node(folder)
 
 
+BEFORE = "7844867"
+
+
+def _old_module(name: str, path: str) -> types.ModuleType:
+    source = subprocess.run(["git", "show", f"{BEFORE}:{path}"], check=True,
+                            capture_output=True, text=True).stdout  # fmt: skip
+    module = types.ModuleType(name)
+    module.__file__ = path
+    exec(compile(source, f"{BEFORE}:{path}", "exec"), module.__dict__)  # noqa: S102 - our own history
+    return module
+
+
+def before(node: Node, year: int, repeat: int) -> None:
+    """The synchronous build of commit `BEFORE`, with its charts module."""
+    import common.report
+
+    old_charts = _old_module("common.report.charts", "common/report/charts.py")
+    sys.modules["common.report.charts"] = common.report.charts = old_charts  # type: ignore[attr-defined]
+    old = _old_module("node.report_before", "node/report/__init__.py")
+    for i in range(repeat):
+        started = time.perf_counter()
+        result = old.build_yearly_report(node, year, node.folder / "reports-before")
+        steps = "  ".join(f"{k} {v:.2f}" for k, v in result["timings"].items())
+        print(f"before, run {i + 1}: {time.perf_counter() - started:6.2f} s  [{steps}]")
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--dir", type=Path, default=Path("/tmp/lexheller-bench-arsrapport"))
     p.add_argument("--node", default="goteborg")
     p.add_argument("--repeat", type=int, default=2)
     p.add_argument("--cold", action="store_true", help="empty the chart cache before each run")
+    p.add_argument("--before", action="store_true", help=f"run the build of commit {BEFORE}")
     a = p.parse_args(argv)
     t0 = time.perf_counter()
     node = demo_node(a.dir, a.node)
@@ -60,6 +92,12 @@ def main(argv: list[str] | None = None) -> None:
         importlib.import_module(module)
 
     print(f"imports of the renderers (once per node process): {time.perf_counter() - t0:.1f} s")
+    if a.before:
+        try:
+            before(node, year, a.repeat)
+        finally:
+            node.close()
+        return
     jobs = ReportJobs(node)
     try:
         for i in range(a.repeat):
