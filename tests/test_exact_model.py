@@ -90,3 +90,26 @@ def test_unknown_code_is_an_error():
     model.add_node("a", [bundle(1, bad, node="a")])
     with pytest.raises(ValueError, match="P77"):
         model.audit()
+
+
+def test_the_channel_table_is_in_the_model_and_its_revisions_are_audited():
+    """`kanal` (taxonomy v2, yearly): one value per report, summing to the total, never
+    decreasing between versions. A report registered late in a published year whose channel
+    is then hidden while every other channel stays published is pinned by the difference."""
+    def tables(total: int, kanal: dict[str, int | None]) -> list[Table]:
+        cells = tuple(((c,), v) for c, v in kanal.items())
+        return [Table("total", "2025", (), (((), total),)), Table("kanal", "2025", ("kanal",), cells)]
+
+    first = {"WEB": 9, "TEL": 0, "MAIL": 0, "PO": 0, "SYN": 0, "ANN": 0}
+    later = {**first, "TEL": None}  # one phone report added: TEL hidden, the rest unchanged
+    model = ExactModel(3)
+    model.add_node("sf-x", [bundle(1, tables(9, first)), bundle(2, tables(10, later))])
+    found = model.audit()
+    assert not found.ok
+    assert any(f.table == "kanal" and f.key == ("TEL",) for f in found.findings)
+    # the same hidden cell with enough other channels hidden too is not pinned
+    safe = {**first, "TEL": None, "MAIL": None, "PO": None}
+    model = ExactModel(3)
+    model.add_node("sf-x", [bundle(1, tables(9, {**first, "TEL": None, "MAIL": None, "PO": None})),
+                            bundle(2, tables(13, safe))])
+    assert all(f.table != "kanal" for f in model.audit().findings)

@@ -47,6 +47,7 @@ from scipy.optimize._highspy import _core as _highs  # the HiGHS bindings linpro
 from scipy.sparse.csgraph import connected_components
 
 from common.disclosure.model import TABLES, codes, contains, kind_of, reachable, subperiods
+from schemas.codes import CURRENT_VERSION
 from schemas.wire import UNCLASSIFIED, Bundle
 
 TOL = 1e-6
@@ -160,12 +161,13 @@ class _Block:
     z: np.ndarray  # [p, n, a]
     o: np.ndarray  # [org]
     s: np.ndarray  # [status]
+    c: np.ndarray  # [kanal]
 
 
 class _Codes:
     def __init__(self, taxonomy: str) -> None:
         self.dims = {d: codes(d, taxonomy) for d in
-                     ("problemtyp", "niva", "aktor", "organisation", "status")}  # fmt: skip
+                     ("problemtyp", "niva", "aktor", "organisation", "status", "kanal")}  # fmt: skip
         self.index = {d: {c: i for i, c in enumerate(v)} for d, v in self.dims.items()}
         from common.disclosure.model import ACTOR_GROUPS
 
@@ -195,6 +197,8 @@ def _cell_vars(block: _Block, cds: _Codes, name: str, key: tuple[str, ...]) -> n
         return block.o[[at["organisation"]]]
     if name == "status":
         return block.s[[at["status"]]]
+    if name == "kanal":
+        return block.c[[at["kanal"]]]
     if name in ("problemtyp", "niva"):
         p = at.get("problemtyp", slice(None))
         n = at.get("niva", slice(None))
@@ -250,7 +254,7 @@ class _Release:
 class ExactModel:
     """Everything published by some nodes (all versions) and released by hubs, as one program."""
 
-    def __init__(self, k: int, taxonomy: str = "v1") -> None:
+    def __init__(self, k: int, taxonomy: str = CURRENT_VERSION) -> None:
         if k < 1:
             raise ValueError("k must be at least 1")
         self.k = k
@@ -341,6 +345,7 @@ class ExactModel:
                             vars_.add((*pn, shape["aktor"])),
                             vars_.add((shape["organisation"],)),
                             vars_.add((shape["status"],)),
+                            vars_.add((shape["kanal"],)),
                         )
                         v.blocks[b] = block
         prog.n = vars_.n
@@ -364,7 +369,7 @@ class ExactModel:
                 for b in v.zero_periods:
                     bl = v.blocks.get(b)
                     if bl is not None:
-                        zero[bl.w] = zero[bl.z] = zero[bl.o] = zero[bl.s] = True
+                        zero[bl.w] = zero[bl.z] = zero[bl.o] = zero[bl.s] = zero[bl.c] = True
                 for bl in v.blocks.values():
                     ones = np.ones(1)
                     tot = bl.w.ravel()
@@ -372,6 +377,8 @@ class ExactModel:
                             np.concatenate([np.ones(bl.o.size), -np.ones(tot.size)]), 0)
                     prog.eq(np.concatenate([bl.s, tot]),
                             np.concatenate([np.ones(bl.s.size), -np.ones(tot.size)]), 0)
+                    prog.eq(np.concatenate([bl.c, tot]),
+                            np.concatenate([np.ones(bl.c.size), -np.ones(tot.size)]), 0)
                     for i in range(bl.w.shape[0]):
                         for j in range(bl.w.shape[1]):
                             zs = bl.z[i, j]
@@ -429,10 +436,11 @@ class ExactModel:
                     return cell(v, name, L, key)
 
                 old_t, new_t = agg(older, "total", ()), agg(newer, "total", ())
-                # organisation never changes and reports are never removed
-                for org in cds.dims["organisation"]:
-                    a, b = agg(older, "organisation", (org,)), agg(newer, "organisation", (org,))
-                    prog.rows.append(_diff(b, a, 0.0, math.inf))
+                # organisation and channel never change and reports are never removed
+                for dim in ("organisation", "kanal"):
+                    for code in cds.dims[dim]:
+                        a, b = agg(older, dim, (code,)), agg(newer, dim, (code,))
+                        prog.rows.append(_diff(b, a, 0.0, math.inf))
                 # status flows along the allowed moves; newcomers may have any status
                 sts = cds.dims["status"]
                 flows: dict[tuple[str, str], int] = {}
@@ -555,7 +563,7 @@ class _Program:
                         zero[bl.z] |= zero[bl.w][..., None]
                         zero[bl.w] |= zero[bl.z].all(axis=2)
                         if zero[bl.w].all():
-                            zero[bl.o] = zero[bl.s] = True
+                            zero[bl.o] = zero[bl.s] = zero[bl.c] = True
 
     def matrix(self) -> tuple[sp.csr_array, np.ndarray, np.ndarray, np.ndarray]:
         """The rows over the live (not zero) columns; raises ValueError on a contradiction."""

@@ -7,11 +7,12 @@ finest period published for that year, e.g. a quarter):
 * ``z[p, n, a]``: those of them that name actor ``a``, with ``0 <= z <= w`` and
   ``sum_a z >= w`` (every report names at least one actor; a report may name several);
 * ``o[org]``: reports by the reporter's organisation, ``sum o == sum w``;
-* ``s[status]``: reports by status, ``sum s == sum w``.
+* ``s[status]``: reports by status, ``sum s == sum w``;
+* ``c[kanal]``: reports by the channel they arrived through (taxonomy v2), ``sum c == sum w``.
 
 This is exact: every integer point of it is the count of some set of reports (a cell of ``w``
-with ``z`` as above can always be given actor sets, round robin; organisation and status are
-only ever published alone, so any joint with ``(w, z)`` is possible), and every set of reports
+with ``z`` as above can always be given actor sets, round robin; organisation, status and channel
+are only ever published alone, so any joint with ``(w, z)`` is possible), and every set of reports
 gives such a point. The coarse actor groups (AF, FK, kommun, region, annan) count *mentions*:
 ``aktorgrupp[g] = sum of aktor[a] over a in g``, so they stay a linear image too.
 """
@@ -27,6 +28,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "niva": ("niva",),
     "organisation": ("organisation",),
     "status": ("status",),
+    "kanal": ("kanal",),
     "aktor": ("aktor",),
     "problemtyp_x_aktor": ("problemtyp", "aktor"),
     "aktor_x_niva": ("aktor", "niva"),
