@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
+from common import i18n as catalogs
+
 SUPPRESSED = ".."
-NOT_PUBLISHED = {"sv": "ej publ.", "en": "not publ."}
-LOCALES = {"sv": "sv_SE", "en": "en_GB"}
-SEPARATORS = {"sv": ",\u00a0", "en": ".,"}
+NOT_PUBLISHED = catalogs.both("format_x_not_publ")
+LOCALES = catalogs.both("format_x_en_gb")
+SEPARATORS = catalogs.both("format_x_text")
 """Plotly ``layout.separators``: decimal mark then thousands separator."""
 TZ = ZoneInfo("Europe/Stockholm")
 MINUS = "\u2212"

@@ -19,11 +19,12 @@ import dash
 import flask
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
+from common import i18n as catalogs
+from common.format import sort_sv
 from dashboards import export, measures, pages, periods
 from dashboards.components import aria
 from dashboards.data import DataSource
 from dashboards.filters import Filters, source_periods, view
-from common.format import sort_sv
 from dashboards.i18n import code_label, lan_name, page_title, t
 from schemas.codes import code_list
 from schemas.wire import UNCLASSIFIED
@@ -275,7 +276,7 @@ def _from_controls(current: Filters, values: dict[str, object], ps_of: object) -
 
 def _nav_item(p: ModuleType, slug: str | None, base: str, query: str, lang: str) -> html.Li:
     current = slug == p.SLUG
-    hidden = {"sv": " (aktuell sida)", "en": " (current page)"}[lang]
+    hidden = catalogs.both("dash_x_current_page")[lang]
     return html.Li(
         dcc.Link(
             [
@@ -368,19 +369,19 @@ def _register_callbacks(
         if level == "node":  # the förbund's own dashboard lives under its staff pages
             staff = base.rstrip("/").rsplit("/", 1)[0] + "/"
             items.append(html.Li(html.A(
-                {"sv": "Till personalsidorna", "en": "To the staff pages"}[lang],
+                catalogs.both("dash_x_to_the_staff_pages")[lang],
                 href=staff + ("?lang=en" if lang == "en" else ""), id="staff-link",
                 className="nav-link")))  # fmt: skip
         nav = html.Ul(items)
         heading = (
             page_title(page.SLUG, lang)
             if page
-            else {"sv": "Sidan finns inte", "en": "Page not found"}[lang]
+            else catalogs.both("dash_x_page_not_found")[lang]
         )
         lead = pages.lead(page, lang) if page else ""
         sep = "&" if query else "?"
         export_q = f"{query}{sep}page={slug or ''}"
-        chosen = {"sv": "valda", "en": "selected"}[lang]
+        chosen = catalogs.both("dash_x_selected")[lang]
         summaries = [
             t(n, lang)
             + (
@@ -431,9 +432,9 @@ def _register_callbacks(
         banner = html.P(t("synthetic", lang), className="banner-text") if synthetic else None
         if page is None:
             body: list = [
-                html.P({"sv": "Det finns ingen sådan sida.", "en": "There is no such page."}[lang])
+                html.P(catalogs.both("dash_x_there_is_no_such_page")[lang])
             ]
-            name = {"sv": "Sidan finns inte", "en": "Page not found"}[lang]
+            name = catalogs.both("dash_x_page_not_found")[lang]
         elif getattr(page, "NEEDS", ()):
             body = page.render(view(source, f), level, source=source)
             name = page_title(page.SLUG, lang)

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common import i18n as catalogs
 from dashboards import periods
 from dashboards.filters import View
 from dashboards.i18n import code_label, lan_name, t
@@ -118,12 +119,12 @@ def to_xlsx(view: View) -> bytes:
     lang = view.lang
     wb = Workbook()
     ws: Worksheet = wb.active  # type: ignore[assignment]
-    ws.title = {"sv": "Celler", "en": "Cells"}[lang]
+    ws.title = catalogs.both("dash_x_cells")[lang]
     ws.append(HEADERS[lang])
     for row in rows(view):
         _append_as_text(ws, [SUPPRESSED if i == 9 and v is None else v for i, v in enumerate(row)])
     ws.freeze_panes = "A2"
-    about = wb.create_sheet({"sv": "Urval", "en": "Selection"}[lang])
+    about = wb.create_sheet(catalogs.both("dash_x_selection")[lang])
     for line in describe(view):
         _append_as_text(about, line)
     buf = io.BytesIO()
@@ -160,11 +161,8 @@ def describe(view: View) -> list[list[str]]:
         [t("aktor", lang), codes("aktor")],
         [t("niva", lang), codes("niva")],
         [
-            {"sv": "Tecken", "en": "Mark"}[lang],
-            {
-                "sv": ".. = skyddat värde (aldrig noll); nedre och övre gräns visar vad det kan vara.",
-                "en": ".. = protected value (never zero); lower and upper bound show what it can be.",
-            }[lang],
+            catalogs.both("dash_x_mark")[lang],
+            catalogs.both("dash_x_protected_value_never_zero_lower_and_upp")[lang],
         ],
     ]
 

@@ -53,7 +53,6 @@ from common.web.security import (
     safe_next,
 )
 from common.web.session import SessionKit
-from hub import admin_texts  # noqa: F401  (registers the ha_ texts)
 from hub.accept import Outcome
 from hub.accounts import AdminLog, hub_accounts, is_admin
 from hub.runtime import is_rotation
@@ -153,7 +152,7 @@ def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]
 
 def _text_or(key: str, fallback: str) -> str:
     """The text `key` in the page language, or `fallback` when there is no such text."""
-    return _t(key) if key in i18n.STRINGS else fallback
+    return _t(key) if i18n.has(key) else fallback
 
 
 def _key_state(key: dict[str, Any]) -> str:

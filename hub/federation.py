@@ -18,11 +18,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from common.errors import TransportError
+from common.transport import HttpPublisher, backoff_seconds
 from hub.accept import Outcome
 from hub.store import HubStore
 from hub.trust import Trust
-from common.errors import TransportError
-from common.transport import HttpPublisher, backoff_seconds
 from schemas.wire import (
     PAYLOAD_TYPE_ENROLMENT,
     Enrolment,

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from common.bounds import cell_bounds, summarise
 from common.errors import UsageError
+from common.format import fmt_bounded
 from common.report.fmt import dec, n, sv_key
 from common.report.model import BND, INT, TEXT, Document, Para, Section, Table
-from common.bounds import cell_bounds, summarise
-from common.format import fmt_bounded
 from schemas.codes import code_list, lan
 
 if TYPE_CHECKING:

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from common.errors import UsageError
+from common.keys import load_private_key
 from hub import settings
 from hub.accept import Acceptor, Outcome, default_rules
 from hub.federation import Forwarder, enrolment_statement
@@ -20,8 +22,6 @@ from hub.rotation import accept_rotation
 from hub.shares import ShareIntake
 from hub.store import HubStore
 from hub.trust import Trust
-from common.errors import UsageError
-from common.keys import load_private_key
 from schemas.wire import (
     PAYLOAD_TYPE_ROTATION,
     PAYLOAD_TYPE_SHARES,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 
+from common import control
+from common.accounts import Accounts
+from common.metrics import Metrics, count_acceptor, hub_gauges
+from common.web.security import harden, trust_proxies
 from hub.admin import register_admin
 from hub.api import create_api, install_error_handlers
 from hub.runtime import Hub
-from common import control
-from common.metrics import Metrics, count_acceptor, hub_gauges
-from common.web.security import harden, trust_proxies
-from common.accounts import Accounts
 
 
 def create_app(

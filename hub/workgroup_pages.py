@@ -23,7 +23,6 @@ from flask import Blueprint, Flask, Response, abort, redirect, render_template, 
 
 from common.accounts import AccountError, Accounts, User
 from common.web import current_lang, i18n, web_state
-from common.web.i18n import register_strings
 from common.web.security import add_security_headers, client_address, limit_request_size, safe_next
 from common.web.session import SessionKit
 from hub.workgroup import STATUS_LABELS, PatternError
@@ -38,64 +37,6 @@ COOKIE = "lh_hub_arbetsgrupp"
 ROLE = "arbetsgrupp"
 MAX_FORM_BYTES = 64 * 1024
 
-register_strings({
-    "wgh_title": ("Arbetsgruppen: delade sammanfattningar", "Working group: shared summaries"),
-    "wgh_tagline": ("Förbundens gemensamma arbetsgrupp", "The förbund's joint working group"),
-    "wgh_login": ("Logga in i arbetsgruppen", "Log in to the working group"),
-    "wgh_lead": ("Sammanfattningar som förbundschefer i regionen har godkänt som delbara och "
-                 "förbunden har delat. De innehåller inga personuppgifter och inga "
-                 "ärendenummer. Välj sammanfattningar som beskriver samma sak och samla dem i "
-                 "ett gemensamt mönster.", "Summaries that förbund directors in the region "
-                 "approved as shareable and the förbund shared. They hold no personal data and "
-                 "no case numbers. Choose summaries that describe the same thing and group them "
-                 "into a common pattern."),
-    "wgh_filter": ("Filtrera", "Filter"),
-    "wgh_problemtyp": ("Problemtyp", "Problem type"),
-    "wgh_niva": ("Nivå", "Level"),
-    "wgh_aktorer": ("Aktörer", "Actors"),
-    "wgh_all": ("Alla", "All"),
-    "wgh_forbund": ("Förbund", "Förbund"),
-    "wgh_period": ("Period", "Period"),
-    "wgh_choose": ("Välj", "Choose"),
-    "wgh_none": ("Inga delade sammanfattningar.", "No shared summaries."),
-    "wgh_new_pattern": ("Nytt gemensamt mönster av de valda", "New common pattern from the chosen"),
-    "wgh_patterns": ("Gemensamma mönster", "Common patterns"),
-    "wgh_pattern": ("Mönster: {title}", "Pattern: {title}"),
-    "wgh_title_field": ("Rubrik", "Title"),
-    "wgh_status": ("Status", "Status"),
-    "wgh_description": ("Beskrivning", "Description"),
-    "wgh_recommendation": ("Rekommendation", "Recommendation"),
-    "wgh_members": ("Sammanfattningar i mönstret", "Summaries in the pattern"),
-    "wgh_save": ("Spara", "Save"),
-    "wgh_saved": ("Mönstret sparades. Förbunden ser beslutet när de hämtar det.",
-                  "The pattern was saved. The förbund see the decision when they fetch it."),
-    "wgh_no_patterns": ("Inga mönster ännu.", "No patterns yet."),
-    "wgh_n_forbund": ("{n} förbund", "{n} förbund"),
-    "wgh_nav_summaries": ("Delade sammanfattningar", "Shared summaries"),
-    "wgh_accounts": ("Arbetsgruppens konton", "Working-group accounts"),
-    "wgh_accounts_lead": ("Konton med rollen arbetsgrupp loggar in på /arbetsgrupp/ och ser bara "
-                          "arbetsgruppens sidor.", "Accounts with the role arbetsgrupp log in at "
-                          "/arbetsgrupp/ and see only the working group's pages."),
-    "wgh_added": ("Kontot {user} skapades.", "The account {user} was created."),
-    "wgh_username": ("Användarnamn", "User name"),
-    "wgh_password": ("Lösenord (minst 10 tecken)", "Password (at least 10 characters)"),
-    "wgh_add": ("Skapa konto", "Create account"),
-    "hpr_title": ("Partsrapport", "Party report"),
-    "hpr_lead": ("Vad som har nått förbunden om en medlemspart, ur navets sammanställda tal: "
-                 "frisläppta exakta tal där aggregatorerna har frisläppt dem, annars ärliga "
-                 "gränser. Inga fritexter.", "What reached the förbund about one member party, "
-                 "from the hub's aggregates: released exact figures where the aggregators "
-                 "released them, honest bounds elsewhere. No free text."),
-    "hpr_year": ("År", "Year"),
-    "hpr_party": ("Part", "Party"),
-    "hpr_make": ("Skapa PDF och Excel", "Make PDF and Excel"),
-    "hpr_made": ("Partsrapporten för {name} {year} är klar.", "The party report for {name} "
-                 "{year} is ready."),
-    "hpr_files": ("Filer", "Files"),
-    "hpr_busy": ("En rapport skapas redan; försök igen om en stund.",
-                 "A report is already being made; try again in a moment."),
-    "hpr_bad_year": ("Välj ett år i listan.", "Choose a year in the list."),
-})  # fmt: skip
 
 
 def _t(key: str, **fields: Any) -> str:

@@ -19,11 +19,12 @@ import pytest
 from flask import Flask
 
 from lexheller.apps import hub_app as create_hub_app
+from lexheller.apps import node_app as create_app
 from lexheller.init import init_node
 from node.accounts import Accounts
+from node.aggregate import TABLE_DIMS
 from node.patterns import find_patterns
 from node.runtime import Node
-from lexheller.apps import node_app as create_app
 from node.synthetic import demo_profiles, generate_reports
 from node.web.staff_reports import (
     file_names,
@@ -268,7 +269,9 @@ def test_vu_can_preview_but_not_publish(fresh: Site) -> None:
 def test_chef_publishes_to_a_file_without_hub(fresh: Site) -> None:
     c = fresh.client("chef")
     r = post(c, "/personal/publicering/forhandsgranska", "/personal/publicering")
-    cells = re.search(r"([\d\s\u00a0]+) celler i 8 tabeller", r.text).group(1)
+    found = re.search(r"([\d\s\u00a0]+) celler i (\d+) tabeller", r.text)
+    assert found is not None and int(found.group(2)) == len(TABLE_DIMS)  # every table of the model
+    cells = found.group(1)
     seq = re.search(r'name="sequence" value="(\d+)"', r.text).group(1)
     assert seq == "1" and "Publicera och skapa filen" in r.text
     r = post(c, "/personal/publicering/publicera", "/personal/publicering", sequence=seq)

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 
-from common.web import i18n, kit_texts  # noqa: F401  (registers the shared page texts)
+from common.web import i18n
 from common.web.security import Csrf, web_secret
 
 EXTENSION = "lexheller.web"

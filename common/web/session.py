@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import g, request
-from werkzeug.wrappers import Response
 from itsdangerous import BadSignature, Signer
+from werkzeug.wrappers import Response
 
 from common.accounts import AccountError, Accounts, User
-
 
 DEVICE_MAX_AGE = 365 * 24 * 3600  # a known device stays known for a year
 

@@ -14,8 +14,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboards import periods
+from common import i18n as catalogs
 from common.format import SEPARATORS, fmt_bounded
+from dashboards import periods
 from schemas.codes import code_list
 from schemas.wire import UNCLASSIFIED
 
@@ -132,11 +133,8 @@ def codes(list_name: str, with_unclassified: bool) -> list[str]:
     return [*values, UNCLASSIFIED] if with_unclassified else values
 
 
-RANGE_LABEL = {
-    "sv": "Osäkert intervall (skyddade värden)",
-    "en": "Uncertain range (protected values)",
-}
-KNOWN_LABEL = {"sv": "Säkert minst", "en": "At least"}
+RANGE_LABEL = catalogs.both("dash_x_uncertain_range_protected_values")
+KNOWN_LABEL = catalogs.both("dash_x_at_least")
 
 
 def hbar(

@@ -12,9 +12,10 @@ from datetime import datetime
 import plotly.graph_objects as go
 import polars as pl
 
+from common import i18n as catalogs
+from common.format import fmt_int, fmt_pct
 from dashboards import periods
 from dashboards.figures import COLOURS, Chart, DataTable, base_layout, period_span, wrap
-from common.format import fmt_int, fmt_pct
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, Selection
 from schemas.codes import code_list
@@ -115,7 +116,7 @@ def monthly_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Chart:
     fig = _bars(labels, values, lang, t("reports", lang), horizontal=False) if months else None
     rows = [[label, fmt_int(v, lang)] for label, v in zip(labels, values, strict=True)]
     table = DataTable(
-        [{"sv": "Månad", "en": "Month"}[lang], t("reports", lang)], rows, [False, True]
+        [catalogs.both("dash_x_month")[lang], t("reports", lang)], rows, [False, True]
     )
     return Chart("per-month", caption, summary, fig, table)
 
@@ -147,7 +148,7 @@ def status_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Chart:
         [label, fmt_int(v, lang), fmt_pct(v / total, lang) if total else "–"]
         for label, v in zip(labels, values, strict=True)
     ]
-    columns = [{"sv": "Status", "en": "Status"}[lang], t("count", lang), t("share", lang)]
+    columns = [catalogs.both("dash_x_status")[lang], t("count", lang), t("share", lang)]
     return Chart("status", caption, summary, fig, DataTable(columns, rows, [False, True, True]))
 
 
@@ -158,7 +159,7 @@ def age_days(cases: pl.DataFrame, today: datetime) -> pl.Series:
 
 
 def bucket_label(lo: int, hi: int | None, lang: str) -> str:
-    days = {"sv": "dagar", "en": "days"}[lang]
+    days = catalogs.both("dash_x_days")[lang]
     if hi is None:
         return {"sv": f"minst {lo} dagar", "en": f"at least {lo} days"}[lang]
     return f"{lo}–{hi} {days}"
@@ -191,11 +192,11 @@ def age_chart(cases: pl.DataFrame, chosen: list[str], today: datetime, lang: str
             f"{fmt_int(median, lang)} days; {fmt_int(older, lang)} are older than 90 days.",
         }[lang]
     else:
-        summary = {"sv": "Inga öppna ärenden i urvalet.", "en": "No open cases selected."}[lang]
-    fig = _bars(labels, values, lang, {"sv": "Öppna ärenden", "en": "Open cases"}[lang], True)
+        summary = catalogs.both("dash_x_no_open_cases_selected")[lang]
+    fig = _bars(labels, values, lang, catalogs.both("dash_x_open_cases")[lang], True)
     rows = [[label, fmt_int(v, lang)] for label, v in zip(labels, values, strict=True)]
     columns = [
-        {"sv": "Ålder", "en": "Age"}[lang],
-        {"sv": "Öppna ärenden", "en": "Open cases"}[lang],
+        catalogs.both("dash_x_age")[lang],
+        catalogs.both("dash_x_open_cases")[lang],
     ]
     return Chart("case-age", caption, summary, fig, DataTable(columns, rows, [False, True]))

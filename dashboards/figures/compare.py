@@ -5,6 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from common import i18n as catalogs
+from common.format import fmt_bounds, fmt_dec, fmt_int, fmt_pct, sort_sv
 from dashboards import measures
 from dashboards.figures import (
     Chart,
@@ -19,7 +21,6 @@ from dashboards.figures import (
     short_name,
     wrap,
 )
-from common.format import fmt_bounds, fmt_dec, fmt_int, fmt_pct, sort_sv
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, Selection, as_selection
 from schemas.wire import UNCLASSIFIED
@@ -191,10 +192,7 @@ def mix_chart_of(
         if dimension == "aktor":
             summary += (
                 " "
-                + {
-                    "sv": "En anmälan kan nämna flera aktörer, så andelarna summerar till mer än 100 %.",
-                    "en": "A report can name several actors, so the shares add up to more than 100%.",
-                }[lang]
+                + catalogs.both("dash_x_a_report_can_name_several_actors_so_the")[lang]
             )
     else:
         summary = t("no_data", lang)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from common import i18n as catalogs
+from common.format import fmt_datetime, fmt_int, sort_sv
 from dashboards import periods
 from dashboards.figures import Chart, DataTable
-from common.format import fmt_datetime, fmt_int, sort_sv
 from dashboards.i18n import lan_name, t
 
-PUBLISHED = {"sv": "✓ publicerat", "en": "✓ published"}
-MISSING = {"sv": "saknas", "en": "missing"}
+PUBLISHED = catalogs.both("dash_x_published")
+MISSING = catalogs.both("dash_x_missing")
 
 
 def coverage_chart(cells: pl.DataFrame, nodes: pl.DataFrame, chosen: list[str], lang: str) -> Chart:
@@ -60,15 +61,12 @@ def coverage_chart(cells: pl.DataFrame, nodes: pl.DataFrame, chosen: list[str], 
     columns = [
         t("forbund", lang),
         t("lan", lang),
-        {"sv": "Intygad av hubb", "en": "Vouched for by hub"}[lang],
-        {"sv": "Senast publicerat", "en": "Last published"}[lang],
+        catalogs.both("dash_x_vouched_for_by_hub")[lang],
+        catalogs.both("dash_x_last_published")[lang],
         t("population", lang),
         *[periods.label(p, lang) for p in chosen],
     ]
-    caption = {
-        "sv": "Publicerade perioder per förbund",
-        "en": "Published periods by association",
-    }[lang]
+    caption = catalogs.both("dash_x_published_periods_by_association")[lang]
     return Chart(
         "coverage", caption, summary, None, DataTable(columns, rows, [False] * len(columns))
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from common import i18n as catalogs
+from common.format import fmt_dec, fmt_int
 from dashboards import periods
 from dashboards.figures import (
     COLOURS,
@@ -22,14 +24,13 @@ from dashboards.figures import (
     wrap,
 )
 from dashboards.figures.arenden import bucket_counts, bucket_label
-from common.format import fmt_dec, fmt_int
 from dashboards.i18n import code_label, t
 from schemas.codes import code_list
 
 TIME_BUCKETS = ((0, 2), (3, 7), (8, 14), (15, 30), (31, 90), (91, None))
 MEASURES = {
-    "first_contact_at": {"sv": "Till första kontakt", "en": "To first contact"},
-    "feedback_at": {"sv": "Till återkoppling", "en": "To feedback"},
+    "first_contact_at": catalogs.both("dash_x_to_first_contact"),
+    "feedback_at": catalogs.both("dash_x_to_feedback"),
 }
 
 
@@ -77,7 +78,7 @@ def median_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Chart:
         )  # fmt: skip
     base_layout(fig, lang, height=420)
     fig.update_xaxes(type="category", title_text=t("period", lang))
-    fig.update_yaxes(title_text={"sv": "Dagar (median)", "en": "Days (median)"}[lang],
+    fig.update_yaxes(title_text=catalogs.both("dash_x_days_median")[lang],
                      rangemode="tozero")  # fmt: skip
     rows = []
     for p in chosen:
@@ -132,7 +133,7 @@ def distribution_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Cha
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     top = max([*counts["first_contact_at"], *counts["feedback_at"], 1]) * 1.2
-    fig.update_yaxes(title_text={"sv": "Ärenden", "en": "Cases"}[lang], range=[0, top])
+    fig.update_yaxes(title_text=catalogs.both("dash_x_cases")[lang], range=[0, top])
     waiting = {c: int(d[c].is_null().sum()) for c in MEASURES}
     rows = [
         [label, fmt_int(a, lang), fmt_int(b, lang)]
@@ -141,7 +142,7 @@ def distribution_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Cha
         )
     ]
     rows.append(
-        [{"sv": "ännu inte", "en": "not yet"}[lang],
+        [catalogs.both("dash_x_not_yet")[lang],
          fmt_int(waiting["first_contact_at"], lang), fmt_int(waiting["feedback_at"], lang)]
     )  # fmt: skip
     within = counts["first_contact_at"][0] + counts["first_contact_at"][1]
@@ -159,7 +160,7 @@ def distribution_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Cha
         "sv": f"Fördelning av dagar till kontakt och återkoppling, {period_span(chosen, lang)}",
         "en": f"Distribution of days to contact and feedback, {period_span(chosen, lang)}",
     }[lang]
-    columns = [{"sv": "Dagar", "en": "Days"}[lang], *[MEASURES[c][lang] for c in MEASURES]]
+    columns = [catalogs.both("dash_x_days_")[lang], *[MEASURES[c][lang] for c in MEASURES]]
     return Chart("time-distribution", caption, summary, fig if d.height else None,
                  DataTable(columns, rows, [False, True, True]))  # fmt: skip
 
@@ -206,6 +207,6 @@ def actions_chart(
         "sv": f"Åtgärder per år, för ärenden mottagna {period_span(chosen, lang)}",
         "en": f"Actions by year, for cases received {period_span(chosen, lang)}",
     }[lang]
-    columns = [{"sv": "Åtgärd", "en": "Action"}[lang], *years, t("total", lang)]
+    columns = [catalogs.both("dash_x_action")[lang], *years, t("total", lang)]
     return Chart("actions", caption, summary, fig,
                  DataTable(columns, rows, [False, *[True] * (len(years) + 1)]))  # fmt: skip

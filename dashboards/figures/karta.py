@@ -14,6 +14,7 @@ from functools import cache
 import plotly.graph_objects as go
 import polars as pl
 
+from common.format import fmt_bounds, fmt_dec, fmt_int, sort_sv
 from dashboards import measures
 from dashboards.figures import (
     Chart,
@@ -23,7 +24,6 @@ from dashboards.figures import (
     period_span,
     text_colours,
 )
-from common.format import fmt_bounds, fmt_dec, fmt_int, sort_sv
 from dashboards.i18n import lan_name, t
 from dashboards.measures import ALL, Selection
 from schemas.codes import lan, lan_geojson

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from common import i18n as catalogs
+from common.format import fmt_bounds, fmt_pct
 from dashboards import measures
 from dashboards.exact import certain_leaders
 from dashboards.figures import Chart, DataTable, bounded_label, codes, heat, period_span, wrap
-from common.format import fmt_bounds, fmt_pct
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, Selection, as_selection
 
@@ -21,22 +22,10 @@ TABLES = {
     "aktor_x_niva": ("aktor", "niva", "matrix-an"),
 }
 CAPTIONS = {
-    ("problemtyp_x_aktor", "count"): {
-        "sv": "Anmälningar per problemtyp och aktör",
-        "en": "Reports by problem type and actor",
-    },
-    ("problemtyp_x_aktor", "share"): {
-        "sv": "Andel av problemtypens anmälningar som nämner aktören",
-        "en": "Share of the problem type's reports that name the actor",
-    },
-    ("aktor_x_niva", "count"): {
-        "sv": "Anmälningar per aktör och nivå",
-        "en": "Reports by actor and level",
-    },
-    ("aktor_x_niva", "share"): {
-        "sv": "Andel av aktörens anmälningar per nivå",
-        "en": "Share of the actor's reports by level",
-    },
+    ("problemtyp_x_aktor", "count"): catalogs.both("dash_x_reports_by_problem_type_and_actor"),
+    ("problemtyp_x_aktor", "share"): catalogs.both("dash_x_share_of_the_problem_type_s_reports_that"),
+    ("aktor_x_niva", "count"): catalogs.both("dash_x_reports_by_actor_and_level"),
+    ("aktor_x_niva", "share"): catalogs.both("dash_x_share_of_the_actor_s_reports_by_level"),
 }
 
 

@@ -12,17 +12,18 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboards import periods
+from common import i18n as catalogs
 from common.bounds import summarise
-from dashboards.figures import COLOURS, Chart, DataTable, base_layout, bounded_label, wrap
 from common.format import fmt_int
+from dashboards import periods
+from dashboards.figures import COLOURS, Chart, DataTable, base_layout, bounded_label, wrap
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, NATIONAL_AGENCIES, Selection
 from schemas.wire import UNCLASSIFIED
 
 MAX_BARS = 15
-NATIONAL = {"sv": "nationell myndighet", "en": "national agency"}
-OTHER = {"sv": "annan aktör", "en": "other actor"}
+NATIONAL = catalogs.both("dash_x_national_agency")
+OTHER = catalogs.both("dash_x_other_actor")
 
 
 def patterns(
@@ -108,7 +109,7 @@ def monster_chart(
         "en": f"The same friction in at least {min_forbund} associations, {plabel}",
     }[lang]
     columns = [
-        {"sv": "Plats", "en": "Rank"}[lang],
+        catalogs.both("dash_x_rank")[lang],
         t("problemtyp", lang),
         t("aktor", lang),
         NATIONAL[lang].capitalize(),

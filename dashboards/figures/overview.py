@@ -8,11 +8,12 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
+from common import i18n as catalogs
+from common.bounds import summarise
+from common.format import fmt_bounds, fmt_change, fmt_int, fmt_pct
 from dashboards import measures, periods
 from dashboards.exact import certain_leaders
-from common.bounds import summarise
 from dashboards.figures import Chart, DataTable, bar_range, base_layout, bounded_label, hbar, wrap
-from common.format import fmt_bounds, fmt_change, fmt_int, fmt_pct
 from dashboards.i18n import code_label, t
 from dashboards.measures import ALL, Selection, as_selection
 
@@ -122,12 +123,12 @@ def key_figures(
         }[lang] if not single else {"sv": f"{ctext} jämfört med {prev}.",
                                     "en": f"{ctext} compared with {prev}."}[lang]  # fmt: skip
     else:
-        rsum = {"sv": "Ingen jämförbar föregående period.", "en": "No comparable previous period."}[
+        rsum = catalogs.both("dash_x_no_comparable_previous_period")[
             lang
         ]
     if unfinished(period, today):
         # an unfinished year is compared with the same quarters of the year before
-        plabel += {"sv": " (hittills i år)", "en": " (so far this year)"}[lang]
+        plabel += catalogs.both("dash_x_so_far_this_year")[lang]
         ytd = year_to_date(cells, period, sel, today)
         if ytd:
             ctext = fmt_bounds(ytd["lo"], ytd["hi"], exact=ytd["exact"], hidden=False,
@@ -141,8 +142,7 @@ def key_figures(
                 "en": f"So far this year: {ctext} compared with the same {q} quarters of {ytd['before']}.",
             }[lang]  # fmt: skip
         else:
-            rsum = {"sv": "Året är inte slut (hittills i år); ingen jämförbar del av föregående år.",
-                    "en": "The year has not ended (so far this year); no comparable part of the year before."}[lang]  # fmt: skip
+            rsum = catalogs.both("dash_x_the_year_has_not_ended_so_far_this_year")[lang]  # fmt: skip
     n_rep = measures.reporting_nodes(cells, period)
     figures = [
         KeyFigure("reports", f"{t('reports', lang)} {plabel}", value, rsum),
@@ -150,7 +150,7 @@ def key_figures(
     figures += [] if single else [
         KeyFigure(
             "nodes",
-            {"sv": "Förbund som rapporterat", "en": "Associations reporting"}[lang],
+            catalogs.both("dash_x_associations_reporting")[lang],
             f"{fmt_int(n_rep, lang)} / {fmt_int(nodes.height, lang)}",
             {
                 "sv": f"{n_rep} av {nodes.height} förbund i urvalet har publicerat för {plabel}. Övriga saknas – det betyder inte noll.",
@@ -162,12 +162,12 @@ def key_figures(
         top = measures.top(in_p, table, 3, sel).to_dicts()
         names = [f"{code_label(table, r['code'], lang)} ({bounded_label(r, lang)})" for r in top]
         label = {
-            "problemtyp": {"sv": "Vanligaste problemtyper", "en": "Most common problem types"},
-            "aktor": {"sv": "Vanligaste aktörer", "en": "Most common actors"},
+            "problemtyp": catalogs.both("dash_x_most_common_problem_types"),
+            "aktor": catalogs.both("dash_x_most_common_actors"),
         }[table][lang]
         if top and reports and reports["lo"] and certain_leaders(top) == 0:
-            label = {"problemtyp": {"sv": "Vanliga problemtyper", "en": "Common problem types"},
-                     "aktor": {"sv": "Vanliga aktörer", "en": "Common actors"}}[table][lang]  # fmt: skip
+            label = {"problemtyp": catalogs.both("dash_x_common_problem_types"),
+                     "aktor": catalogs.both("dash_x_common_actors")}[table][lang]  # fmt: skip
         if top and reports and reports["lo"]:
             first = top[0]
             share = (

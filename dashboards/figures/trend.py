@@ -5,8 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboards import measures, periods
+from common import i18n as catalogs
 from common.bounds import summarise
+from dashboards import measures, periods
 from dashboards.figures import (
     COLOURS,
     DASHES,
@@ -99,10 +100,7 @@ def _summary(totals: dict, chosen: list[str], lang: str) -> str:
         return (
             t("no_data", lang)
             if not totals
-            else {
-                "sv": "För få perioder för att beskriva en utveckling.",
-                "en": "Too few periods to describe a trend.",
-            }[lang]
+            else catalogs.both("dash_x_too_few_periods_to_describe_a_trend")[lang]
         )
     a, b = totals[chosen[0]], totals[chosen[-1]]
     first, last = periods.label(chosen[0], lang), periods.label(chosen[-1], lang)

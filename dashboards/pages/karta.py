@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 from dash import dcc, html
 
+from common import i18n as catalogs
 from dashboards.components import aria, chart_block
 from dashboards.figures.karta import map_chart, map_rows
 from dashboards.filters import View
@@ -22,7 +23,7 @@ LEAD = (
     "Reports per 10,000 inhabitants in each county, from the population each association "
     "declared. Click a county on the map or in the list to choose it on every page.",
 )
-LIST_TITLE = {"sv": "Välj län", "en": "Choose a county"}
+LIST_TITLE = catalogs.both("dash_x_choose_a_county")
 
 
 def render(view: View, level: str) -> list:
@@ -36,7 +37,7 @@ def render(view: View, level: str) -> list:
         chosen = r["code"] in f.lan
         lan = tuple(c for c in f.lan if c != r["code"]) if chosen else (*f.lan, r["code"])
         value = f"{r['rate']} {t('per10k_short', lang)}" if r["rate"] else t("no_data_short", lang)
-        action = {"sv": "ta bort valet", "en": "remove choice"}[lang] if chosen else None
+        action = catalogs.both("dash_x_remove_choice")[lang] if chosen else None
         links.append(
             html.Li(
                 [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dash import html
 
+from common import i18n as catalogs
 from dashboards.components import data_table
 from dashboards.figures import DataTable
 from dashboards.filters import View
@@ -125,7 +126,7 @@ def render(view: View, level: str) -> list:
         rows = [[c.code, c.label(lang)] for c in cl.codes]
         if name in ("problemtyp", "niva"):
             rows.append([UNCLASSIFIED, cl.label_of(UNCLASSIFIED, lang)])
-        table = DataTable([{"sv": "Kod", "en": "Code"}[lang], t(name, lang)], rows, [False, False])
+        table = DataTable([catalogs.both("dash_x_code")[lang], t(name, lang)], rows, [False, False])
         lists.append(data_table(table, cl.label(lang), f"codes-{name}"))
     out.append(html.Section([html.H2(version[lang]), *lists], className="code-lists"))
     return out

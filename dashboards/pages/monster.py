@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from common import i18n as catalogs
 from dashboards.components import chart_block, choice_links
 from dashboards.figures.monster import monster_chart
 from dashboards.filters import MIN_FORBUND_CHOICES, View
@@ -15,7 +16,7 @@ LEAD = (
     "the same actor. An association counts when its figures show at least one such report; "
     "protected cells that may be zero only count in the upper bound.",
 )
-LABEL = {"sv": "Minsta antal förbund", "en": "Minimum number of associations"}
+LABEL = catalogs.both("dash_x_minimum_number_of_associations")
 
 
 def render(view: View, level: str) -> list:

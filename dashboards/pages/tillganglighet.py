@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dash import html
 
+from common import i18n as catalogs
 from dashboards.filters import View
 
 SLUG = "tillganglighet"
@@ -21,10 +22,7 @@ LEAD = (
     "How accessible this website is, what we know does not work and how to tell us about problems.",
 )
 DIGG_URL = "https://www.digg.se/tdosanmalan"
-PLACEHOLDER = {
-    "sv": "(kontaktadress saknas – hubbens förvaltare anger den i inställningen contact_email)",
-    "en": "(no contact address yet – the hub's operator sets it in the contact_email setting)",
-}
+PLACEHOLDER = catalogs.both("dash_x_no_contact_address_yet_the_hub_s_operato")
 TESTED = "2026-11"
 
 TEXT: dict[str, list[tuple[str, list[str]]]] = {
@@ -125,10 +123,7 @@ TEXT: dict[str, list[tuple[str, list[str]]]] = {
         ),
     ],
 }
-DIGG_LINK = {
-    "sv": "Anmäl bristande tillgänglighet till DIGG (digg.se)",
-    "en": "Report inaccessibility to DIGG (digg.se, in Swedish)",
-}
+DIGG_LINK = catalogs.both("dash_x_report_inaccessibility_to_digg_digg_se_i")
 
 
 def render(view: View, level: str, contact: str | None = None) -> list:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from node.patterns import Pattern
-from node.report.data import YearFigures
 from common.report.fmt import day, n, pct, short_day
 from common.report.model import (
     CHG,
@@ -27,6 +25,8 @@ from common.report.model import (
     bar_chart,
     count_table,
 )
+from node.patterns import Pattern
+from node.report.data import YearFigures
 from node.report.texts import Block, paragraphs
 from schemas.codes import code_list
 

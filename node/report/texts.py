@@ -22,8 +22,8 @@ from pathlib import Path
 from babel.dates import format_date
 
 from common.errors import UsageError
-from node.report.data import YearFigures
 from common.report.fmt import n, pct
+from node.report.data import YearFigures
 from schemas.codes import code_list
 
 CONFIG_NAME = "report.toml"

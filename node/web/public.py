@@ -36,8 +36,6 @@ from common.web.security import (
     sign,
 )
 from node import messages, name_guard, notifications, privacy
-from node.web import followup_i18n as _followup_texts  # noqa: F401  (registers texts)
-from node.web import name_guard_i18n as _name_texts  # noqa: F401  (registers texts)
 from node.web import setup_web
 from schemas.codes import code_list, kommuner
 

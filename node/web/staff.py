@@ -44,10 +44,7 @@ from common.web.security import (
 from common.web.session import SessionKit
 from node import audit_trail, notifications
 from node.accounts import ROLES, AccountError, Accounts, User, utcnow
-from node.web import casework_i18n as _casework_texts  # noqa: F401  (registers texts)
-from node.web import followup_i18n as _followup_texts  # noqa: F401  (registers texts)
 from node.web import setup_web
-from node.web import staff_i18n as _texts  # noqa: F401  (registers the st_ texts)
 from node.workflow import (
     FORUMS,
     CaseFilter,
@@ -174,11 +171,11 @@ def template_helpers() -> dict[str, Any]:
 
     def field_label(name: str | None) -> str:
         key = f"st_field_{name}"
-        return i18n.t(key, lang) if key in i18n.STRINGS else i18n.t("st_note", lang)
+        return i18n.t(key, lang) if i18n.has(key) else i18n.t("st_note", lang)
 
     def event_label(kind: str) -> str:
         key = f"st_event_{kind}"
-        return i18n.t(key, lang) if key in i18n.STRINGS else kind
+        return i18n.t(key, lang) if i18n.has(key) else kind
 
     def show_value(field: str, value: Any) -> str:
         if value is None or value == "":

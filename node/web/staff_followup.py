@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, abort, redirect, request, send_file, url_for
 
 from node import forums, messages, notifications
-from node.web import followup_i18n as _texts  # noqa: F401  (registers texts)
 
 if TYPE_CHECKING:
     from node.web.staff import StaffState

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, redirect, request, url_for
 
 from node import channels, notifications
-from node.web import casework_i18n as _texts  # noqa: F401  (registers texts)
 from node.web.public import TEXT_LIMITS, FieldError, parse_report_form
 from schemas.codes import code_list, kommuner
 

@@ -50,7 +50,6 @@ from node.privacy import find_personal_data
 from node.publish import build, publish
 from node.report import STEPS, default_out
 from node.report.jobs import Job, ReportJobs
-from node.web import staff_reports_i18n as _texts  # noqa: F401  (registers the sr_ texts)
 from node.web.staff import needs, register_staff
 from node.web.staff import template_helpers as staff_helpers
 from schemas.wire import Bundle, Envelope
@@ -152,7 +151,7 @@ def periods_text(periods: list[str], lang: str) -> str:
 def table_label(name: str) -> str:
     """The published table's name in the page's language (its code if it has no label)."""
     key = f"sr_table_{name}"
-    return _t(key) if key in i18n.STRINGS else name
+    return _t(key) if i18n.has(key) else name
 
 
 def bundle_summary(envelope: bytes) -> dict[str, Any]:

@@ -27,7 +27,6 @@ from flask import Blueprint, Flask, Response, abort, redirect, request, send_fro
 from common.errors import LexHellerError, UsageError
 from common.transport import HttpPublisher
 from common.web import current_lang, i18n, web_state
-from common.web.i18n import register_strings
 from common.web.security import add_security_headers, limit_request_size
 from node import summaries, workgroup_client
 from node.report.partsrapport import PARTIES, build_party_report
@@ -47,111 +46,6 @@ EXTENSION = "lexheller.staff_summaries"
 MAX_REQUEST_BYTES = 32 * 1024
 _FILE = re.compile(r"^partsrapport-\d{4}-[A-Za-z0-9-]{1,12}\.(pdf|docx)$")
 
-register_strings({
-    "sm_title": ("Delbara sammanfattningar", "Shareable summaries"),
-    "sm_nav": ("Sammanfattningar", "Summaries"),
-    "sm_lead": ("Bara texter som förbundschefen har godkänt som delbara får citeras i "
-                "årsrapporten, i partsrapporter och delas med den regionala arbetsgruppen. "
-                "De visas med ärendenummer, aldrig med kvittokod.",
-                "Only texts the förbundschef approved as shareable may be quoted in the yearly "
-                "report, in party reports and shared with the regional working group. They show "
-                "the case number, never the receipt code."),
-    "sm_section": ("Delbar sammanfattning", "Shareable summary"),
-    "sm_section_hint": ("Skriv med egna, allmänna ord vad skavet handlar om – klistra inte in "
-                        "anmälarens text. Inga namn, personnummer, telefonnummer eller "
-                        "e-postadresser; texten kontrolleras innan den sparas.",
-                        "Write in your own general words what the problem is about – do not "
-                        "paste the reporter's text. No names, identity numbers, phone numbers "
-                        "or e-mail addresses; the text is checked before it is saved."),
-    "sm_kind_sammanfattning": ("Sammanfattning", "Summary"),
-    "sm_kind_forslag": ("Anmälarens förslag", "The reporter's suggestion"),
-    "sm_field_kind": ("Sort", "Kind"),
-    "sm_field_text": ("Text", "Text"),
-    "sm_save": ("Spara som utkast", "Save as draft"),
-    "sm_state_utkast": ("Utkast – väntar på förbundschefen", "Draft – waiting for the förbundschef"),
-    "sm_state_delbar": ("Delbar (godkänd)", "Shareable (approved)"),
-    "sm_state_aterkallad": ("Återkallad", "Revoked"),
-    "sm_approve": ("Godkänn som delbar", "Approve as shareable"),
-    "sm_revoke": ("Återkalla", "Revoke"),
-    "sm_none": ("Ingen sammanfattning ännu.", "No summary yet."),
-    "sm_none_list": ("Inga sammanfattningar i listan.", "No summaries in the list."),
-    "sm_filter": ("Visa", "Show"),
-    "sm_all": ("Alla", "All"),
-    "sm_col_case": ("Ärende", "Case"),
-    "sm_col_kind": ("Sort", "Kind"),
-    "sm_col_text": ("Text", "Text"),
-    "sm_col_state": ("Status", "State"),
-    "sm_col_by": ("Skriven av", "Written by"),
-    "sm_col_action": ("Beslut", "Decision"),
-    "sm_written": ("Utkastet sparades. Förbundschefen godkänner det under Sammanfattningar.",
-                   "The draft was saved. The förbundschef approves it under Summaries."),
-    "sm_approved": ("Sammanfattningen är godkänd som delbar.", "The summary is approved."),
-    "sm_revoked": ("Godkännandet är återkallat.", "The approval is revoked."),
-    "sm_write_title": ("Sammanfattning för ärende {case}", "Summary for case {case}"),
-    "sm_back_case": ("Tillbaka till ärendet", "Back to the case"),
-    "sm_by": ("skriven av {who}", "written by {who}"),
-    "pr_title": ("Partsrapport", "Party report"),
-    "pr_lead": ("Det som nådde förbundet om en medlemspart under ett år: antal per problemtyp "
-                "och nivå över tid, åtgärder, godkända sammanfattningar och vad förbundet ber "
-                "parten om (redigera filen partsrapport-PART.md i rapportmappen).",
-                "What reached the förbund about one member party in a year: counts by problem "
-                "type and level over time, actions, approved summaries and what the förbund asks "
-                "of the party (edit the file partsrapport-PART.md in the report folder)."),
-    "pr_year": ("År", "Year"),
-    "pr_party": ("Part", "Party"),
-    "pr_make": ("Skapa partsrapport", "Make the party report"),
-    "pr_made": ("Partsrapporten skrevs ({n} anmälningar).", "The party report was written "
-                "({n} reports)."),
-    "pr_files": ("Filer", "Files"),
-    "pr_busy": ("En rapport skapas redan; försök igen om en stund.",
-                "A report is already being made; try again in a moment."),
-    "sm_share": ("Dela med arbetsgruppen", "Share with the working group"),
-    "sm_withdraw": ("Dra tillbaka från arbetsgruppen", "Withdraw from the working group"),
-    "sm_shared": ("Delad med arbetsgruppen", "Shared with the working group"),
-    "sm_withdrawn": ("Tillbakadragen från arbetsgruppen", "Withdrawn from the working group"),
-    "sm_shared_sent": ("Sammanfattningen delades med navet. Navet svarade: {status}",
-                       "The summary was shared with the hub. The hub said: {status}"),
-    "sm_shared_file": ("Inget nav är inställt; sammanfattningen är signerad och kan laddas ned "
-                       "och lämnas till navet för hand.", "No hub is configured; the summary is "
-                       "signed and can be downloaded and handed to the hub."),
-    "sm_withdraw_sent": ("Tillbakadragandet skickades till navet. Navet svarade: {status}",
-                         "The withdrawal was sent to the hub. The hub said: {status}"),
-    "sm_download": ("Ladda ned den signerade filen", "Download the signed file"),
-    "sm_col_group": ("Arbetsgruppen", "Working group"),
-    "wg_title": ("Arbetsgruppens beslut", "The working group's decisions"),
-    "wg_lead": ("Den regionala arbetsgruppen går igenom delade sammanfattningar från förbunden "
-                "och samlar dem i gemensamma mönster. Här syns de mönster som förbundets egna "
-                "sammanfattningar ingår i, hämtade från navet och kontrollerade med navets "
-                "nyckel.", "The regional working group reviews summaries shared by the "
-                "förbund and groups them into common patterns. Here are the patterns this "
-                "förbund's own summaries are in, fetched from the hub and checked with the "
-                "hub's key."),
-    "wg_pull": ("Hämta beslut från navet", "Fetch decisions from the hub"),
-    "wg_pulled": ("Besluten hämtades och kontrollerades ({n} mönster).",
-                  "The decisions were fetched and checked ({n} patterns)."),
-    "wg_none": ("Inga beslut ännu.", "No decisions yet."),
-    "wg_no_hub": ("Inget nav är inställt (publish.hub_url i node.toml; navets nyckel i "
-                  "publish.hub_public_key, annars litar noden på den vid första kontakten).",
-                  "No hub is configured (publish.hub_url in node.toml; the hub's key in "
-                  "publish.hub_public_key, else the node trusts it on first contact)."),
-    "wg_status": ("Status", "Status"),
-    "wg_description": ("Beskrivning", "Description"),
-    "wg_recommendation": ("Rekommendation", "Recommendation"),
-    "wg_cases": ("Förbundets ärenden i mönstret", "This förbund's cases in the pattern"),
-    "wg_forbund": ("Antal förbund i mönstret", "Förbund in the pattern"),
-    "wg_status_oppet": ("Öppet", "Open"),
-    "wg_status_under_arbete": ("Under arbete", "In progress"),
-    "wg_status_lyft": ("Lyft regionalt/nationellt", "Lifted regionally/nationally"),
-    "wg_status_avslutat": ("Avslutat", "Closed"),
-    "st_event_sammanfattning_delad": ("Sammanfattning delad med arbetsgruppen",
-                                      "Summary shared with the working group"),
-    "st_event_sammanfattning_tillbakadragen": ("Sammanfattning tillbakadragen från arbetsgruppen",
-                                               "Summary withdrawn from the working group"),
-    "st_event_sammanfattning_skriven": ("Sammanfattning skriven", "Summary written"),
-    "st_event_sammanfattning_godkand": ("Sammanfattning godkänd som delbar",
-                                        "Summary approved as shareable"),
-    "st_event_sammanfattning_aterkallad": ("Sammanfattning återkallad", "Summary revoked"),
-})  # fmt: skip
 
 
 def _t(key: str, **fields: Any) -> str:
