@@ -147,7 +147,7 @@ def cell_bounds(cells: pl.DataFrame) -> pl.DataFrame:
         cells["node_id"].replace_strict(sizes["node_id"], group, return_dtype=pl.Int32).to_numpy()
     )
     order = np.argsort(chunk, kind="stable")
-    edges = np.searchsorted(chunk[order], np.arange(int(group.max()) + 2))
+    edges = np.searchsorted(chunk[order], np.arange(int(group.max() or 0) + 2))  # type: ignore[arg-type]
     narrow = cells.select(_NEEDED)
     lo, hi = np.empty(cells.height), np.empty(cells.height)
     for a, b in zip(edges[:-1], edges[1:], strict=True):

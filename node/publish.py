@@ -141,7 +141,7 @@ def _span_ends(tables: list[Table]) -> set[tuple[str, str, tuple[str, ...]]]:
     """The totals of the first and last published period of each kind: each is known to hold
     a report, so hiding one never lets it reach 0 (a poor complement)."""
     periods = sorted({t.period for t in tables})
-    ends = set()
+    ends: set[tuple[str, str, tuple[str, ...]]] = set()
     for kind in (4, 7):  # years, quarters
         ps = [p for p in periods if len(p) == kind and (kind == 4 or p[5] == "Q")]
         ends |= {("total", p, ()) for p in (ps[:1] + ps[-1:])}

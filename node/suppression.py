@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -322,7 +323,8 @@ def mend(tables: list[CountTable], published: list[Table], cells: set[CellId], k
         i = index.get(c)
         if i is None:
             continue
-        end, pinned_by = (pins or {}).get(c, ("high", []))
+        end: Literal["low", "high"]
+        end, pinned_by = (pins or {}).get(c, ("high", []))  # type: ignore[assignment]
         cands = [index[p] for p in pinned_by if p in index and p not in avoid
                  and not (hidden | guided)[index[p]]]  # fmt: skip
         if cands:

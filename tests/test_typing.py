@@ -12,7 +12,7 @@ import pytest
 from mypy import api
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["schemas", "node", "hub", "lexheller"]
+PACKAGES = ["schemas", "common", "node", "hub", "aggregator", "lexheller"]
 CONFIG = ROOT / "pyproject.toml"
 
 

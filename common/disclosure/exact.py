@@ -39,6 +39,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -367,8 +368,9 @@ class ExactModel:
         for node, versions in self.nodes.items():
             for v in versions:
                 for b in v.zero_periods:
-                    bl = v.blocks.get(b)
-                    if bl is not None:
+                    found = v.blocks.get(b)
+                    if found is not None:
+                        bl = found
                         zero[bl.w] = zero[bl.z] = zero[bl.o] = zero[bl.s] = zero[bl.c] = True
                 for bl in v.blocks.values():
                     ones = np.ones(1)
@@ -412,9 +414,9 @@ class ExactModel:
             for older, newer in zip(versions, versions[1:], strict=False):
                 self._link(prog, vars_, older, newer, node, cell)
         for r in self.releases:
-            cols = [cell(self.nodes[n][self._version_of(n, r.at)], r.table, r.period, r.key)
-                    for n in r.nodes]  # fmt: skip
-            allc = np.concatenate(cols) if cols else np.zeros(0, dtype=int)
+            parts = [cell(self.nodes[n][self._version_of(n, r.at)], r.table, r.period, r.key)
+                     for n in r.nodes]  # fmt: skip
+            allc = np.concatenate(parts) if parts else np.zeros(0, dtype=int)
             prog.eq(allc, np.ones(allc.size), r.value)
         prog.n = vars_.n
         prog.zero = np.concatenate([zero, np.zeros(vars_.n - zero.size, dtype=bool)])
@@ -570,7 +572,11 @@ class _Program:
         live = np.flatnonzero(~self.zero)
         new = np.full(self.n, -1)
         new[live] = np.arange(live.size)
-        data, ri, ci, lo, hi = [], [], [], [], []
+        data: list[Any] = []
+        ri: list[int] = []
+        ci: list[Any] = []
+        lo: list[float] = []
+        hi: list[float] = []
         self.row_source: list[int] = []
         for source, (cols, coefs, a, b) in enumerate(self.rows):
             cols = np.asarray(cols, dtype=int)
