@@ -87,3 +87,20 @@ def read_password(password_file: Path | None) -> str:
 
 
 PASSWORD_ENV = "LEXHELLER_NEW_PASSWORD"
+
+
+password_file_option = click.option(
+    "--password-file", type=click.Path(dir_okay=False, path_type=Path),
+    help="fil vars första rad är lösenordet")  # fmt: skip
+
+
+def add_password_command(group: click.Group, kind: str, operation: str) -> None:
+    """``<kind> user password DIR --username U``: a new password, the user's sessions ended."""
+
+    @group.command("password", help="Sätt ett nytt lösenord.")
+    @folder_arg()
+    @click.option("--username", required=True)
+    @password_file_option
+    def password(dir: Path, username: str, password_file: Path | None) -> None:
+        r = run_op(kind, dir, operation, username=username, password=read_password(password_file))
+        out().emit(r, f"Nytt lösenord satt för {r['username']}; hens sessioner avslutades.")

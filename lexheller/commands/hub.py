@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from lexheller.commands import folder_arg, out, read_password, run_op, usage_error
+from lexheller.commands import (
+    add_password_command,
+    folder_arg,
+    out,
+    password_file_option,
+    read_password,
+    run_op,
+    usage_error,
+)
 
 
 def _op(folder: Path, name: str, **op_args: Any) -> dict[str, Any]:
@@ -147,8 +155,7 @@ def user() -> None:
     pass
 
 
-_password_file = click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
-                              help="fil vars första rad är lösenordet")  # fmt: skip
+_password_file = password_file_option
 
 
 @user.command("add", help="Skapa ett administratörskonto.")
@@ -160,13 +167,7 @@ def user_add(dir: Path, username: str, password_file: Path | None) -> None:
     out().emit(r, f"Administratören {r['username']} skapades. Logga in på /admin/.")
 
 
-@user.command("password", help="Sätt ett nytt lösenord.")
-@folder_arg()
-@click.option("--username", required=True)
-@_password_file
-def user_password(dir: Path, username: str, password_file: Path | None) -> None:
-    r = _op(dir, "admin_user_password", username=username, password=read_password(password_file))
-    out().emit(r, f"Nytt lösenord satt för {r['username']}; hens sessioner avslutades.")
+add_password_command(user, "hub", "admin_user_password")
 
 
 

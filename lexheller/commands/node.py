@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from lexheller.commands import codes, folder_arg, out, read_password, run_op, usage_error
+from lexheller.commands import (
+    add_password_command,
+    codes,
+    folder_arg,
+    out,
+    password_file_option,
+    read_password,
+    run_op,
+    usage_error,
+)
 
 
 def _op(folder: Path, name: str, **op_args: Any) -> dict[str, Any]:
@@ -253,8 +262,7 @@ def user() -> None:
 
 
 _ROLES = "admin|verksamhetsutvecklare|forbundschef|lasare"
-_password_file = click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
-                              help="fil vars första rad är lösenordet")  # fmt: skip
+_password_file = password_file_option
 
 
 @user.command("add", help="Skapa ett konto.")
@@ -269,13 +277,7 @@ def user_add(dir: Path, username: str, password_file: Path | None, roles: tuple[
     out().emit(r, f"Användaren {r['username']} skapades med roll: {', '.join(r['roles'])}.")
 
 
-@user.command("password", help="Sätt ett nytt lösenord.")
-@folder_arg()
-@click.option("--username", required=True)
-@_password_file
-def user_password(dir: Path, username: str, password_file: Path | None) -> None:
-    r = _op(dir, "user_password", username=username, password=read_password(password_file))
-    out().emit(r, f"Nytt lösenord satt för {r['username']}; hens sessioner avslutades.")
+add_password_command(user, "node", "user_password")
 
 
 @command.command("retention", help="Visa (eller med --apply utför) gallring av fritext i gamla "
