@@ -158,11 +158,11 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxied]:
         caddyfile = base / "Caddyfile"
         caddyfile.write_text(CADDYFILE.format(data=data, node=node_server.port,
                                               hub=hub_server.port, **ports))  # fmt: skip
-        env = {**os.environ, "HOME": str(base), "XDG_DATA_HOME": str(base / "xdg-data"),
-               "XDG_CONFIG_HOME": str(base / "xdg-config")}  # fmt: skip
+        caddy_env = {**os.environ, "HOME": str(base), "XDG_DATA_HOME": str(base / "xdg-data"),
+                     "XDG_CONFIG_HOME": str(base / "xdg-config")}  # fmt: skip
         log = (base / "caddy.log").open("w")
         caddy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter",
-                                  "caddyfile"], stdout=log, stderr=subprocess.STDOUT, env=env)  # fmt: skip
+                                  "caddyfile"], stdout=log, stderr=subprocess.STDOUT, env=caddy_env)  # fmt: skip
         ca = data / "pki" / "authorities" / "local" / "root.crt"
         node_url = f"https://127.0.0.1:{ports['node_tls']}"
         deadline = time.monotonic() + 30
