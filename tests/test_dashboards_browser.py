@@ -207,6 +207,9 @@ def test_actor_filter_export_links_image_downloads_and_footer(base_url: str, pag
     page.get_by_role("link", name="Andel av raden").click()
     page.wait_for_url("**visa=andel**")
     wait_ready(page)
+    # the table is redrawn by a callback after the address changes: wait for it, not a time
+    page.wait_for_function("(document.querySelector('#matrix-an-table') || {}).textContent"
+                           "?.includes('%')")  # fmt: skip
     assert "%" in page.text_content("#matrix-an-table")
     assert axe_violations(page) == []
     with page.expect_download() as svg:
