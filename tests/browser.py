@@ -245,3 +245,9 @@ def tab_until(page: Any, predicate: Any, max_tabs: int = 60) -> list[dict[str, A
         if predicate(info):
             return seen
     return seen
+
+
+def shown(locator: Any) -> bool:
+    """Visible once the page has settled: waits on the condition (a loaded machine is slow)."""
+    locator.wait_for(state="visible")
+    return True

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from node.web.public import PublicState, register_public
-from tests.browser import chromium_browser, chromium_page, serve_wsgi
+from tests.browser import chromium_browser, chromium_page, serve_wsgi, shown
 from tests.helpers import CASE, Staff, clean, make_staff, staff_log_in
 
 pytestmark = pytest.mark.slow
@@ -87,6 +87,6 @@ def test_personal_data_page_with_unfilled_privacy_settings_is_axe_clean(
         page.set_default_timeout(20_000)
         for lang in ("sv", "en"):
             page.goto(f"{base}/personuppgifter?lang={lang}")
-            assert page.locator("#pd-unfilled").is_visible()
+            assert shown(page.locator("#pd-unfilled"))
             assert "Fyll i" in page.inner_text("#pd-details")
             clean(page)

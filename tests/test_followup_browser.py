@@ -15,6 +15,7 @@ from tests.browser import (
     chromium_browser,
     chromium_page,
     serve_wsgi,
+    shown,
 )
 from tests.helpers import PW, Staff, clean, make_staff
 
@@ -55,7 +56,7 @@ def test_report_question_answer_walk(site: tuple[Staff, str, Any]) -> None:
         vera.fill("#password", PW)
         vera.click("button[type=submit]")
         assert vera.url.endswith("/personal/att-gora")
-        assert vera.locator("#section-new").get_by_text(receipt).is_visible()
+        assert shown(vera.locator("#section-new").get_by_text(receipt))
         clean(vera)
         vera.locator("#section-new").get_by_role("link", name=receipt).click()
         vera.fill("#q-text", "Vilken månad kom beslutet?")
@@ -65,7 +66,7 @@ def test_report_question_answer_walk(site: tuple[Staff, str, Any]) -> None:
         reporter.goto(base + "/status")
         reporter.fill("#receipt", receipt)
         reporter.click("button[type=submit]")
-        assert reporter.get_by_text("Vilken månad kom beslutet?").first.is_visible()
+        assert shown(reporter.get_by_text("Vilken månad kom beslutet?").first)
         clean(reporter)
         answer = reporter.locator("textarea[id^=text-]").first
         answer.fill("Ring mig på 070-123 45 67")
@@ -74,15 +75,15 @@ def test_report_question_answer_walk(site: tuple[Staff, str, Any]) -> None:
         clean(reporter, 422)
         reporter.locator("[aria-invalid=true]").fill("Beslutet kom i mars.")
         reporter.locator("form:has(input[name=answers]) button[type=submit]").click()
-        assert reporter.locator("#message-sent").is_visible()
+        assert shown(reporter.locator("#message-sent"))
         reporter.goto(base + "/status?lang=en")
         reporter.fill("#receipt", receipt)
         reporter.click("button[type=submit]")
-        assert reporter.get_by_text("Your answer: Beslutet kom i mars.").is_visible()
+        assert shown(reporter.get_by_text("Your answer: Beslutet kom i mars."))
         clean(reporter)
 
         vera.reload()
-        assert vera.get_by_text("Beslutet kom i mars.").first.is_visible()
+        assert shown(vera.get_by_text("Beslutet kom i mars.").first)
         vera.goto(base + "/personal/att-gora?lang=en")
         clean(vera)
 
@@ -99,13 +100,13 @@ def test_mail_page_for_staff_and_admin(site: tuple[Staff, str, Any]) -> None:
         page.fill("#m-email", "admin at forbund")
         page.check("#m-on-new")
         page.click("form[aria-labelledby=prefs-heading] button[type=submit]")
-        assert page.locator(".error-summary").is_visible()
+        assert shown(page.locator(".error-summary"))
         clean(page, 400)
         page.fill("#m-email", "admin@forbund.example")
         page.check("#m-digest-weekly")
         page.click("form[aria-labelledby=prefs-heading] button[type=submit]")
-        assert page.get_by_text("Dina e-postval är sparade.").is_visible()
-        assert page.get_by_text("E-postkö").is_visible()
+        assert shown(page.get_by_text("Dina e-postval är sparade."))
+        assert shown(page.get_by_text("E-postkö"))
         clean(page)
         page.goto(base + "/personal/epost?lang=en")
         clean(page)

@@ -13,6 +13,7 @@ from tests.browser import (
     chromium_page,
     has_horizontal_scroll,  # fmt: skip
     serve_wsgi,
+    shown,
 )
 from tests.helpers import CASE, PW, Staff, make_staff, no_violations
 from tests.helpers import staff_log_in as log_in
@@ -37,7 +38,7 @@ def test_staff_work_a_case_from_login_to_close(site: tuple[Staff, str, Any]) -> 
         page.fill("#username", "vera")
         page.fill("#password", "fel-lösenord")
         page.click("button[type=submit]")
-        assert page.locator(".error-summary").is_visible()
+        assert shown(page.locator(".error-summary"))
         no_violations(page, 400)
         page.fill("#password", PW)
         page.click("button[type=submit]")

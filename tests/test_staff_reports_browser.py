@@ -19,6 +19,7 @@ from tests.browser import (
     chromium_page,
     has_horizontal_scroll,
     serve_wsgi,
+    shown,
     tab_until,
 )
 from tests.test_staff_reports import PW, Site, make_site
@@ -83,7 +84,7 @@ def test_walk_the_three_pages_by_keyboard(site: tuple[Site, str, Any]) -> None:
         page.keyboard.press("Control+End")
         page.keyboard.type("\nRing 070-123 45 67.")
         press_on(page, "Spara texten")
-        assert page.locator(".error-summary").is_visible()
+        assert shown(page.locator(".error-summary"))
         assert "070-123 45 67" in page.locator(".error-summary").inner_text()
         no_violations(page, 400)
         page.fill("#summary", "## Sammanfattning\n\nEtt år av samverkan.\n")
