@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from lexheller.apps import node_app as create_app
 from lexheller.init import init_node
 from node.runtime import Node
-from lexheller.apps import node_app as create_app
 from node.web.public import PublicState
 from tests.browser import (
     axe_violations,
@@ -66,7 +66,8 @@ def test_reporter_by_keyboard(app_node) -> None:  # type: ignore[no-untyped-def]
         _tab_to(page, "consequences")
         page.keyboard.type("Ingen ersättning.")
         tab_until(page, lambda f: f.get("tag") == "button")
-        page.keyboard.press("Enter")
+        with page.expect_navigation():  # a key press does not wait for the page it posts
+            page.keyboard.press("Enter")
         page.wait_for_load_state()
         summary = page.locator(".error-summary")
         assert "811218-9876" in summary.inner_text() and "personnummer" in summary.inner_text()
@@ -91,7 +92,8 @@ def test_reporter_by_keyboard(app_node) -> None:  # type: ignore[no-untyped-def]
         page.wait_for_url("**/status")
         _tab_to(page, "receipt")
         page.keyboard.type(code.lower())
-        page.keyboard.press("Enter")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         page.wait_for_load_state()
         assert page.inner_text("#status-label") == "Mottagen"
         assert axe_violations(page) == []

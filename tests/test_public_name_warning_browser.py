@@ -63,8 +63,9 @@ def test_name_warning_at_320px_by_keyboard(app_node: Any, lang: str) -> None:
         page.focus("#keep_names")
         page.keyboard.press("Space")
         tab_until(page, lambda f: f.get("tag") == "button")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the form is posted and answered with the page again
+            page.keyboard.press("Enter")
+        page.wait_for_selector("#keep_reason[aria-invalid=true]")
         assert page.get_attribute("#keep_reason", "aria-invalid") == "true"
         assert page.is_checked("#keep_names")
         assert node.store.report_count() == 0
