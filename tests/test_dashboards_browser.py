@@ -102,6 +102,7 @@ def test_page_in_english(base_url: str, page: Any, slug: str) -> None:
 def test_filter_change_is_in_the_url_and_back_restores_it(base_url: str, page: Any) -> None:
     page.goto(url(base_url, "tackning"))
     wait_ready(page)
+    page.wait_for_function("document.querySelectorAll('#coverage-table tbody tr').length > 0")
     rows_before = page.locator("#coverage-table tbody tr").count()
     page.get_by_label("Skåne län").check()
     page.wait_for_url("**lan=12**")
@@ -113,6 +114,7 @@ def test_filter_change_is_in_the_url_and_back_restores_it(base_url: str, page: A
     with chromium_page(page.context.browser) as other:
         other.goto(page.url)
         wait_ready(other)
+        other.wait_for_function("document.querySelectorAll('#coverage-table tbody tr').length === 2")
         assert other.locator("#coverage-table tbody tr").count() == 2
         assert other.get_by_label("Skåne län").is_checked()
     page.go_back()
