@@ -127,6 +127,10 @@ def test_filter_change_is_in_the_url_and_back_restores_it(base_url: str, page: A
     page.get_by_role("link", name="Utveckling över tid").click()
     page.wait_for_url("**/utveckling?kind=quarter")
     wait_ready(page)
+    # the announcement follows the page's callbacks: wait for it (a quick filter change before
+    # the navigation may still be announced first)
+    page.wait_for_function("document.querySelector('#announce')?.innerText"
+                           " === 'Sidan Utveckling över tid visas.'")  # fmt: skip
     assert page.inner_text("#announce") == "Sidan Utveckling över tid visas."
     assert "2025 kv. 4" in page.text_content("#trend-table")  # inside a closed <details>
     assert page.console_log.errors == []
