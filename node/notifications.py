@@ -35,7 +35,7 @@ DIGESTS = ("none", "daily", "weekly")
 LANGS = ("sv", "en")
 EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 CASE_LINK = "/personal/arenden/{id}"
-TODO_LINK = "/personal/att-gora"
+ATT_GORA_LINK = "/personal/att-gora"
 STATUS_LINK = "/status"
 
 SCHEMA = """
@@ -268,7 +268,7 @@ def queue_digests(node: Node, now: datetime) -> int:
             continue
         items = todo(node.store, node.config, now.date(), since=p.last_digest or
                      (now - every))  # fmt: skip
-        node.mail.send("digest", p.email, p.lang, {"date": now.date()}, TODO_LINK,
+        node.mail.send("digest", p.email, p.lang, {"date": now.date()}, ATT_GORA_LINK,
                        ref=f"digest:{p.username}", sections=digest_sections(items, p.lang))  # fmt: skip
         with node.store.cursor() as cur:
             cur.execute("UPDATE staff_mail_prefs SET last_digest = ? WHERE username = ?",
