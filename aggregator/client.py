@@ -185,14 +185,16 @@ def write_job(agg: Aggregator, files: HubFiles, stored_batch: Any, spec: Mapping
         fd = os.open(share, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(vec.to_bytes())
-        members.append({"node_id": m.node_id, "bundle": str(files.file("bundles", m.bundle_digest)),
-                        "shares": str(share)})  # fmt: skip
+        bundle_path = files.file("bundles", m.bundle_digest)
+        members.append({"node_id": m.node_id, "bundle": str(bundle_path), "shares": str(share),
+                        "sequence": _bundle_sequence(bundle_path)})  # fmt: skip
     mpc_host = agg.config["mpc"]["host"]
     job = {
         "party": agg.party, "host": mpc_host, "parties": spec["parties"],
         "batch": {"group_id": batch.group_id, "level": batch.level, "period": batch.period,
                   "revision": batch.revision, "digest": digest,
-                  "closed": batch.closed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")},
+                  "closed": batch.closed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "sequences": [[m["node_id"], m["sequence"]] for m in members]},
         "policy": spec["policy"], "bundles": bundles, "releases": releases,
         "groups": spec["groups"], "members": members, "out": str(jobdir / "result.json"),
     }  # fmt: skip
@@ -202,6 +204,13 @@ def write_job(agg: Aggregator, files: HubFiles, stored_batch: Any, spec: Mapping
         json.dump(job, f, ensure_ascii=False)
     (jobdir / "result.json").unlink(missing_ok=True)
     return path
+
+
+def _bundle_sequence(path: Path) -> int:
+    """The sequence of the bundle the batch names (read from the signed bundle itself)."""
+    from schemas.wire import Bundle
+
+    return Bundle.from_bytes(Envelope.from_bytes(path.read_bytes()).payload).sequence
 
 
 def _shares_payload(raw: bytes) -> Any:

@@ -226,7 +226,8 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
         refused = [m for m in members if m not in valid]
 
         # -------------------------------------------------------- 1. gates
-        batch = BatchInfo(b["group_id"], b["level"], period, int(b["revision"]), tuple(valid))
+        batch = BatchInfo(b["group_id"], b["level"], period, int(b["revision"]), tuple(valid),
+                          _sequences(b, valid))  # fmt: skip
         info = public_cells(batch, public)
         refs = list(info)
         col = {(ref[2], ref[3]): j for j, ref in enumerate(refs)}
@@ -286,12 +287,17 @@ async def _compute(mpc: Any, job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _sequences(b: Mapping[str, Any], valid: list[str]) -> tuple[tuple[str, int], ...]:
+    """The bundle sequence the batch list names for each valid member (`BatchInfo.sequences`)."""
+    return tuple((str(n), int(s)) for n, s in b.get("sequences", []) if n in valid)
+
+
 def _candidate(
     result: Mapping[str, Any],
 ) -> tuple[BatchInfo, dict[Any, int], dict[Any, int | None]]:
     b = result["batch"]
     batch = BatchInfo(b["group_id"], b["level"], b["period"], int(b["revision"]),
-                      tuple(result["valid"]))  # fmt: skip
+                      tuple(result["valid"]), _sequences(b, result["valid"]))  # fmt: skip
     values = {
         (batch.group_id, batch.period, t, tuple(k)): int(v) for t, k, v, _ in result["values"]
     }

@@ -83,6 +83,9 @@ class BatchInfo:
     period: str
     revision: int
     members: tuple[str, ...]
+    sequences: tuple[tuple[str, int], ...] = ()
+    """Per member, the sequence of the bundle the batch's signed list names (node id,
+    sequence); a member not listed here is summed at its newest bundle of the period."""
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -102,9 +105,15 @@ class PublicData:
     releases: Sequence[Release] = ()
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def latest_tables(self, node_id: str, period: str) -> dict[str, dict[tuple[str, ...], int | None]]:
-        """The node's newest published tables for `period`: table → key → value (None = hidden)."""
+    def latest_tables(self, node_id: str, period: str, sequence: int | None = None,
+                      ) -> dict[str, dict[tuple[str, ...], int | None]]:  # fmt: skip
+        """The node's newest published tables for `period`: table → key → value (None = hidden).
+
+        With `sequence` (the bundle a batch's member list names), the newest bundle up to that
+        sequence: a node that republished after the cut-off is summed at the state it had."""
         for bundle in reversed(self.bundles.get(node_id, ())):
+            if sequence is not None and bundle.sequence > sequence:
+                continue
             found = {t.name: dict(t.cells) for t in bundle.tables if t.period == period}
             if found:
                 return found
@@ -166,14 +175,16 @@ class AuditOutcome:
 
 
 def public_cells(batch: BatchInfo, public: PublicData) -> dict[CellRef, PublicCell]:
-    """Every cell of the batch with its published part and the members that hid it.
+    """Every cell of the batch with its published part and the members that hid it, each
+    member at the bundle the batch names (`BatchInfo.sequences`).
 
     A member without a table for the period contributes nothing to it (its shares are zero).
     """
     published: dict[CellRef, int] = defaultdict(int)
     hidden: dict[CellRef, list[str]] = defaultdict(list)
+    at = dict(batch.sequences)
     for node in batch.members:
-        for table, cells in public.latest_tables(node, batch.period).items():
+        for table, cells in public.latest_tables(node, batch.period, at.get(node)).items():
             for key, value in cells.items():
                 ref = (batch.group_id, batch.period, table, key)
                 published[ref] += value or 0
