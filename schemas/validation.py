@@ -37,6 +37,7 @@ from schemas.codes import code_list
 from schemas.wire import (
     InvalidPayload,
     MalformedEnvelope,
+    Plan,
     WireError,
     decode_public_key,
     parse_time,
@@ -153,6 +154,11 @@ def validate_bundle_dict(d: Any) -> None:
             keys.add(key)
     if _time("bundle", d, "expires") <= _time("bundle", d, "created"):
         raise _fail("bundle", ["expires"], "expires must be after created")
+    if "plan" in d:  # the plan's own rules and its agreement with the tables (schemas.wire.Plan)
+        try:
+            Plan.from_dict(d["plan"]).check_tables((t["name"], t["period"]) for t in d["tables"])
+        except (InvalidPayload, ValueError) as e:
+            raise _fail("bundle", ["plan"], str(e)) from e
 
 
 def validate_enrolment_dict(d: Any) -> None:

@@ -29,7 +29,7 @@ import binascii
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
@@ -70,9 +70,9 @@ PAYLOAD_TYPES = (
 BUNDLE_FORMAT = "lexheller.aggregates"
 ENROLMENT_FORMAT = "lexheller.enrolment"
 FORMAT_VERSION = 1
-FORMAT_MINOR = 1
-"""Minor version of the bundle format this release writes and knows (1 added ``trail_head``).
-A newer minor version may
+FORMAT_MINOR = 2
+"""Minor version of the bundle format this release writes and knows (1 added ``trail_head``,
+2 added ``plan``). A newer minor version may
 add optional fields only: a bundle that declares ``format_minor`` above ours is read with its
 unknown top-level fields kept aside (``Bundle.unrecognized_fields``, as python-tuf keeps
 ``unrecognized_fields``), so a federation can upgrade one förbund at a time. The signature
@@ -421,6 +421,23 @@ class Table:
     dims: tuple[str, ...]
     cells: tuple[tuple[tuple[str, ...], int | None], ...]
 
+    def __post_init__(self) -> None:
+        # The same rules as from_dict, so an invalid table cannot be built, signed and sent.
+        if not re.fullmatch(r"[a-z_]{1,40}", self.name):
+            raise ValueError(f"table name {self.name!r} is not valid")
+        if not isinstance(self.period, str) or not _PERIOD_RE.fullmatch(self.period):
+            raise ValueError(f"table {self.name}: period {self.period!r} is not YYYY, YYYY-Qn "
+                             "or YYYY-MM")  # fmt: skip
+        keys = set()
+        for key, value in self.cells:
+            if len(key) != len(self.dims):
+                raise ValueError(f"table {self.name}: cell key {key!r} does not match dims")
+            if value is not None and (not _is_int(value) or value < 0):
+                raise ValueError(f"table {self.name}: cell value {value!r} must be >= 0 or None")
+            keys.add(tuple(key))
+        if len(keys) != len(self.cells):
+            raise ValueError(f"table {self.name} {self.period}: a cell key appears twice")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -488,9 +505,88 @@ def check_figure(f: Any) -> None:
         raise InvalidPayload("a figure's min_cases is an integer >= 1")
 
 
+_YEAR_RE = re.compile(r"[0-9]{4}")
+GROUPED_CROSS_TABLES = ("problemtyp_x_aktorgrupp", "aktorgrupp_x_niva")
+"""Cross tables by coarse actor group (AF, FK, kommun, region, annan), for small förbund."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The publication plan a bundle follows (since format_minor 2), declared so hubs show it.
+
+    It states what the tables themselves hold, year by year: which years are published, for
+    which of them quarters are, and for which the cross tables count coarse actor groups
+    (``aktorgrupp``) instead of actors; which years between the node's first and last report
+    are held back (fewer than k reports); and the rule's threshold (0: never grouped). A
+    year republished unchanged is described like any other year: the plan never says why.
+    """
+
+    years: tuple[str, ...]
+    quarters: tuple[str, ...] = ()
+    held_back: tuple[str, ...] = ()
+    actor_groups: tuple[str, ...] = ()
+    actor_groups_below: int = 0
+
+    def __post_init__(self) -> None:
+        for what in ("years", "quarters", "held_back", "actor_groups"):
+            v = getattr(self, what)
+            if not isinstance(v, tuple) or not all(isinstance(y, str) and _YEAR_RE.fullmatch(y)
+                                                   for y in v):  # fmt: skip
+                raise ValueError(f"plan.{what} must be a list of years (YYYY)")
+            if list(v) != sorted(set(v)):
+                raise ValueError(f"plan.{what} must be sorted, each year once")
+        if set(self.years) & set(self.held_back):
+            raise ValueError("plan: a year cannot be both published and held back")
+        if not set(self.quarters) | set(self.actor_groups) <= set(self.years):
+            raise ValueError("plan.quarters and plan.actor_groups must be published years")
+        if not _is_int(self.actor_groups_below) or self.actor_groups_below < 0:
+            raise ValueError("plan.actor_groups_below must be an integer >= 0")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"years": list(self.years), "quarters": list(self.quarters),
+                "held_back": list(self.held_back), "actor_groups": list(self.actor_groups),
+                "actor_groups_below": self.actor_groups_below}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Plan:
+        fields = {"years", "quarters", "held_back", "actor_groups", "actor_groups_below"}
+        if not isinstance(d, dict) or set(d) != fields:
+            raise InvalidPayload(f"plan must have exactly {sorted(fields)}")
+        lists = {k: d[k] for k in fields - {"actor_groups_below"}}
+        if not all(isinstance(v, list) for v in lists.values()):
+            raise InvalidPayload("plan: years, quarters, held_back and actor_groups are lists")
+        try:
+            return cls(**{k: tuple(v) for k, v in lists.items()},
+                       actor_groups_below=d["actor_groups_below"])  # fmt: skip
+        except ValueError as e:
+            raise InvalidPayload(str(e)) from e
+
+    def check_tables(self, tables: Iterable[tuple[str, str]]) -> None:
+        """The tables ((name, period), ...) hold what the plan says: published years only,
+        quarters and grouped cross tables only where declared, every declared year present."""
+        tables = list(tables)
+        years = {period[:4] for _, period in tables}
+        if years != set(self.years):
+            raise ValueError(f"plan.years {list(self.years)} differ from the tables' years "
+                             f"{sorted(years)}")  # fmt: skip
+        for name, period in tables:
+            y = period[:4]
+            if len(period) > 4 and y not in self.quarters:
+                raise ValueError(f"table {name} {period}: the plan has no quarters in {y}")
+            if name in GROUPED_CROSS_TABLES and y not in self.actor_groups:
+                raise ValueError(f"table {name} {period}: the plan has no actor groups in {y}")
+            if name in ("problemtyp_x_aktor", "aktor_x_niva") and y in self.actor_groups:
+                raise ValueError(f"table {name} {period}: the plan groups actors in {y}")
+
+
 @dataclass(frozen=True)
 class Bundle:
-    """A node's signed publication: count tables per period, already suppressed."""
+    """A node's signed publication: count tables per period, already suppressed.
+
+    Construction checks the same invariants as ``from_dict`` (``__post_init__``, as
+    python-tuf's ``Signed.__init__`` does), so an invalid bundle cannot be built and signed;
+    it raises ValueError, which ``from_dict`` never reaches since it refuses first.
+    """
 
     node: NodeInfo
     sequence: int
@@ -505,8 +601,36 @@ class Bundle:
     trail_head: tuple[tuple[str, str], ...] = field(default=())
     """The node's audit-trail head when it signed ((chain, SHA-256 hex), ...), so the hub's
     log anchors the trail outside the node; empty if the node gives none."""
+    plan: Plan | None = None
+    """The publication plan the tables follow (since format_minor 2); None if not declared."""
     format_minor: int = FORMAT_MINOR
     unrecognized_fields: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if not _is_int(self.sequence) or self.sequence < 1:
+            raise ValueError("sequence must be a positive integer")
+        if not _is_int(self.k) or self.k < 1:
+            raise ValueError("k must be an integer >= 1")
+        if self.expires <= self.created:
+            raise ValueError("expires must be after created")
+        if not re.fullmatch(r"v[0-9]+", self.taxonomy):
+            raise ValueError("taxonomy must be a code list version like 'v1'")
+        if not _is_int(self.format_minor) or self.format_minor < 0:
+            raise ValueError("format_minor must be an integer >= 0")
+        names = [(t.name, t.period) for t in self.tables]
+        if len(names) != len(set(names)):
+            raise ValueError("a table appears twice for the same period")
+        if not set(dict(self.trail_head)) <= set(TRAIL_CHAINS) or not all(
+            _HASH_RE.fullmatch(v) for _, v in self.trail_head
+        ):
+            raise ValueError("trail_head maps report_events/staff_events to 64 hex digits")
+        for f in self.figures:
+            try:
+                check_figure(f)
+            except InvalidPayload as e:
+                raise ValueError(str(e)) from e
+        if self.plan is not None:
+            self.plan.check_tables((t.name, t.period) for t in self.tables)
 
     @property
     def periods(self) -> list[str]:
@@ -526,6 +650,7 @@ class Bundle:
             "tables": [t.to_dict() for t in self.tables],
             "figures": list(self.figures),
             **({"trail_head": dict(self.trail_head)} if self.trail_head else {}),
+            **({"plan": self.plan.to_dict()} if self.plan is not None else {}),
             **({"format_minor": self.format_minor} if self.format_minor else {}),
             **self.unrecognized_fields,
         }
@@ -550,7 +675,7 @@ class Bundle:
         allowed = {
             "format", "format_version", "node", "sequence", "created", "expires",
             "taxonomy", "disclosure", "synthetic", "tables", "figures", "format_minor",
-            "trail_head",
+            "trail_head", "plan",
         }  # fmt: skip
         minor = d.get("format_minor", 0)
         if not _is_int(minor) or minor < 0:
@@ -597,6 +722,12 @@ class Bundle:
         expires = parse_time(d.get("expires"), "expires")
         if expires <= created:
             raise InvalidPayload("expires must be after created")
+        plan = Plan.from_dict(d["plan"]) if "plan" in d else None
+        if plan is not None:
+            try:
+                plan.check_tables(names)
+            except ValueError as e:
+                raise InvalidPayload(str(e)) from e
         return cls(
             node=NodeInfo.from_dict(d.get("node")),
             sequence=seq,
@@ -609,6 +740,7 @@ class Bundle:
             tables=parsed,
             figures=tuple(figures),
             trail_head=tuple(sorted(trail.items())),
+            plan=plan,
             format_minor=minor,
             unrecognized_fields={k: d[k] for k in sorted(extra)},
         )

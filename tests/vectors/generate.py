@@ -25,6 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from common.disclosure.model import ACTOR_GROUPS, GROUP_OF
 from schemas.codes import code_list
 from schemas.shares import _SUITE as SHARE_SUITE
 from schemas.shares import (
@@ -46,6 +47,7 @@ from schemas.wire import (
     Enrolment,
     Envelope,
     NodeInfo,
+    Plan,
     Signature,
     Table,
     bundle_digest,
@@ -113,6 +115,8 @@ def _reports(n: int, seed: int) -> list[dict[str, Any]]:
 
 
 def _dim_values(dim: str) -> list[str]:
+    if dim == "aktorgrupp":
+        return list(ACTOR_GROUPS)
     values = list(code_list(dim).values)
     return [*values, UNCLASSIFIED] if dim in ("problemtyp", "niva") else values
 
@@ -122,7 +126,10 @@ def _counts(reports: list[dict[str, Any]], dims: tuple[str, ...]) -> Counter[tup
     for r in reports:
         keys: list[tuple[str, ...]] = [()]
         for dim in dims:
-            values = r[dim] if isinstance(r[dim], list) else [r[dim]]
+            if dim == "aktorgrupp":  # counts mentions: one per actor named, by its group
+                values = [GROUP_OF[a] for a in r["aktor"]]
+            else:
+                values = r[dim] if isinstance(r[dim], list) else [r[dim]]
             keys = [(*k, v) for k in keys for v in values]
         counts.update(keys)
     return counts
@@ -152,11 +159,12 @@ def _suppress(dims: tuple[str, ...], counts: Counter[tuple[str, ...]]) -> dict[t
     return cells
 
 
-def _tables(reports: list[dict[str, Any]]) -> list[Table]:
+def _tables(reports: list[dict[str, Any]],
+            names: tuple[tuple[str, tuple[str, ...]], ...] = TABLES) -> list[Table]:  # fmt: skip
     tables = []
     for period in PERIODS:
         rows = [r for r in reports if period == "2025" or r["quarter"] == int(period[-1])]
-        for name, dims in TABLES:
+        for name, dims in names:
             cells = _suppress(dims, _counts(rows, dims))
             tables.append(Table(name, period, dims, tuple(cells.items())))
     return tables
@@ -169,8 +177,28 @@ def _bundle(sequence: int, created: datetime, reports: list[dict[str, Any]]) -> 
     # A fixed audit-trail head per sequence, as a node signs it in (format_minor 1).
     head = tuple((chain, hashlib.sha256(f"{chain} {sequence}".encode()).hexdigest())
                  for chain in ("report_events", "staff_events"))  # fmt: skip
+    # format_minor 1: these vectors stay as a node of that release signed them.
     return Bundle(NODE, sequence, created, created + VALIDITY, "v1", K, METHOD, False,
-                  tuple(_tables(reports)), figures, trail_head=head)  # fmt: skip
+                  tuple(_tables(reports)), figures, trail_head=head, format_minor=1)  # fmt: skip
+
+
+GROUPED_TABLES = tuple(
+    (name.replace("aktor", "aktorgrupp"), tuple(d.replace("aktor", "aktorgrupp") for d in dims))
+    if name in ("problemtyp_x_aktor", "aktor_x_niva") else (name, dims)
+    for name, dims in TABLES
+)
+"""The tables of a small förbund's plan: cross tables by actor group (format_minor 2)."""
+
+
+def _plan_bundle(sequence: int, created: datetime, reports: list[dict[str, Any]]) -> Bundle:
+    """A format_minor 2 bundle that declares its plan: 2025 with quarters, 2024 held back,
+    cross tables by actor group (years below 200 reports)."""
+    plan = Plan(years=("2025",), quarters=("2025",), held_back=("2024",),
+                actor_groups=("2025",), actor_groups_below=200)  # fmt: skip
+    head = tuple((chain, hashlib.sha256(f"{chain} {sequence}".encode()).hexdigest())
+                 for chain in ("report_events", "staff_events"))  # fmt: skip
+    return Bundle(NODE, sequence, created, created + VALIDITY, "v1", K, METHOD, False,
+                  tuple(_tables(reports, GROUPED_TABLES)), (), trail_head=head, plan=plan)  # fmt: skip
 
 
 def _classified_later(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -491,17 +519,68 @@ def write_shares(out: Path, reuse: Path = SHARES_DIR) -> list[Path]:
     return paths
 
 
+# --------------------------------------------------------------------------- declared plans
+# Bundles of format_minor 2 that declare their publication plan, in plans/ with their own
+# manifest (the top-level vectors stay byte for byte as a format_minor 1 node signed them).
+
+PLANS_DIR = HERE / "plans"
+
+PLAN_EXPECTED: dict[str, dict[str, Any]] = {
+    "valid_bundle_plan.json": _expect("node", "ok", 201, None,
+        "Sequence 3, format_minor 2, created at the clock: declares its plan (2025 with "
+        "quarters, 2024 held back, cross tables by actor group, problemtyp_x_aktorgrupp and "
+        "aktorgrupp_x_niva). A new bundle: the hub stores it."),
+    "plan_mismatch.json": _expect("node", "invalid_payload", 422, "invalid_payload",
+        "valid_bundle_plan with plan.quarters emptied after building, signed: the tables "
+        "hold 2025-Q4, which the plan does not declare."),
+}  # fmt: skip
+
+
+def build_plans() -> dict[str, bytes]:
+    plan = _plan_bundle(3, NOW, _reports(140, seed=2025))
+    files = {"valid_bundle_plan.json": sign(PAYLOAD_TYPE_AGGREGATES, plan.to_bytes(),
+                                            [NODE_KEY]).to_bytes()}  # fmt: skip
+    mismatch = plan.to_dict()
+    mismatch["plan"] = mismatch["plan"] | {"quarters": []}
+    files["plan_mismatch.json"] = _signed(mismatch)
+    files["manifest.json"] = _pretty({
+        "generated_by": "tests/vectors/generate.py",
+        "clock": "2026-01-15T12:00:00Z",
+        "context": "Outcome when each file is posted on its own to the hub's bundle endpoint "
+        "at the clock time, by a hub that enrolled ../keys.json's node key and accepted "
+        "../valid_bundle.json and then ../valid_bundle_seq2.json. 'wire' is what "
+        "schemas.wire says with the node key: verify, then Bundle.from_bytes.",
+        "files": {name: PLAN_EXPECTED[name] for name in sorted(PLAN_EXPECTED)},
+    })
+    return files
+
+
+def write_plans(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in build_plans().items():
+        (out / name).write_bytes(data)
+        paths.append(out / name)
+    return paths
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write (default: here)")
     parser.add_argument("--shares-out", type=Path, default=None,
                         help="folder for the share vectors (default: shares/ when --out is here)")  # fmt: skip
+    parser.add_argument("--plans-out", type=Path, default=None,
+                        help="folder for the plan vectors (default: plans/ when --out is here)")  # fmt: skip
     args = parser.parse_args(argv)
     for path in write(args.out):
         print(path)
     shares_out = args.shares_out or (SHARES_DIR if args.out == HERE else None)
     if shares_out is not None:
         for path in write_shares(shares_out):
+            print(path)
+    plans_out = args.plans_out or (PLANS_DIR if args.out == HERE else None)
+    if plans_out is not None:
+        for path in write_plans(plans_out):
             print(path)
 
 
