@@ -256,8 +256,14 @@ class Aggregator:
         return close_batch(self, period, group)
 
     def operations(self) -> dict[str, Any]:
-        return {"key": self.op_key, "status": self.op_status, "trust_peer": self.op_trust_peer,
-                "close_batch": self.op_close_batch}  # fmt: skip
+        """The aggregator's operations, each with its argument and result types
+        (:data:`aggregator.op_types.TYPES`)."""
+        from aggregator.op_types import TYPES
+        from common.operations import registry
+
+        return registry({"key": self.op_key, "status": self.op_status,
+                         "trust_peer": self.op_trust_peer,
+                         "close_batch": self.op_close_batch}, TYPES)  # fmt: skip
 
     def close(self) -> None:
         """Nothing is held open between operations (files only); kept for `run_op`."""

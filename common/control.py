@@ -17,16 +17,20 @@ import json
 import os
 import secrets
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from flask import Flask, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from common.errors import LexHellerError, UsageError
+from common.operations import Operation as TypedOperation
+from common.operations import decode, to_json
 
 Operation = Callable[..., dict[str, Any]]
+R = TypeVar("R")
 RUN_FILE = "run/server.json"
 LOCK_FILE = "run/server.lock"
 _held: dict[Path, int] = {}  # folder -> the fd whose flock says "this process serves it"
@@ -110,6 +114,8 @@ def register(app: Flask, token_holder: dict[str, str], ops: dict[str, Operation]
             abort(404)
         args = request.get_json(force=True, silent=True) or {}
         try:
+            if isinstance(op, TypedOperation):  # the same Args the command built, as JSON
+                return jsonify({"ok": True, "result": to_json(op.run(op.args_from(args)))})
             return jsonify({"ok": True, "result": op(**args)})
         except LexHellerError as e:
             return jsonify({"ok": False, "sv": e.sv, "en": e.en}), 400
@@ -128,6 +134,22 @@ def run_op(folder: Path, open_folder: Callable[[Path], Any], name: str, **args: 
             opened.close()
 
     return run(folder, name, local, **args)
+
+
+def run_typed(folder: Path, open_folder: Callable[[Path], Any], name: str, args: Any,
+              result: type[R]) -> R:  # fmt: skip
+    """Run typed operation `name` with `args` (an Args dataclass) in the folder's running
+    server (its fields as JSON) or here; the answer comes back as `result`."""
+
+    def local() -> Any:
+        opened = open_folder(folder)
+        try:
+            return opened.operations()[name].run(args)
+        finally:
+            opened.close()
+
+    answer = run(folder, name, local, **asdict(args))
+    return answer if isinstance(answer, result) else decode(result, answer, f"result of {name}")
 
 
 def run(folder: Path, name: str, local: Callable[[], dict[str, Any]], **args: Any) -> dict:

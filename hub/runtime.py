@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from common.errors import UsageError
+from common.operations import Operation
 from common.keys import load_private_key
 from hub import settings
 from hub.accept import Acceptor, Outcome, default_rules
@@ -252,11 +253,15 @@ class Hub:
         return {"pending": [h.to_json() for h in self.enrolments.pending()],
                 "decided": [h.to_json() for h in self.enrolments.decided()]}  # fmt: skip
 
-    def operations(self) -> dict[str, Any]:
+    def operations(self) -> dict[str, Operation]:
+        """Every operation a command may run here (or through the server), each with its
+        argument and result types (:data:`hub.op_types.TYPES`)."""
         from common import backup, migrations
+        from common.operations import registry
         from hub import admin_ops, report, workgroup
+        from hub.op_types import TYPES
 
-        return {
+        return registry({
             **report.operations(self),
             **admin_ops.operations(self),
             **workgroup.operations(self),
@@ -271,4 +276,4 @@ class Hub:
             "enrolment_requests": self.op_enrolment_requests,
             **backup.operations(self, "hub", settings.DB_NAME),
             **migrations.operations(self),
-        }
+        }, TYPES)

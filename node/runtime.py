@@ -14,6 +14,7 @@ from typing import Any
 
 from common.errors import UsageError
 from common.keys import load_private_key
+from common.operations import Operation
 from common.transport import HttpPublisher
 from node import settings
 from node.logcheck import check_log
@@ -135,9 +136,12 @@ class Node:
             "waiting": len(self.store.outbox_pending()),
         }
 
-    def operations(self) -> dict[str, Any]:
-        """Every operation a command may run in this process (or through its server)."""
+    def operations(self) -> dict[str, Operation]:
+        """Every operation a command may run in this process (or through its server), each
+        with its argument and result types (:data:`node.op_types.TYPES`)."""
         from common import backup, migrations
+        from common.operations import registry
+        from node.op_types import TYPES
         from node import (
             audit_trail,
             enrolment,
@@ -149,7 +153,7 @@ class Node:
             workgroup_client,
         )
 
-        return {
+        return registry({
             **notifications.operations(self),
             **forums.operations(self),
             **importer.operations(self),
@@ -169,7 +173,7 @@ class Node:
             "audit": self.op_audit,
             **backup.operations(self, "node", settings.DB_NAME),
             **migrations.operations(self),
-        }
+        }, TYPES)
 
 
 def _partsrapport_ops(node: Node) -> dict[str, Any]:

@@ -22,8 +22,12 @@ class Out:
     lang: str = "sv"
 
     def emit(self, result: Any, text: str | None = None) -> None:
+        """Print `text`, or with ``--json`` the result (an operation's Result dataclass or a
+        plain dict) as JSON."""
         if self.json or text is None:
-            click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+            from common.operations import to_json
+
+            click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2, default=str))
         else:
             click.echo(text)
 
@@ -45,17 +49,27 @@ def folder_arg() -> Any:
 
 RUNTIMES = {"node": ("node.runtime", "Node"), "hub": ("hub.runtime", "Hub"),
             "aggregator": ("aggregator.runtime", "Aggregator")}
+# Each runtime's operation types (light modules: nothing heavy is imported to build Args).
+OP_TYPES = {"node": "node.op_types", "hub": "hub.op_types",
+            "aggregator": "aggregator.op_types"}
 
 
-def run_op(kind: str, folder: Path, name: str, **op_args: Any) -> dict[str, Any]:
-    """Run operation `name` of a node, hub or aggregator folder (in its server if one runs)."""
+def run_op(kind: str, folder: Path, name: str, **op_args: Any) -> Any:
+    """Run operation `name` of a node, hub or aggregator folder (in its server if one runs).
+
+    The options become the operation's Args dataclass (an option it does not declare is a
+    TypeError here, before anything runs) and the answer is its Result dataclass."""
     import importlib
 
     from common import control
 
     module, cls = RUNTIMES[kind]
-    runtime = getattr(importlib.import_module(module), cls)
-    return control.run_op(Path(folder), runtime, name, **op_args)
+
+    def open_folder(folder: Path) -> Any:  # the runtime (heavy) only when no server runs
+        return getattr(importlib.import_module(module), cls)(folder)
+
+    args_type, result_type = importlib.import_module(OP_TYPES[kind]).TYPES[name]
+    return control.run_typed(Path(folder), open_folder, name, args_type(**op_args), result_type)
 
 
 def usage_error(sv: str, en: str) -> Exception:
@@ -103,4 +117,4 @@ def add_password_command(group: click.Group, kind: str, operation: str) -> None:
     @password_file_option
     def password(dir: Path, username: str, password_file: Path | None) -> None:
         r = run_op(kind, dir, operation, username=username, password=read_password(password_file))
-        out().emit(r, f"Nytt lösenord satt för {r['username']}; hens sessioner avslutades.")
+        out().emit(r, f"Nytt lösenord satt för {r.username}; hens sessioner avslutades.")

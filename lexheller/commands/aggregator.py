@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from lexheller.commands import folder_arg, out
+from lexheller.commands import folder_arg, out, run_op
 
 
 @click.group(
@@ -16,7 +17,7 @@ def command() -> None:
     pass
 
 
-def _key_text(r: dict) -> str:
+def _key_text(r: Any) -> str:
     return (f"Aggregator {r['aggregator_id']} (part {r['party']}, {r['role']})\n"
             f"Signeringsnyckel: {r['public_key']}\nFingeravtryck: {r['fingerprint']}\n"
             f"HPKE-nyckel: {r['hpke_public_key']}\nHPKE-fingeravtryck: {r['hpke_fingerprint']}\n"
@@ -43,9 +44,7 @@ def init(dir: Path, aggregator_id: str, party: int, name: str, national_hub: str
 @command.command("key", help="Visa aggregatorns publika nycklar och fingeravtryck.")
 @folder_arg()
 def key(dir: Path) -> None:
-    from aggregator import commands
-
-    r = commands.key(dir)
+    r = run_op("aggregator", dir, "key")
     out().emit(r, _key_text(r))
 
 
@@ -59,27 +58,23 @@ def key(dir: Path) -> None:
 @click.option("--mpc-port", type=int, required=True)
 def trust_peer(dir: Path, party: int, aggregator_id: str, url: str, public_key: str,
                mpc_host: str, mpc_port: int) -> None:  # fmt: skip
-    from aggregator import commands
-
-    r = commands.trust_peer(dir, party=party, aggregator_id=aggregator_id, url=url,
-                            public_key=public_key, mpc_host=mpc_host, mpc_port=mpc_port)  # fmt: skip
-    out().emit(r, f"Aggregator {r['aggregator_id']} (part {r['party']}) registrerad. "
-                  f"Fingeravtryck: {r['fingerprint']} – kontrollera det med dess ägare.")  # fmt: skip
+    r = run_op("aggregator", dir, "trust_peer", party=party, aggregator_id=aggregator_id,
+               url=url, public_key=public_key, mpc_host=mpc_host, mpc_port=mpc_port)  # fmt: skip
+    out().emit(r, f"Aggregator {r.aggregator_id} (part {r.party}) registrerad. "
+                  f"Fingeravtryck: {r.fingerprint} – kontrollera det med dess ägare.")  # fmt: skip
 
 
 @command.command("status", help="Visa aggregatorns inställningar, parter och omgångar.")
 @folder_arg()
 def status(dir: Path) -> None:
-    from aggregator import commands
-
-    r = commands.status(dir)
-    lines = [f"Aggregator {r['aggregator_id']} (part {r['party']}, {r['role']}), "
-             f"HTTP {r['http']}, MPC {r['mpc']}"]  # fmt: skip
-    lines += [f"  part {p['party']}: {p['id']} {p['url']}" for p in r["peers"]] or [
+    r = run_op("aggregator", dir, "status")
+    lines = [f"Aggregator {r.aggregator_id} (part {r.party}, {r.role}), "
+             f"HTTP {r.http}, MPC {r.mpc}"]  # fmt: skip
+    lines += [f"  part {p['party']}: {p['id']} {p['url']}" for p in r.peers] or [
         "  inga andra parter registrerade"
     ]
     lines += [f"  omgång {b['group']}/{b['period']} r{b['revision']}: {b['members']} förbund, "
-              + ("frisläppt" if b["released"] else "väntar") for b in r["batches"]]  # fmt: skip
+              + ("frisläppt" if b["released"] else "väntar") for b in r.batches]  # fmt: skip
     out().emit(r, "\n".join(lines))
 
 
@@ -97,12 +92,19 @@ def serve(dir: Path, port: int | None) -> None:
 @click.option("--period", required=True, help="ÅÅÅÅ eller ÅÅÅÅ-Kn")
 @click.option("--group", default=None, help="bara den här gruppen (national eller ett regionalt navs id)")
 def close_batch(dir: Path, period: str, group: str | None) -> None:
-    from aggregator import commands
+    # In this process, not through a running server's control port: a batch's MPC and joint
+    # audit can outlast the control call's timeout, and the leader's batches are files.
+    from aggregator.op_types import CloseBatchArgs
+    from aggregator.runtime import Aggregator
 
-    r = commands.close_batch(dir, period=period, group=group)
+    agg = Aggregator(dir)
+    try:
+        r = agg.operations()["close_batch"].run(CloseBatchArgs(period=period, group=group))
+    finally:
+        agg.close()
     lines = []
-    for b in r["batches"]:
-        head = f"{b['group']}/{r['period']}"
+    for b in r.batches:
+        head = f"{b['group']}/{r.period}"
         if b["state"] == "empty":
             lines.append(f"{head}: inga förbund med andelar för perioden")
             continue

@@ -18,7 +18,7 @@ from lexheller.commands import (
 )
 
 
-def _op(folder: Path, name: str, **op_args: Any) -> dict[str, Any]:
+def _op(folder: Path, name: str, **op_args: Any) -> Any:
     return run_op("hub", folder, name, **op_args)
 
 
@@ -49,8 +49,8 @@ def init(dir: Path, hub_id: str, name: str, level: str, upstream: str | None, po
 @folder_arg()
 def key(dir: Path) -> None:
     r = _op(dir, "status")
-    out().emit({"hub_id": r["hub_id"], "public_key": r["public_key"]},
-               f"Nav: {r['hub_id']}\nPublik nyckel: {r['public_key']}")  # fmt: skip
+    out().emit({"hub_id": r.hub_id, "public_key": r.public_key},
+               f"Nav: {r.hub_id}\nPublik nyckel: {r.public_key}")  # fmt: skip
 
 
 @command.command("enroll", help="Registrera en nods nyckel.")
@@ -59,7 +59,7 @@ def key(dir: Path) -> None:
 @click.option("--public-key", required=True)
 def enroll(dir: Path, node_id: str, public_key: str) -> None:
     r = _op(dir, "enroll", node_id=node_id, public_key=public_key)
-    out().emit(r, f"Noden {r['node_id']} är registrerad. Fingeravtryck: {r['fingerprint']} "
+    out().emit(r, f"Noden {r.node_id} är registrerad. Fingeravtryck: {r.fingerprint} "
                   "– kontrollera det med förbundet (t.ex. per telefon).")  # fmt: skip
 
 
@@ -69,7 +69,7 @@ def enroll(dir: Path, node_id: str, public_key: str) -> None:
 @click.option("--public-key", required=True)
 def trust(dir: Path, hub_id: str, public_key: str) -> None:
     r = _op(dir, "trust_hub", hub_id=hub_id, public_key=public_key)
-    out().emit(r, f"Navet litar nu på {r['hub_id']} (fingeravtryck {r['fingerprint']}).")
+    out().emit(r, f"Navet litar nu på {r.hub_id} (fingeravtryck {r.fingerprint}).")
 
 
 @command.command("revoke", help="Spärra en nods nyckel.")
@@ -78,7 +78,7 @@ def trust(dir: Path, hub_id: str, public_key: str) -> None:
 @click.option("--key", "key_id", help="nyckel-id (början räcker); annars alla nodens nycklar")
 def revoke(dir: Path, node_id: str, key_id: str | None) -> None:
     r = _op(dir, "revoke", node_id=node_id, key=key_id)
-    out().emit(r, f"{len(r['revoked'])} nyckel/nycklar spärrade för {r['node_id']}.")
+    out().emit(r, f"{len(r.revoked)} nyckel/nycklar spärrade för {r.node_id}.")
 
 
 @command.command("serve", help="Starta navets server.")
@@ -96,23 +96,23 @@ def serve(dir: Path, port: int | None) -> None:
 def import_(dir: Path, files: tuple[Path, ...]) -> None:
     r = _op(dir, "import", files=[str(f.resolve()) for f in files])
     lines, failed = [], 0
-    for it in r["results"]:
+    for it in r.results:
         failed += not it["ok"]
         lines.append(f"{it['file']}: HTTP {it['status']} – {it['message']}")
     out().emit(r, "\n".join(lines))
     if failed:
-        raise usage_error(f"{failed} av {len(r['results'])} filer kunde inte importeras.",
-                     f"{failed} of {len(r['results'])} files could not be imported.")  # fmt: skip
+        raise usage_error(f"{failed} av {len(r.results)} filer kunde inte importeras.",
+                     f"{failed} of {len(r.results)} files could not be imported.")  # fmt: skip
 
 
 @command.command("verify", help="Verifiera allt som lagrats.")
 @folder_arg()
 def verify(dir: Path) -> None:
     r = _op(dir, "verify")
-    out().emit(r, "\n".join(r["problems"] + [
-        f"{r['bundles']} lagrade paket kontrollerade: "
-        + ("allt stämmer." if r["ok"] else f"{len(r['problems'])} problem.")]))  # fmt: skip
-    if not r["ok"]:
+    out().emit(r, "\n".join(r.problems + [
+        f"{r.bundles} lagrade paket kontrollerade: "
+        + ("allt stämmer." if r.ok else f"{len(r.problems)} problem.")]))  # fmt: skip
+    if not r.ok:
         raise usage_error("Verifieringen hittade problem.", "Verification found problems.")
 
 
@@ -120,8 +120,8 @@ def verify(dir: Path) -> None:
 @folder_arg()
 def status(dir: Path) -> None:
     r = _op(dir, "status")
-    out().emit(r, f"{r['hub_id']} ({r['level']}): {r['nodes']} noder, {r['bundles']} paket, "
-                  f"{len(r['forward_queue'])} väntar på vidarebefordran.")  # fmt: skip
+    out().emit(r, f"{r.hub_id} ({r.level}): {r.nodes} noder, {r.bundles} paket, "
+                  f"{len(r.forward_queue)} väntar på vidarebefordran.")  # fmt: skip
 
 
 @command.command("report", help="Skriv navets årliga sammanställning (PDF och Excel).")
@@ -131,8 +131,8 @@ def status(dir: Path) -> None:
               help="mapp för filerna (standard DIR/reports/ÅÅÅÅ)")  # fmt: skip
 def report(dir: Path, year: int, out_dir: Path | None) -> None:
     r = _op(dir, "report", year=year, out=str(out_dir.resolve()) if out_dir else None)
-    out().emit(r, f"Sammanställningen för {r['year']} skrevs på {r['seconds']:.1f} s:\n"
-                  f"  {r['pdf']}\n  {r['xlsx']}")  # fmt: skip
+    out().emit(r, f"Sammanställningen för {r.year} skrevs på {r.seconds:.1f} s:\n"
+                  f"  {r.pdf}\n  {r.xlsx}")  # fmt: skip
 
 
 @command.command("partsrapport", help="Skriv partsrapporten (PDF och Excel) för en medlemspart "
@@ -146,8 +146,8 @@ def report(dir: Path, year: int, out_dir: Path | None) -> None:
 def partsrapport(dir: Path, year: int, party: str, out_dir: Path | None) -> None:
     r = _op(dir, "partsrapport", year=year, party=party,
             out=str(out_dir.resolve()) if out_dir else None)  # fmt: skip
-    out().emit(r, f"Partsrapporten {r['year']} för {r['name']} skrevs:\n  {r['pdf']}\n"
-                  f"  {r['xlsx']}")  # fmt: skip
+    out().emit(r, f"Partsrapporten {r.year} för {r.name} skrevs:\n  {r.pdf}\n"
+                  f"  {r.xlsx}")  # fmt: skip
 
 
 @command.group("user", help="Navets administratörskonton.")
@@ -164,7 +164,7 @@ _password_file = password_file_option
 @_password_file
 def user_add(dir: Path, username: str, password_file: Path | None) -> None:
     r = _op(dir, "admin_user_add", username=username, password=read_password(password_file))
-    out().emit(r, f"Administratören {r['username']} skapades. Logga in på /admin/.")
+    out().emit(r, f"Administratören {r.username} skapades. Logga in på /admin/.")
 
 
 add_password_command(user, "hub", "admin_user_password")
@@ -178,8 +178,8 @@ add_password_command(user, "hub", "admin_user_password")
 @click.option("--public-key", required=True)
 def trust_aggregator(dir: Path, aggregator_id: str, public_key: str) -> None:
     r = _op(dir, "trust_aggregator", aggregator_id=aggregator_id, public_key=public_key)
-    out().emit(r, f"Aggregatorn {r['aggregator_id']} är registrerad. Fingeravtryck: "
-                  f"{r['fingerprint']} – kontrollera det med aggregatorns ansvariga.")  # fmt: skip
+    out().emit(r, f"Aggregatorn {r.aggregator_id} är registrerad. Fingeravtryck: "
+                  f"{r.fingerprint} – kontrollera det med aggregatorns ansvariga.")  # fmt: skip
 
 
 @command.command("fetch-releases", help="Hämta den egna gruppens frisläppta exakta summor från "
@@ -187,9 +187,9 @@ def trust_aggregator(dir: Path, aggregator_id: str, public_key: str) -> None:
 @folder_arg()
 def fetch_releases(dir: Path) -> None:
     r = _op(dir, "fetch_releases")
-    new = [f for f in r["fetched"] if f.get("ok")]
-    out().emit(r, f"{len(r['fetched'])} frisläppningar hos uppströmsnavet, {len(new)} godtagna här"
-                  + "".join(f"\n  {f['digest'][:16]}…: {f.get('message', '')}" for f in r["fetched"]))
+    new = [f for f in r.fetched if f.get("ok")]
+    out().emit(r, f"{len(r.fetched)} frisläppningar hos uppströmsnavet, {len(new)} godtagna här"
+                  + "".join(f"\n  {f['digest'][:16]}…: {f.get('message', '')}" for f in r.fetched))
 
 from lexheller.commands.upkeep import add_upkeep  # noqa: E402  (backup, restore, migrate)
 

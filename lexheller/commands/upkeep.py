@@ -47,10 +47,10 @@ def add_upkeep(group: click.Group, kind: str) -> None:
     def backup(dir: Path, out_file: Path, passphrase_file: Path | None, plain_keys: bool) -> None:
         r = run_op(kind, dir, "backup", out=str(out_file.resolve()),
                    passphrase=read_passphrase(passphrase_file), plain_keys=plain_keys)  # fmt: skip
-        keys = ("nycklarna krypterade: " + ", ".join(r["encrypted"]) if r["keys_encrypted"]
+        keys = ("nycklarna krypterade: " + ", ".join(r.encrypted) if r.keys_encrypted
                 else "NYCKLARNA OKRYPTERADE (--plain-keys)")  # fmt: skip
-        out().emit(r, f"Säkerhetskopia av {r['id']} skriven till {r['out']} ({r['files']} filer, "
-                      f"{r['bytes']} byte; {keys}).")  # fmt: skip
+        out().emit(r, f"Säkerhetskopia av {r.id} skriven till {r.out} ({r.files} filer, "
+                      f"{r.bytes} byte; {keys}).")  # fmt: skip
 
     @group.command("restore", help=f"Återställ {it} från en säkerhetskopia till en ny, tom mapp.")
     @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
@@ -75,8 +75,8 @@ def add_upkeep(group: click.Group, kind: str) -> None:
     @folder_arg()
     def migrate(dir: Path) -> None:
         r = run_op(kind, dir, "migrate")
-        done = "; ".join(r["applied"]) if r["applied"] else "inget att göra"
-        out().emit(r, f"Schemaversion {r['after']} (av {r['latest']} kända); den här starten: "
+        done = "; ".join(r.applied) if r.applied else "inget att göra"
+        out().emit(r, f"Schemaversion {r.after} (av {r.latest} kända); den här starten: "
                       f"{done}.")  # fmt: skip
 
     if kind != "node":
@@ -115,13 +115,13 @@ def add_enrolment(group: click.Group) -> None:
         r = run_op("node", dir, "enroll_request", hub=hub, contact_name=contact_name,
                    contact_email=contact_email, contact_phone=contact_phone)  # fmt: skip
         en = out().lang == "en"
-        said = r["message_en"] if en else r["message"]
-        if not r["ok"]:
-            out().emit(r, f"Navet {r['hub_url']} tog inte emot ansökan (HTTP {r['status']}): "
+        said = r.message_en if en else r.message
+        if not r.ok:
+            out().emit(r, f"Navet {r.hub_url} tog inte emot ansökan (HTTP {r.status}): "
                           f"{said}")  # fmt: skip
             raise usage_error("Ansökan avvisades; åtgärda det som står ovan och försök igen.",
                               "The request was refused; fix what is said above and try again.")  # fmt: skip
-        out().emit(r, f"{said}\nFingeravtryck att läsa upp när navet ringer: {r['fingerprint']}\n"
+        out().emit(r, f"{said}\nFingeravtryck att läsa upp när navet ringer: {r.fingerprint}\n"
                       f"Se hur det går med 'lexheller node enroll-status {dir}'.")  # fmt: skip
 
     @group.command("enroll-status", help="Fråga navet hur det gick med ansökan om registrering.")
@@ -129,8 +129,8 @@ def add_enrolment(group: click.Group) -> None:
     @click.option("--hub", help="navets adress (annars den ansökan skickades till)")
     def enroll_status(dir: Path, hub: str | None) -> None:
         r = run_op("node", dir, "enroll_status", hub=hub)
-        out().emit(r, r["message_en"] if out().lang == "en" else r["message"])
-        if r["state"] in ("rejected", "revoked"):
+        out().emit(r, r.message_en if out().lang == "en" else r.message)
+        if r.state in ("rejected", "revoked"):
             raise usage_error("Noden är inte registrerad hos navet.",
                               "The node is not enrolled with the hub.")  # fmt: skip
 
