@@ -302,7 +302,8 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
     from lexheller import demo_mail
 
     busy = [s.port for s in hubs + nodes if not _port_free(s.port)]
-    busy += [p for p in [demo_mail.port(base_port)] if not _port_free(p)]
+    busy += [p for p in [demo_mail.port(base_port), *demo_exact.ports(base_port)]
+             if not _port_free(p)]  # fmt: skip
     if busy:
         raise UsageError(f"Portarna {busy} är upptagna. Stoppa det som kör där eller välj "
                          "andra portar med --port.",

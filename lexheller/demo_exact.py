@@ -31,6 +31,11 @@ ONE_SHOT = ("aggregator-close-batch",)
 """Children that end by themselves (the demo's watch loop does not treat that as a failure)."""
 
 
+def ports(base_port: int) -> list[int]:
+    """Every port the three demo aggregators listen on: HTTP base+50..52, MPC base+60..62."""
+    return [base_port + OFFSET + d for d in (0, 1, 2, 10, 11, 12)]
+
+
 def folders(demo: Path) -> list[Path]:
     return [demo / "aggregators" / f"a{p}" for p in (1, 2, 3)]
 
