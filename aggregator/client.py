@@ -180,7 +180,7 @@ def write_job(agg: Aggregator, files: HubFiles, stored_batch: Any, spec: Mapping
         if (payload.node_id, payload.bundle_digest) != (m.node_id, m.bundle_digest):
             raise UsageError(f"Andelarna {m.shares_digest[:12]}… hör inte till {m.node_id}s paket.",
                              f"The shares {m.shares_digest[:12]}… do not belong to {m.node_id}'s bundle.")  # fmt: skip
-        vec = decrypt(payload, agg.party, agg.hpke_key)
+        vec = _my_share(payload, agg)
         share = jobdir / f"{m.node_id}.share"
         fd = os.open(share, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
@@ -204,6 +204,20 @@ def write_job(agg: Aggregator, files: HubFiles, stored_batch: Any, spec: Mapping
         json.dump(job, f, ensure_ascii=False)
     (jobdir / "result.json").unlink(missing_ok=True)
     return path
+
+
+def _my_share(payload: Any, agg: Aggregator) -> Any:
+    """This aggregator's share of a node's envelope; in "two-noise" mode A2 holds shares 2 and
+    3 and adds them (`aggregator.fallback.share_parties`)."""
+    from aggregator.fallback import share_parties
+    from schemas.shares import MODULUS, ShareVector
+
+    vecs = [decrypt(payload, p, agg.hpke_key) for p in share_parties(agg.party, agg.fallback.mode)]
+    if len(vecs) == 1:
+        return vecs[0]
+    return ShareVector(vecs[0].node_id, vecs[0].bundle_digest, agg.party,
+                       tuple(sum(x) % MODULUS for x in zip(*(v.residuals for v in vecs), strict=True)),
+                       tuple(sum(x) % MODULUS for x in zip(*(v.indicators for v in vecs), strict=True)))  # fmt: skip
 
 
 def _bundle_sequence(path: Path) -> int:
@@ -357,12 +371,15 @@ def _close_one(agg: Aggregator, files: HubFiles, fed: Mapping[str, Any], period:
         return {**base, "state": "already_released"}
     http = HttpPublisher(timeout=30.0)
     peers = [Peer(p, http) for p in agg.peers()]
+    two = agg.fallback.mode == "two-noise"
     spec = {
-        "batch_digest": digest, "parties": mpc_parties(agg),
+        "batch_digest": digest, "parties": [] if two else mpc_parties(agg),
         "policy": {"k": int(agg.config["policy"]["k"]),
                    "min_hidden": int(agg.config["policy"]["min_hidden"])},
         **public_manifest(fed, group),
     }  # fmt: skip
+    if two:
+        spec["aggregation"] = {"mode": "two-noise", "noise_scale": agg.fallback.noise_scale}
     started = time.perf_counter()
     try:
         for p in peers:
@@ -372,6 +389,8 @@ def _close_one(agg: Aggregator, files: HubFiles, fed: Mapping[str, Any], period:
     except TransportError as e:
         raise _waits(e, "en aggregator svarar inte") from e
     job_path = write_job(agg, files, stored, spec)
+    if two:
+        return _close_two_noise(agg, files, book, stored, job_path, peers, base, started)
     jobdir = job_path.parent
     proc = mpc.spawn(job_path, jobdir / "party.log")
     deadline = time.monotonic() + timeout
@@ -438,6 +457,62 @@ def _close_one(agg: Aggregator, files: HubFiles, fed: Mapping[str, Any], period:
         "audit_seconds": stats["audit_seconds"],
         "audit_rounds": stats["audit_rounds"],
         "withheld_by_audit": stats["withheld_by_audit"],
+        "release_digest": sha256(signed),
+    }
+
+
+def _close_two_noise(agg: Aggregator, files: HubFiles, book: Any, stored: Any, job_path: Path,
+                     peers: list[Peer], base: dict[str, Any], started: float) -> dict[str, Any]:  # fmt: skip
+    """The leader's side of the two-aggregator fallback (`aggregator.fallback`): exchange the
+    checks against the bundles, then the noisy share-sums, build the approximate release, have
+    A2 sign it and post it."""
+    from aggregator import fallback
+    from schemas.release import sign_release
+
+    job = json.loads(job_path.read_text("utf-8"))
+    digest = stored.batch.digest()
+    scale = agg.fallback.noise_scale
+    [peer] = peers
+    try:
+        mine = fallback.checks(job)
+        theirs = peer.post_json(f"/api/v1/jobs/{digest}/open",
+                                json.dumps({"step": "checks", "values": mine}).encode(),
+                                "kontrollen mot paketen")["values"]  # fmt: skip
+        valid = fallback.valid_members(mine, theirs)
+        refused = sorted(set(mine) - set(valid))
+        if not valid:
+            raise UsageError("Ingen medlems andelar stämmer med dess paket; inget frisläpps.",
+                             "No member's shares agree with its bundle; nothing is released.")  # fmt: skip
+        my_sums = fallback.noisy_opening(job, job_path.parent, valid, scale)
+        their_sums = peer.post_json(f"/api/v1/jobs/{digest}/open",
+                                    json.dumps({"step": "sums", "valid": valid,
+                                                "values": my_sums}).encode(),
+                                    "de brusade summorna")["values"]  # fmt: skip
+        release = fallback.release_from(job, valid, my_sums, their_sums, scale)
+        body = release.to_bytes()
+        env = sign_release(release, [agg.signing_key])
+        sigs = list(env.signatures) + [peer.sign(digest, body)]
+    except TransportError as e:
+        raise _waits(e, "den andra aggregatorn svarar inte") from e
+    signed = Envelope(PAYLOAD_TYPE_RELEASE, body, tuple(sigs)).to_bytes()
+    try:
+        a = files.http.post(files.url, "/api/v1/releases", signed)
+    except TransportError as e:
+        raise _waits(e, "det nationella navet svarar inte") from e
+    if a.status not in (200, 201):
+        raise RemoteRefused(f"Navet tog inte emot frisläppningen: {a.body.get('message', a.status)}",
+                            f"The hub did not take the release: {a.body.get('message_en', a.status)}",
+                            a.status, a.body)  # fmt: skip
+    book.mark_released(stored.batch, signed)
+    return {
+        **base,
+        "state": "released",
+        "mode": "two-noise",
+        "approximate": True,
+        "margin": release.noise.margin if release.noise else None,
+        "refused": refused,
+        "cells": len(release.cells),
+        "mpc_seconds": round(time.perf_counter() - started, 3),
         "release_digest": sha256(signed),
     }
 

@@ -18,10 +18,12 @@ def _op(folder: Path, name: str, **args: Any) -> dict[str, Any]:
 
 
 def init(folder: Path, *, aggregator_id: str, party: int, name: str = "", national_hub: str = "",
-         port: int | None = None, mpc_port: int | None = None) -> dict[str, Any]:  # fmt: skip
+         port: int | None = None, mpc_port: int | None = None, mode: str = "three",
+         noise_scale: float | None = None) -> dict[str, Any]:  # fmt: skip
     return {"folder": str(folder), **init_aggregator(
         Path(folder), aggregator_id=aggregator_id, party=party, name=name,
-        national_hub=national_hub, port=port, mpc_port=mpc_port)}  # fmt: skip
+        national_hub=national_hub, port=port, mpc_port=mpc_port, mode=mode,
+        noise_scale=noise_scale)}  # fmt: skip
 
 
 def key(folder: Path) -> dict[str, Any]:

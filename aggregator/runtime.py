@@ -22,6 +22,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from aggregator.fallback import FallbackSetting
 from common.config import Config, Setting
 from common.errors import UsageError
 from common.keys import _passphrase, create_key, load_private_key
@@ -45,6 +46,11 @@ SETTINGS = [
     Setting("server", "port", 8300, "Port som HTTP-servern lyssnar på."),
     Setting("mpc", "host", "127.0.0.1", "Adress som MPC-parten lyssnar på."),
     Setting("mpc", "port", 8310, "Port som MPC-parten lyssnar på."),
+    Setting("aggregation", "mode", "three",
+            "three (exakt MPC med tre aggregatorer) eller two-noise (två aggregatorer, "
+            "ungefärliga tal med brus; se docs/exact-figures.md, Fallback)."),
+    Setting("aggregation", "noise_scale", 3.0,
+            "two-noise: σ för det diskreta gaussiska bruset som varje aggregator lägger till."),
     Setting("peers", "aggregators", [],
             "De två andra aggregatorerna: {party, id, url, public_key, mpc_host, mpc_port}."),
 ]  # fmt: skip
@@ -118,14 +124,24 @@ def check_settings(config: Config) -> None:
                 "[aggregator] role must be leader for party 1 and member for 2 and 3",
             )
         )
+    try:
+        setting = FallbackSetting.from_config(config["aggregation"])
+    except (TypeError, ValueError) as e:
+        problems.append((f"[aggregation] {e}", f"[aggregation] {e}"))
+        setting = FallbackSetting()
+    n_parties = 2 if setting.mode == "two-noise" else PARTIES
+    if setting.mode == "two-noise" and a["party"] not in (1, 2):
+        problems.append(("[aggregator] party ska vara 1 eller 2 när [aggregation] mode = "
+                         "\"two-noise\"", "[aggregator] party must be 1 or 2 when "
+                         "[aggregation] mode = \"two-noise\""))  # fmt: skip
     peers = config["peers"]["aggregators"]
     parties = [p.get("party") for p in peers if isinstance(p, dict)]
-    others = [q for q in parties if q != a["party"] and q in range(1, PARTIES + 1)]
+    others = [q for q in parties if q != a["party"] and q in range(1, n_parties + 1)]
     if len(others) != len(peers) or len(set(others)) != len(others):
         problems.append(
             (
-                "[peers] aggregators ska ange de andra parterna (party 1–3, inte vår egen, var och en en gång)",
-                "[peers] aggregators must list the other parties (party 1-3, not ours, each once)",
+                f"[peers] aggregators ska ange de andra parterna (party 1–{n_parties}, inte vår egen, var och en en gång)",
+                f"[peers] aggregators must list the other parties (party 1-{n_parties}, not ours, each once)",
             )
         )
     for p in peers:
@@ -147,7 +163,8 @@ def check_settings(config: Config) -> None:
 
 def init_aggregator(folder: Path, *, aggregator_id: str, party: int, name: str = "",
                     national_hub: str = "", port: int | None = None,
-                    mpc_port: int | None = None) -> dict[str, Any]:  # fmt: skip
+                    mpc_port: int | None = None, mode: str = "three",
+                    noise_scale: float | None = None) -> dict[str, Any]:  # fmt: skip
     """Create an aggregator folder with its keys; returns what `op_key` shows."""
     folder = Path(folder)
     if (folder / CONFIG_NAME).exists():
@@ -161,6 +178,10 @@ def init_aggregator(folder: Path, *, aggregator_id: str, party: int, name: str =
         "server": {"port": port if port is not None else 8300 + 10 * (party - 1)},
         "mpc": {"port": mpc_port if mpc_port is not None else 8305 + 10 * (party - 1)},
     }  # fmt: skip
+    if mode != "three" or noise_scale is not None:
+        values["aggregation"] = {"mode": mode}
+        if noise_scale is not None:
+            values["aggregation"]["noise_scale"] = float(noise_scale)
     probe = Config(SETTINGS, folder / "missing.toml")
     for sec, kv in values.items():
         probe.values[sec].update(kv)
@@ -187,6 +208,7 @@ class Aggregator:
         self.id: str = self.config["aggregator"]["id"]
         self.party: int = int(self.config["aggregator"]["party"])
         self.leader = self.config["aggregator"]["role"] == "leader"
+        self.fallback = FallbackSetting.from_config(self.config["aggregation"])
         self.signing_key = load_private_key(self.folder)
         self.hpke_key = load_hpke_key(self.folder)
         self.batches_dir = self.folder / "batches"
@@ -222,6 +244,7 @@ class Aggregator:
             "http": f"{c['server']['host']}:{c['server']['port']}",
             "mpc": f"{c['mpc']['host']}:{c['mpc']['port']}",
             "national_hub": c["aggregator"]["national_hub"],
+            "mode": self.fallback.mode,
             "peers": [
                 {"party": p["party"], "id": p["id"], "url": p.get("url", "")} for p in self.peers()
             ],

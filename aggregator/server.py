@@ -64,6 +64,10 @@ class Jobs:
         with self._lock:
             if digest in self._state:
                 return dict(self._state[digest])
+        if self.agg.fallback.mode == "two-noise":  # no MPC party: ready once the job is written
+            if (self.agg.folder / "jobs" / digest / "job.json").exists():
+                return {"state": "done", "candidate": ""}
+            return None
         result = self.agg.folder / "jobs" / digest / "result.json"
         if result.exists():  # finished before a restart
             return {
@@ -83,6 +87,10 @@ class Jobs:
         try:
             files = HubFiles(self.agg.folder, self.agg.config["aggregator"]["national_hub"])
             job_path = write_job(self.agg, files, stored, spec)
+            if self.agg.fallback.mode == "two-noise":
+                with self._lock:
+                    self._state[digest] = {"state": "done", "candidate": ""}
+                return {"state": "done"}
             proc = mpc.spawn(job_path, job_path.parent / "party.log")
         except (LexHellerError, WireError, OSError) as e:
             with self._lock:
@@ -170,6 +178,10 @@ def create_app(agg: Aggregator, token_holder: dict[str, str] | None = None) -> F
                 "k": int(spec["policy"]["k"]),
                 "min_hidden": int(spec["policy"]["min_hidden"]),
             }
+            aggregation = spec.get("aggregation") or {"mode": "three"}
+            aggregation = {"mode": str(aggregation["mode"]),
+                           **({"noise_scale": float(aggregation["noise_scale"])}
+                              if "noise_scale" in aggregation else {})}  # fmt: skip
             spec = {"parties": parties, "policy": policy, "bundles": dict(spec["bundles"]),
                     "releases": list(spec["releases"]), "groups": dict(spec["groups"])}  # fmt: skip
         except (ValueError, KeyError, TypeError) as e:
@@ -180,8 +192,16 @@ def create_app(agg: Aggregator, token_holder: dict[str, str] | None = None) -> F
         if stored is None:
             return error(404, "unknown_batch", "Ingen godkänd omgång med den kontrollsumman; skicka listan först.",
                          "No accepted batch with that digest; send the list first.")  # fmt: skip
+        fb = agg.fallback
+        own_mode = {"mode": fb.mode, **({"noise_scale": fb.noise_scale} if fb.mode == "two-noise" else {})}
+        if aggregation != own_mode:
+            return error(409, "aggregation_mode",
+                         f"Jobbets sammanräkningssätt {aggregation} är inte vårt {own_mode} "
+                         "([aggregation] i aggregator.toml ska vara lika hos båda).",
+                         f"The job's aggregation {aggregation} is not ours {own_mode} "
+                         "([aggregation] in aggregator.toml must be equal at both).")  # fmt: skip
         ours = [agg.config["mpc"]["host"], int(agg.config["mpc"]["port"])]
-        if len(parties) != 3 or parties[agg.party - 1] != ours:
+        if fb.mode == "three" and (len(parties) != 3 or parties[agg.party - 1] != ours):
             return error(409, "mpc_address", f"Jobbet anger fel MPC-adress för part {agg.party} (vår är {ours[0]}:{ours[1]}).",
                          f"The job gives a wrong MPC address for party {agg.party} (ours is {ours[0]}:{ours[1]}).")  # fmt: skip
         own = {
@@ -208,10 +228,60 @@ def create_app(agg: Aggregator, token_holder: dict[str, str] | None = None) -> F
             return error(404, "not_found", "Inget sådant jobb.", "No such job.")
         return jsonify({"ok": True, "digest": digest, **state})
 
+    @app.post(f"{API}/jobs/<digest>/open")
+    def open_two_noise(digest: str) -> ResponseReturnValue:
+        """Two-noise mode: the leader sends its part of a step (``checks``, then ``sums``) and
+        gets ours, made before we saw the leader's. The leader's part is kept; another one
+        for the same step is refused (no re-drawing noise after seeing ours)."""
+        from aggregator import fallback
+
+        if (r := member_only()) is not None:
+            return r
+        jobdir = agg.folder / "jobs" / digest
+        if agg.fallback.mode != "two-noise" or find(digest) is None or not (jobdir / "job.json").exists():
+            return error(404, "not_found", "Inget jobb i läget two-noise för den omgången.",
+                         "No two-noise job for that batch.")  # fmt: skip
+        job = json.loads((jobdir / "job.json").read_text("utf-8"))
+        try:
+            body = json.loads(request.get_data())
+            step, values = str(body["step"]), body["values"]
+            if step not in ("checks", "sums"):
+                raise ValueError(f"unknown step {step!r}")
+        except (ValueError, KeyError, TypeError) as e:
+            return error(400, "bad_opening", f"Begäran är felaktig: {e!r}.", f"The request is malformed: {e!r}.")
+        kept = jobdir / f"leader-{step}.json"
+        if kept.exists() and json.loads(kept.read_text("utf-8")) != values:
+            return error(409, "opening_conflict",
+                         "Ledaren har redan skickat ett annat värde för det här steget.",
+                         "The leader already sent another value for this step.")  # fmt: skip
+        mine_checks = fallback.checks(job)
+        if step == "checks":
+            if set(values) != set(mine_checks):
+                return error(409, "members", "Kontrollen nämner andra medlemmar än omgången.",
+                             "The checks name other members than the batch.")  # fmt: skip
+            kept.write_text(json.dumps(values), "utf-8")
+            return jsonify({"ok": True, "step": step, "values": mine_checks})
+        lead_checks = jobdir / "leader-checks.json"
+        if not lead_checks.exists():
+            return error(409, "order", "Kontrollen mot paketen måste komma först.",
+                         "The check against the bundles must come first.")  # fmt: skip
+        valid = fallback.valid_members(mine_checks, json.loads(lead_checks.read_text("utf-8")))
+        if body.get("valid") != valid:
+            return error(409, "members", f"Ledaren räknar andra giltiga medlemmar än vi ({valid}).",
+                         f"The leader counts other valid members than we do ({valid}).")  # fmt: skip
+        mine = fallback.noisy_opening(job, jobdir, valid, agg.fallback.noise_scale)
+        if len(values) != len(mine):
+            return error(409, "cells", "Ledarens summor gäller andra celler än våra.",
+                         "The leader's sums are for other cells than ours.")  # fmt: skip
+        kept.write_text(json.dumps(values), "utf-8")
+        return jsonify({"ok": True, "step": step, "values": mine})
+
     @app.post(f"{API}/jobs/<digest>/sign")
     def sign_release(digest: str) -> ResponseReturnValue:
         from aggregator.mpc import ReleaseMismatch, check_release
 
+        if agg.fallback.mode == "two-noise":
+            return sign_two_noise(digest)
         result_path = agg.folder / "jobs" / digest / "result.json"
         stored = find(digest)
         if stored is None or not result_path.exists():
@@ -231,6 +301,30 @@ def create_app(agg: Aggregator, token_holder: dict[str, str] | None = None) -> F
                          f"The release is not what our MPC opened: {e}")  # fmt: skip
         env = sign(PAYLOAD_TYPE_RELEASE, body, [agg.signing_key])
         (result_path.parent / "signed.json").write_bytes(env.to_bytes())
+        return Response(env.to_bytes(), mimetype="application/json")
+
+    def sign_two_noise(digest: str) -> ResponseReturnValue:
+        """Sign only the release both noisy openings give (`aggregator.fallback.release_from`)."""
+        from aggregator import fallback
+
+        jobdir = agg.folder / "jobs" / digest
+        kept = [jobdir / "leader-checks.json", jobdir / "leader-sums.json",
+                jobdir / "noisy-opening.json"]  # fmt: skip
+        if find(digest) is None or not all(p.exists() for p in kept):
+            return error(404, "not_found", "Inga öppnade brusade summor för den omgången.",
+                         "No opened noisy sums for that batch.")  # fmt: skip
+        job = json.loads((jobdir / "job.json").read_text("utf-8"))
+        mine = json.loads(kept[2].read_text("utf-8"))
+        expect = fallback.release_from(job, mine["valid"], mine["values"],
+                                       json.loads(kept[1].read_text("utf-8")),
+                                       agg.fallback.noise_scale).to_bytes()  # fmt: skip
+        body = request.get_data()
+        if body != expect:
+            return error(409, "release_mismatch",
+                         "Frisläppningen är inte den som de två brusade summorna ger.",
+                         "The release is not the one the two noisy openings give.")  # fmt: skip
+        env = sign(PAYLOAD_TYPE_RELEASE, body, [agg.signing_key])
+        (jobdir / "signed.json").write_bytes(env.to_bytes())
         return Response(env.to_bytes(), mimetype="application/json")
 
     @app.errorhandler(HTTPException)

@@ -32,12 +32,17 @@ def _key_text(r: Any) -> str:
 @click.option("--national-hub", default="", help="nationella navets adress")
 @click.option("--port", type=int, help="HTTP-port (standard 8300 + 10·(part−1))")
 @click.option("--mpc-port", type=int, help="MPC-port (standard 8305 + 10·(part−1))")
+@click.option("--mode", type=click.Choice(["three", "two-noise"]), default="three", show_default=True,
+              help="three = exakt MPC med tre aggregatorer; two-noise = två aggregatorer, ungefärliga tal")
+@click.option("--noise-scale", type=float, default=None,
+              help="two-noise: σ för bruset som varje aggregator lägger till (standard 3,0)")
 def init(dir: Path, aggregator_id: str, party: int, name: str, national_hub: str,
-         port: int | None, mpc_port: int | None) -> None:  # fmt: skip
+         port: int | None, mpc_port: int | None, mode: str, noise_scale: float | None) -> None:  # fmt: skip
     from aggregator import commands
 
     r = commands.init(dir, aggregator_id=aggregator_id, party=party, name=name,
-                      national_hub=national_hub, port=port, mpc_port=mpc_port)  # fmt: skip
+                      national_hub=national_hub, port=port, mpc_port=mpc_port, mode=mode,
+                      noise_scale=noise_scale)  # fmt: skip
     out().emit(r, f"Aggregatormappen {r['folder']} skapades.\n" + _key_text(r))
 
 
@@ -112,6 +117,10 @@ def close_batch(dir: Path, period: str, group: str | None) -> None:
         head += f", {len(b['late'])} sena: {', '.join(b['late'])})" if b["late"] else ")"
         if b["state"] == "already_released":
             lines.append(f"{head}: redan frisläppt, inget nytt att köra")
+        elif b.get("mode") == "two-noise":
+            lines.append(f"{head}: frisläppt, {b['cells']} ungefärliga celler (± {b['margin']}, "
+                         f"brus från två aggregatorer) på {b['mpc_seconds']} s"
+                         + (f"; vägrade förbund: {', '.join(b['refused'])}" if b["refused"] else ""))
         else:
             lines.append(f"{head}: frisläppt, {b['cells']} exakta celler; MPC {b['mpc_seconds']} s, "
                          f"granskning {b['audit_seconds']} s i {b['audit_rounds']} varv"
