@@ -12,7 +12,12 @@ The shared data model (see the relations in ``node.audit``):
   each sums to ``total`` (``kanal``, how the report arrived, is counted when the frame has the
   column, for whole years only (``YEAR_ONLY``); taxonomy v2 and later);
 * ``aktor``: one or more actors per report, each cell at most ``total``;
-* ``problemtyp_x_aktor`` and ``aktor_x_niva``: sum over problem type (level) to ``aktor``.
+* ``problemtyp_x_aktor`` and ``aktor_x_niva``: sum over problem type (level) to ``aktor``;
+* for years with few reports (``[publish] actor_groups_below``), ``problemtyp_x_aktorgrupp`` and
+  ``aktorgrupp_x_niva`` replace those two: the coarse actor groups of
+  ``common.disclosure.model.ACTOR_GROUPS`` (AF, FK, kommun, region, annan), counting *mentions*
+  (a report naming two kommun actors counts twice under K), so that group g sums over problem
+  type (level) to the sum of ``aktor`` over g's members.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from common.disclosure.model import ACTOR_GROUPS, GROUP_OF
 from schemas.codes import CURRENT_VERSION, code_list
 from schemas.wire import UNCLASSIFIED
 
@@ -38,6 +44,15 @@ TABLE_DIMS: dict[str, tuple[str, ...]] = {
     "aktor_x_niva": ("aktor", "niva"),
 }
 """The tables of the shared data model and their dimensions, in publishing order."""
+
+GROUPED_DIMS: dict[str, tuple[str, ...]] = {
+    "problemtyp_x_aktorgrupp": ("problemtyp", "aktorgrupp"),
+    "aktorgrupp_x_niva": ("aktorgrupp", "niva"),
+}
+"""The cross tables by actor group, for years with few reports (see ``count_tables``)."""
+
+GROUPED_FOR = {"problemtyp_x_aktor": "problemtyp_x_aktorgrupp", "aktor_x_niva": "aktorgrupp_x_niva"}
+"""Which cross table by actor group replaces which cross table by actor."""
 
 ONE_VALUED = ("problemtyp", "niva", "organisation", "status", "kanal")
 
@@ -68,13 +83,15 @@ class CountTable:
 
 def dim_values(dim: str, taxonomy: str = CURRENT_VERSION) -> tuple[str, ...]:
     """The codes a dimension takes in a table, in code-list order (unclassified last)."""
+    if dim == "aktorgrupp":
+        return tuple(ACTOR_GROUPS)
     values = code_list(dim, taxonomy).values
     return (*values, UNCLASSIFIED) if dim in CLASSIFIABLE else values
 
 
 def table_keys(name: str, taxonomy: str = CURRENT_VERSION) -> list[tuple[str, ...]]:
     """Every key of table `name`: the full cross product of its dimensions' codes."""
-    dims = TABLE_DIMS[name]
+    dims = TABLE_DIMS[name] if name in TABLE_DIMS else GROUPED_DIMS[name]
     return list(itertools.product(*(dim_values(d, taxonomy) for d in dims)))
 
 
@@ -163,7 +180,8 @@ def _grouped(frame: pl.DataFrame, by: list[str]) -> dict[tuple[str, ...], int]:
 
 
 def count_tables(
-    reports: pl.DataFrame, periods: Iterable[str] | None = None, taxonomy: str = CURRENT_VERSION
+    reports: pl.DataFrame, periods: Iterable[str] | None = None, taxonomy: str = CURRENT_VERSION,
+    actor_groups: Iterable[str] = (),
 ) -> list[CountTable]:
     """Count `reports` into the tables of ``TABLE_DIMS`` for each period.
 
@@ -171,8 +189,10 @@ def count_tables(
     = unclassified), ``organisation``, ``status`` (Utf8) and ``aktorer`` (List(Utf8), at
     least one each). `periods` defaults to ``periods_of(reports)``. Raises ValueError for codes
     outside the taxonomy or reports without an actor. Tables come period by period, in
-    ``TABLE_DIMS`` order.
+    ``TABLE_DIMS`` order. For the years in `actor_groups` (and their quarters and months) the
+    cross tables count actor groups instead (``GROUPED_FOR``), in the same place.
     """
+    grouped_years = set(actor_groups)
     periods = periods_of(reports) if periods is None else sorted(set(periods))
     if not periods:
         return []
@@ -194,13 +214,24 @@ def count_tables(
     by_actor = long.explode("aktorer").rename({"aktorer": "aktor"})
     sources = {"total": long, "aktor": by_actor, "problemtyp_x_aktor": by_actor,
                "aktor_x_niva": by_actor} | {d: long for d in ONE_VALUED}  # fmt: skip
+    if grouped_years:  # one row per actor named, by its group: mentions, as the model counts
+        by_group = by_actor.with_columns(
+            aktorgrupp=pl.col("aktor").replace_strict(GROUP_OF, return_dtype=pl.Utf8))
+        tables |= GROUPED_DIMS
+        sources |= {name: by_group for name in GROUPED_DIMS}
     grouped = {
         name: _grouped(sources[name], ["period", *dims]) for name, dims in tables.items()
     }
     keys = {name: table_keys(name, taxonomy) for name in tables}
+
+    def name_in(name: str, p: str) -> str:
+        return GROUPED_FOR.get(name, name) if p[:4] in grouped_years else name
+
     return [
-        CountTable(name, p, dims, {key: grouped[name].get((p, *key), 0) for key in keys[name]})
+        CountTable(name_in(name, p), p, tables[name_in(name, p)],
+                   {key: grouped[name_in(name, p)].get((p, *key), 0)
+                    for key in keys[name_in(name, p)]})
         for p in periods
-        for name, dims in tables.items()
-        if len(p) == 4 or name not in YEAR_ONLY
-    ]
+        for name in TABLE_DIMS
+        if name in tables and (len(p) == 4 or name not in YEAR_ONLY)
+    ]  # fmt: skip

@@ -33,7 +33,8 @@ from scipy.optimize import linprog
 from scipy.optimize._highspy import _core as _highs  # the HiGHS bindings linprog uses
 from scipy.sparse.csgraph import connected_components
 
-from node.aggregate import ONE_VALUED, TABLE_DIMS
+from common.disclosure.model import ACTOR_GROUPS
+from node.aggregate import GROUPED_DIMS, ONE_VALUED, TABLE_DIMS
 from schemas.wire import Table
 
 CellId = tuple[str, str, tuple[str, ...]]
@@ -115,23 +116,36 @@ def _period_relations(period: str, tables: dict[str, Collection[tuple[str, ...]]
     for cross, margin, pos in (
         ("problemtyp_x_aktor", "problemtyp", 0),
         ("aktor_x_niva", "niva", 1),
+        ("problemtyp_x_aktorgrupp", "problemtyp", 0),
+        ("aktorgrupp_x_niva", "niva", 1),
     ):
         if not has(cross):
             continue
+        # A group counts mentions of its members: it sums to their aktor cells, and a report
+        # can be counted once per member, so a cell is at most width x its margin.
+        members_of = ACTOR_GROUPS if "aktorgrupp" in cross else None
         by_actor: dict[str, list[CellId]] = defaultdict(list)
         by_margin: dict[str, list[CellId]] = defaultdict(list)
         for c in cells(cross):
             by_actor[c[2][1 - pos]].append(c)
             by_margin[c[2][pos]].append(c)
         for actor, members in sorted(by_actor.items()):
-            for parent in cell("aktor", (actor,)):
-                yield Relation("eq", (*_sum(members), (parent, -1)))
+            names = members_of[actor] if members_of else (actor,)
+            parents = [p for a in names for p in cell("aktor", (a,))]
+            if parents and len(parents) == len(names):
+                yield Relation("eq", (*_sum(members), *_sum(parents, -1)))
         for code, members in sorted(by_margin.items()):
             for parent in cell(margin, (code,)):
                 for c in members:
-                    yield Relation("le", ((c, 1), (parent, -1)))
+                    width = len(members_of[c[2][1 - pos]]) if members_of else 1
+                    yield Relation("le", ((c, 1), (parent, -width)))
                 # every report names at least one actor
                 yield Relation("le", ((parent, 1), *_sum(members, -1)))
+    if has("problemtyp_x_aktorgrupp", "aktorgrupp_x_niva"):
+        for group in sorted({c[2][1] for c in cells("problemtyp_x_aktorgrupp")}):
+            left = [c for c in cells("problemtyp_x_aktorgrupp") if c[2][1] == group]
+            right = [c for c in cells("aktorgrupp_x_niva") if c[2][0] == group]
+            yield Relation("eq", (*_sum(left), *_sum(right, -1)))
     if has("problemtyp_x_aktor", "aktor_x_niva") and not has("aktor"):
         for actor in sorted({c[2][1] for c in cells("problemtyp_x_aktor")}):
             left = [c for c in cells("problemtyp_x_aktor") if c[2][1] == actor]
@@ -174,7 +188,7 @@ def relations(shapes: Iterable[Shape]) -> Iterator[Relation]:
     by_key = {(name, period): keys for name, period, keys in shapes}
     by_period: dict[str, dict[str, Collection[tuple[str, ...]]]] = defaultdict(dict)
     for (name, period), keys in by_key.items():
-        if name in TABLE_DIMS:
+        if name in TABLE_DIMS or name in GROUPED_DIMS:
             by_period[period][name] = keys
     for period in sorted(by_period):
         yield from _period_relations(period, by_period[period])

@@ -27,8 +27,10 @@ from schemas.codes import CURRENT_VERSION
 from schemas.wire import (
     PAYLOAD_TYPE_AGGREGATES,
     Bundle,
+    GROUPED_CROSS_TABLES,
     Envelope,
     NodeInfo,
+    Plan,
     Table,
     bundle_digest,
     sign,
@@ -114,12 +116,15 @@ def audit_ledger(store: NodeStore, k: int, integer_seconds: float = 60.0) -> dic
             "lp_only": report.lp_only}
 
 
-def plan_periods(frame: Any, granularity: tuple[str, ...], k: int) -> tuple[list[str], dict[str, Any]]:
+def plan_periods(frame: Any, granularity: tuple[str, ...], k: int,
+                 actor_groups_below: int = 0) -> tuple[list[str], dict[str, Any]]:  # fmt: skip
     """The publication plan: which periods the volume supports (see docs/disclosure-control.md).
 
     Quarters only when every quarter of the span holds at least k reports (else the first or
     last quarter, known to hold a report, would be a small count); years from the first to the
     last, but a first or newest year with fewer than k reports is held back until it has k.
+    A published year with fewer than `actor_groups_below` reports gets its cross tables by
+    actor group (``plan["actor_groups"]``; 0: never).
     """
     periods = periods_of(frame, granularity)
     totals = {t.period: t.counts[()] for t in count_tables(frame, periods) if t.name == "total"}
@@ -133,8 +138,25 @@ def plan_periods(frame: Any, granularity: tuple[str, ...], k: int) -> tuple[list
     chosen = [p for p in periods if p in years or (keep_quarters and p in quarters
                                                    and p[:4] in years)]  # fmt: skip
     plan = {"year": sorted(years), "quarter": keep_quarters, "held_back":
-            sorted({p[:4] for p in periods} - set(years))}  # fmt: skip
+            sorted({p[:4] for p in periods} - set(years)),
+            "actor_groups": sorted(y for y in years if totals[y] < actor_groups_below)}  # fmt: skip
     return chosen, plan
+
+
+def declared_plan(tables: list[Table], span: set[str], actor_groups_below: int) -> Plan:
+    """The plan a bundle declares: what its tables hold, year by year (``schemas.wire.Plan``).
+
+    Read from the tables themselves, so a year republished as last time is described as it
+    stands, never as "frozen" (why a year was not revised could itself tell something)."""
+    years = {t.period[:4] for t in tables}
+    return Plan(
+        years=tuple(sorted(years)),
+        quarters=tuple(sorted({t.period[:4] for t in tables if len(t.period) > 4})),
+        held_back=tuple(sorted(span - years)),
+        actor_groups=tuple(sorted({t.period[:4] for t in tables
+                                   if t.name in GROUPED_CROSS_TABLES})),  # fmt: skip
+        actor_groups_below=actor_groups_below,
+    )
 
 
 def _span_ends(tables: list[Table]) -> set[tuple[str, str, tuple[str, ...]]]:
@@ -246,13 +268,15 @@ def build(
             "Det finns inga anmälningar att publicera ännu.",
             "There are no reports to publish yet.",
         )
-    periods, plan = plan_periods(frame, tuple(config["publish"]["granularity"]), k)
+    below = int(config["publish"]["actor_groups_below"])
+    periods, plan = plan_periods(frame, tuple(config["publish"]["granularity"]), k, below)
     if not periods:
         raise UsageError(
             f"Inget år har ännu minst {k} anmälningar: inget kan publiceras ännu.",
             f"No year holds {k} reports yet: nothing can be published yet.",
         )
-    counted = count_tables(frame, periods)
+    counted = count_tables(frame, periods, actor_groups=plan["actor_groups"])
+    span = {p[:4] for p in periods_of(frame, ("year",))}
     figures = tuple(workflow_figures(store, k, [p for p in periods if len(p) == 4]))
     method = (f"{METHOD}; plan: years {','.join(plan['year'])}, quarters "
               f"{'yes' if plan['quarter'] else 'no'}")  # fmt: skip
@@ -275,6 +299,7 @@ def build(
             tables=tuple(tables),
             figures=figures,
             trail_head=trail_head,
+            plan=declared_plan(tables, span, below),
         )
 
     tables, n_primary, n_complementary = protect_exact(store, list(counted), k, make)

@@ -27,6 +27,9 @@ SETTINGS = [
     ),
     Setting("publish", "granularity", ["year", "quarter"], "Perioder som publiceras."),
     Setting("publish", "expires_days", 120, "Hur många dagar ett publicerat paket gäller."),
+    Setting("publish", "actor_groups_below", 0,
+            "År med färre anmälningar än så publicerar korstabellerna per aktörsgrupp (AF, FK, "
+            "kommun, region, annan) i stället för per aktör; 0 = aldrig."),
     Setting("publish", "timeout_seconds", 20, "Tidsgräns för anrop till navet."),
     Setting("retention", "years_after_close", 2,
             "År efter avslut som fritext och kontaktuppgifter gallras (koder behålls)."),
