@@ -25,9 +25,9 @@ from node.store import NodeStore
 from node.suppression import Protection, mend, protect
 from schemas.codes import CURRENT_VERSION
 from schemas.wire import (
+    GROUPED_CROSS_TABLES,
     PAYLOAD_TYPE_AGGREGATES,
     Bundle,
-    GROUPED_CROSS_TABLES,
     Envelope,
     NodeInfo,
     Plan,
