@@ -140,3 +140,41 @@ def test_two_noise_settings_are_checked(tmp_path: Path, capsys) -> None:
                "--mode", "two-noise", "--noise-scale", "0")  # fmt: skip
     out = capsys.readouterr()
     assert code != 0 and "noise_scale" in out.out + out.err
+
+
+def _two_noise_jobs(tmp: Path, fed: dict, tamper: str | None) -> list[dict]:
+    """The two parties' job files as `write_job` makes them in two-noise mode: A1 with share
+    1, A2 with shares 2 and 3 added."""
+    from schemas import shares as sh
+    from tests.test_aggregator_mpc import write_jobs
+
+    jobs = [json.loads(p.read_text("utf-8")) for p in write_jobs(tmp, fed, "ab" * 32, tamper)]
+    for m2, m3 in zip(jobs[1]["members"], jobs[2]["members"], strict=True):
+        v2 = sh.ShareVector.from_bytes(Path(m2["shares"]).read_bytes())
+        v3 = sh.ShareVector.from_bytes(Path(m3["shares"]).read_bytes())
+        both = sh.ShareVector(v2.node_id, v2.bundle_digest, 2,
+                              tuple((a + b) % sh.MODULUS for a, b in zip(v2.residuals, v3.residuals, strict=True)),
+                              tuple((a + b) % sh.MODULUS for a, b in zip(v2.indicators, v3.indicators, strict=True)))  # fmt: skip
+        Path(m2["shares"]).write_bytes(both.to_bytes())
+    return jobs[:2]
+
+
+def test_shares_that_contradict_the_bundle_are_refused_and_noise_is_drawn_once(tmp_path: Path) -> None:
+    from aggregator import fallback
+    from tests.test_aggregator_mpc import federation
+
+    fed = federation(tmp_path, MEMBERS[:3])
+    j1, j2 = _two_noise_jobs(tmp_path, fed, tamper="sf-m01")
+    valid = fallback.valid_members(fallback.checks(j1), fallback.checks(j2))
+    assert valid == ["sf-m00", "sf-m02"]  # sf-m01's share gives a published cell a residual
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d2").mkdir()
+    o1 = fallback.noisy_opening(j1, tmp_path / "d1", valid, SCALE)
+    o2 = fallback.noisy_opening(j2, tmp_path / "d2", valid, SCALE)
+    assert fallback.noisy_opening(j1, tmp_path / "d1", valid, SCALE) == o1  # kept, not redrawn
+    release = fallback.release_from(j1, valid, o1, o2, SCALE)
+    assert release == fallback.release_from(j2, valid, o2, o1, SCALE)  # both build the same
+    assert release.approximate and release.group.nodes == ("sf-m00", "sf-m02")
+    for c in release.cells:
+        true = sum(fed[n]["exact"].get((c.table, PERIOD, c.key), 0) for n in valid)
+        assert abs(c.value - true) <= 5 * margin(SCALE), (c, true)
