@@ -13,8 +13,9 @@ A2 and A3 take part in the leader's batches through it:
     POST /api/v1/jobs/<digest>/sign  the release bytes: signed by us only if it is what our own
                                      MPC opened (`aggregator.mpc.check_release`), else 409
 
-Every error has the hub API's one JSON shape (as `hub.api.error_body`; aggregator/ never
-imports hub/): {"ok": false, "status", "error", "message" (sv), "message_en", "errors"}.
+Every error has the one JSON shape of every endpoint (`common.errors.error_body`, sent by
+`common.web.errors`): {"ok": false, "status", "error", "message" (sv), "message_en", "errors",
+"hint"?, "hint_en"?}.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException
 
 from aggregator.batch import BatchBook, BatchConflict
 from aggregator.client import HubFiles, candidate_digest, write_job
 from aggregator.runtime import Aggregator
 from common import control
 from common.errors import LexHellerError
+from common.i18n import pair
+from common.web.errors import error_response, install_json_errors
 from schemas.release import PAYLOAD_TYPE_RELEASE, Release
 from schemas.wire import WireError, decode_public_key, key_id, sign
 
@@ -41,15 +43,7 @@ MAX_BODY = 16 * 1024 * 1024
 MPC_TIMEOUT = 3600.0
 
 
-def error_body(status: int, code: str, sv: str, en: str, errors: list[str] | None = None) -> dict:
-    return {"ok": False, "status": status, "error": code, "message": sv, "message_en": en,
-            "errors": errors or []}  # fmt: skip
-
-
-def error(status: int, code: str, sv: str, en: str) -> Response:
-    resp = jsonify(error_body(status, code, sv, en))
-    resp.status_code = status
-    return resp
+error = error_response
 
 
 class Jobs:
@@ -327,18 +321,12 @@ def create_app(agg: Aggregator, token_holder: dict[str, str] | None = None) -> F
         (jobdir / "signed.json").write_bytes(env.to_bytes())
         return Response(env.to_bytes(), mimetype="application/json")
 
-    @app.errorhandler(HTTPException)
-    def _http(e: HTTPException) -> ResponseReturnValue:
-        code = e.code or 500
-        return error(code, (e.name or "error").lower().replace(" ", "_"),
-                     f"{e.name} ({code}).", f"{e.name} ({code}).")  # fmt: skip
+    install_json_errors(app, "/")  # every path of the aggregator is JSON
 
     @app.errorhandler(Exception)
     def _internal(e: Exception) -> ResponseReturnValue:
         app.logger.exception("internal error")
-        return error(
-            500, "internal", "Internt fel i aggregatorn.", "Internal error in the aggregator."
-        )
+        return error(500, "internal", *pair("err_http_500"), hint=pair("err_http_500_hint"))
 
     if token_holder is not None:
         control.register(app, token_holder, agg.operations())

@@ -344,8 +344,7 @@ class Accounts:
                     self.audit.append_staff_event(cur, now, "inloggning_last", "system",
                                                         username, {"address": address})  # fmt: skip
                     raise LockedOut(locked, now)
-                raise LoginRefused("Fel användarnamn eller lösenord.",
-                                   "Wrong user name or password.")  # fmt: skip
+                raise LoginRefused.of("err_login_refused")
             if known_device and self.locked_until(username, address) is not None:
                 pass  # let the owner in, but keep the account locked for other browsers
             else:

@@ -13,6 +13,7 @@ process dies, however it dies), and a command that can take the lock knows no se
 from __future__ import annotations
 
 import fcntl
+import inspect
 import json
 import os
 import secrets
@@ -25,7 +26,7 @@ import requests
 from flask import Flask, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from common.errors import LexHellerError, UsageError
+from common.errors import LexHellerError, UsageError, error_body_of, error_from_body
 from common.operations import Operation as TypedOperation
 from common.operations import decode, to_json
 
@@ -58,10 +59,7 @@ def announce(folder: Path, host: str, port: int) -> str:
     if _lock_path(folder) not in _held:
         fd = _take_lock(folder)
         if fd is None:
-            raise UsageError(
-                f"En annan server kör redan för {folder}. Stoppa den först.",
-                f"Another server already runs for {folder}. Stop it first.",
-            )
+            raise UsageError.of("err_server_busy", folder=folder)
         _held[_lock_path(folder)] = fd
     token = secrets.token_urlsafe(32)
     run = folder / RUN_FILE
@@ -102,6 +100,9 @@ def running_server(folder: Path) -> dict[str, Any] | None:
 
 def register(app: Flask, token_holder: dict[str, str], ops: dict[str, Operation]) -> None:
     """Add POST /_control/<op> to a server's Flask app (loopback and token only)."""
+    from common.web.errors import install_json_errors
+
+    install_json_errors(app, "/_control/")
 
     @app.post("/_control/<name>")
     def _control(name: str) -> ResponseReturnValue:
@@ -112,13 +113,20 @@ def register(app: Flask, token_holder: dict[str, str], ops: dict[str, Operation]
         op = ops.get(name)
         if op is None:
             abort(404)
-        args = request.get_json(force=True, silent=True) or {}
+        args = request.get_json(force=True, silent=True)
+        args = {} if args is None else args
         try:
+            if not isinstance(args, dict):
+                raise UsageError.of("err_control_args", op=name)
             if isinstance(op, TypedOperation):  # the same Args the command built, as JSON
                 return jsonify({"ok": True, "result": to_json(op.run(op.args_from(args)))})
+            try:
+                inspect.signature(op).bind(**args)
+            except TypeError as e:  # checked before the call: a TypeError inside it is a bug
+                raise UsageError.of("err_control_args", op=name) from e
             return jsonify({"ok": True, "result": op(**args)})
         except LexHellerError as e:
-            return jsonify({"ok": False, "sv": e.sv, "en": e.en}), 400
+            return jsonify(error_body_of(e)), 400
 
 
 def run_op(folder: Path, open_folder: Callable[[Path], Any], name: str, **args: Any) -> dict:
@@ -166,13 +174,8 @@ def run(folder: Path, name: str, local: Callable[[], dict[str, Any]], **args: An
             timeout=600,
         )
     except requests.RequestException as e:
-        raise UsageError(
-            f"Servern för {folder} (pid {info['pid']}) svarar inte: {e}. "
-            "Stoppa den eller ta bort run/server.json om den inte längre kör.",
-            f"The server for {folder} (pid {info['pid']}) does not answer: {e}. "
-            "Stop it, or remove run/server.json if it no longer runs.",
-        ) from e
+        raise UsageError.of("err_server_silent", folder=folder, pid=info["pid"], cause=e) from e
     body = r.json()
     if not body.get("ok"):
-        raise UsageError(body.get("sv", "Okänt fel"), body.get("en"))
+        raise error_from_body(body, UsageError)
     return body["result"]

@@ -44,19 +44,13 @@ def create_key(folder: Path) -> Ed25519PrivateKey:
 def load_private_key(folder: Path) -> Ed25519PrivateKey:
     path = folder / PRIVATE_NAME
     if not path.exists():
-        raise UsageError(
-            f"Nyckeln {path} saknas. Skapa mappen med 'init' först.",
-            f"The key {path} is missing. Create the folder with 'init' first.",
-        )
+        raise UsageError.of("err_key_missing", path=path)
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=_passphrase())
     except (TypeError, ValueError) as e:
-        raise UsageError(
-            f"Nyckeln {path} kunde inte läsas ({e}). Är LEXHELLER_KEY_PASSPHRASE rätt?",
-            f"The key {path} could not be read ({e}). Is LEXHELLER_KEY_PASSPHRASE right?",
-        ) from e
+        raise UsageError.of("err_key_unreadable", path=path, cause=e) from e
     if not isinstance(key, Ed25519PrivateKey):
-        raise UsageError(f"{path} är ingen Ed25519-nyckel.", f"{path} is not an Ed25519 key.")
+        raise UsageError.of("err_key_not_ed25519", path=path)
     return key
 
 

@@ -34,12 +34,8 @@ class HttpPublisher:
                 timeout=self.timeout,
             )
         except requests.RequestException as e:
-            raise TransportError(
-                f"Kunde inte nå {url}: {e.__class__.__name__}. Paketet ligger kvar och skickas "
-                "igen senare.",
-                f"Could not reach {url}: {e.__class__.__name__}. The bundle is kept and will "
-                "be sent again later.",
-            ) from e
+            raise TransportError.of("err_hub_unreachable_kept", url=url,
+                                    cause=e.__class__.__name__) from e
         try:
             body = r.json()
         except ValueError:
@@ -51,8 +47,7 @@ class HttpPublisher:
         try:
             r = self.session.get(url, params=params, timeout=self.timeout)
         except requests.RequestException as e:
-            raise TransportError(f"Kunde inte nå {url}: {e.__class__.__name__}.",
-                                 f"Could not reach {url}: {e.__class__.__name__}.") from e  # fmt: skip
+            raise TransportError.of("err_hub_unreachable", url=url, cause=e.__class__.__name__) from e
         try:
             body = r.json()
         except ValueError:
@@ -65,9 +60,7 @@ class HttpPublisher:
             r = self.session.get(url, timeout=self.timeout)
             r.raise_for_status()
         except requests.RequestException as e:
-            raise TransportError(
-                f"Kunde inte hämta {url}: {e}.", f"Could not get {url}: {e}."
-            ) from e
+            raise TransportError.of("err_fetch_failed", url=url, cause=e) from e
         return r.content
 
     def post_for_bytes(self, base_url: str, path: str, envelope: bytes) -> tuple[int, bytes]:
@@ -77,8 +70,7 @@ class HttpPublisher:
             r = self.session.post(url, data=envelope, headers={"Content-Type": "application/json"},
                                   timeout=self.timeout)  # fmt: skip
         except requests.RequestException as e:
-            raise TransportError(f"Kunde inte nå {url}: {e.__class__.__name__}.",
-                                 f"Could not reach {url}: {e.__class__.__name__}.") from e  # fmt: skip
+            raise TransportError.of("err_hub_unreachable", url=url, cause=e.__class__.__name__) from e
         return r.status_code, r.content
 
     def post_bundle(self, base_url: str, envelope: bytes) -> Answer:

@@ -1,7 +1,8 @@
-"""The hub's HTTP API under /api/v1. Every error has one JSON shape:
+"""The hub's HTTP API under /api/v1. Every error has the one JSON shape of
+`common.errors.error_body`:
 
 {"ok": false, "status": 422, "error": "bad_signature", "message": "...(sv)",
- "message_en": "...", "errors": [...]}
+ "message_en": "...", "errors": [...], "hint": "...(sv)", "hint_en": "..."}
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from common.errors import error_body
+from common.i18n import pair
+from common.web.errors import error_response, install_json_errors
 from hub import translog
 from hub.accept import Refused
 from hub.federation import accept_enrolment
@@ -36,22 +40,7 @@ AGGREGATE_ARGS: dict[str, tuple[str, ...]] = {
     "period": (), "node_id": (), "lan": (),
 }  # fmt: skip
 
-_HTTP_SV = {
-    400: "Felaktig begäran", 401: "Okänd avsändare", 403: "Spärrad", 404: "Finns inte",
-    405: "Metoden stöds inte här", 409: "Konflikt", 413: "För stort", 422: "Kunde inte godtas",
-    500: "Internt fel i navet",
-}  # fmt: skip
-
-
-def error_body(status: int, code: str, sv: str, en: str, errors: list[str] | None = None) -> dict:
-    return {"ok": False, "status": status, "error": code, "message": sv, "message_en": en,
-            "errors": errors or []}  # fmt: skip
-
-
-def error_response(status: int, code: str, sv: str, en: str) -> Response:
-    resp = jsonify(error_body(status, code, sv, en))
-    resp.status_code = status
-    return resp
+__all__ = ["API", "create_api", "error_body", "error_response", "install_error_handlers"]
 
 
 def openapi_document() -> dict[str, Any]:
@@ -369,20 +358,10 @@ def _iso(v: Any) -> Any:
 
 
 def install_error_handlers(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def _http_error(e: HTTPException) -> ResponseReturnValue:
-        status = e.code or 500
-        if request.path.startswith(API) or request.path == "/healthz":
-            resp = error_response(status, (e.name or "error").lower().replace(" ", "_"),
-                                  _HTTP_SV.get(status, "Fel"), e.description or e.name)  # fmt: skip
-            for name, value in e.get_headers():
-                if name.lower() != "content-type":
-                    resp.headers[name] = value
-            return resp
-        return e
+    install_json_errors(app, API, "/healthz")  # the admin pages keep their own error pages
 
     @app.errorhandler(Exception)
     def _internal(e: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error")
-        return error_response(500, "internal_error", _HTTP_SV[500] + ". Se navets logg.",
-                              "Internal hub error. See the hub's log.")  # fmt: skip
+        return error_response(500, "internal_error", *pair("err_http_500"),
+                              hint=pair("err_http_500_hint"))  # fmt: skip

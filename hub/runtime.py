@@ -39,11 +39,7 @@ log = logging.getLogger("lexheller.hub")
 
 def check_folder(folder: Path) -> None:
     if not (folder / settings.CONFIG_NAME).exists():
-        raise UsageError(
-            f"{folder} är ingen navmapp (hub.toml saknas). Skapa den med 'lexheller hub init'.",
-            f"{folder} is not a hub folder (hub.toml is missing). Create it with "
-            "'lexheller hub init'.",
-        )
+        raise UsageError.of("err_hub_folder_missing", folder=folder)
 
 
 def is_shares(raw: bytes) -> bool:
@@ -244,8 +240,7 @@ class Hub:
     def op_fetch_releases(self) -> dict[str, Any]:
         """A regional hub fetches its own group's releases from its upstream."""
         if not self.upstream:
-            raise UsageError("Navet har inget uppströmsnav att hämta frisläppningar från.",
-                             "The hub has no upstream hub to fetch releases from.")  # fmt: skip
+            raise UsageError.of("err_hub_no_upstream")
         return self.releases.fetch_upstream(self.upstream)
 
     def op_enrolment_requests(self) -> dict[str, Any]:

@@ -63,23 +63,21 @@ def _version() -> str:
 def cli(ctx: click.Context, lang: str, as_json: bool, verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")  # fmt: skip
-    ctx.obj = Out(json=as_json, lang=lang)
-    _state["lang"] = lang
+    ctx.obj = _state["out"] = Out(json=as_json, lang=lang)
 
 
-_state = {"lang": "sv"}
+_state: dict[str, Out] = {}
 
 
 def main(argv: list[str] | None = None) -> int:
     from common.errors import LexHellerError
 
     args = sys.argv[1:] if argv is None else argv
-    _state["lang"] = os.environ.get("LEXHELLER_LANG", "sv")
+    _state["out"] = Out(lang=os.environ.get("LEXHELLER_LANG", "sv"))
     try:
         cli.main(args=args, prog_name="lexheller", standalone_mode=False)
     except LexHellerError as e:
-        lang = _state["lang"]
-        print(("Error: " if lang == "en" else "Fel: ") + e.message(lang), file=sys.stderr)
+        _state["out"].fail(e)  # what happened and what to do, once, in the person's language
         return 2
     except click.exceptions.Exit as e:
         return e.exit_code

@@ -151,11 +151,10 @@ def read_sheet(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     elif suffix in (".csv", ".txt"):
         rows = _read_csv(path)
     else:
-        raise UsageError(f"{path.name}: bara .xlsx och .csv kan importeras.",
-                         f"{path.name}: only .xlsx and .csv can be imported.")  # fmt: skip
+        raise UsageError.of("err_import_file_type", name=path.name)
     filled = [i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)]
     if not filled:
-        raise UsageError(f"{path.name} är tom.", f"{path.name} is empty.")
+        raise UsageError.of("err_import_file_empty", name=path.name)
     # sheets often have a title above the header: take the early row naming most known columns
     known = [(len(guess_mapping(rows[i]).columns), -i) for i in filled[:20]]
     best, neg = max(known)
@@ -353,7 +352,7 @@ def import_sheet(
     started = time.monotonic()
     path = Path(path)
     if not path.exists():
-        raise UsageError(f"Filen {path} finns inte.", f"The file {path} does not exist.")
+        raise UsageError.of("err_import_file_missing", path=path)
     headers, rows = read_sheet(path)
     if isinstance(mapping, Path):
         mapping = load_mapping(mapping)

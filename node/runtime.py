@@ -30,11 +30,7 @@ log = logging.getLogger("lexheller.node")
 
 def check_folder(folder: Path) -> None:
     if not (folder / settings.CONFIG_NAME).exists():
-        raise UsageError(
-            f"{folder} är ingen nodmapp (node.toml saknas). Skapa den med 'lexheller node init'.",
-            f"{folder} is not a node folder (node.toml is missing). Create it with "
-            "'lexheller node init'.",
-        )
+        raise UsageError.of("err_node_folder_missing", folder=folder)
 
 
 class Node:
@@ -100,8 +96,7 @@ class Node:
         try:
             year_list = list(range(int(first), int(last or first) + 1))
         except ValueError as e:
-            raise UsageError(f"--years ska vara t.ex. 2022-2025, inte {years!r}.",
-                             f"--years must be like 2022-2025, not {years!r}.") from e  # fmt: skip
+            raise UsageError.of("err_synth_years", years=years) from e
         n = self.config["node"]
         profile = NodeProfile(n["id"], n["name"], tuple(n["lan"]), tuple(n["kommuner"]),
                               int(n["population"]) or 100_000)  # fmt: skip
@@ -111,7 +106,7 @@ class Node:
     def op_check_log(self, hub: str | None = None) -> dict[str, Any]:
         hub_url = hub or self.config["publish"]["hub_url"]
         if not hub_url:
-            raise UsageError("Ange --hub URL.", "Give --hub URL.")
+            raise UsageError.of("err_check_log_no_hub")
         return check_log(self.folder, self.store, hub_url, self.config["publish"]["hub_public_key"],
                          HttpPublisher(float(self.config["publish"]["timeout_seconds"])))  # fmt: skip
 

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from common import control
 from common.metrics import Metrics, node_gauges
+from common.web.errors import install_json_errors
 from common.web.security import harden, trust_proxies
 from node.runtime import Node
 from node.web import setup_web
@@ -32,6 +33,7 @@ def create_app(
     metrics = Metrics("node", node_gauges(node), node.config["server"]["metrics_token"])
     metrics.install(app)
     harden(app)  # security headers on every response, Dash pages and 404s included
+    install_json_errors(app, "/healthz")  # JSON routes answer errors in the one JSON shape
 
     @app.get("/healthz")
     def healthz() -> ResponseReturnValue:

@@ -31,6 +31,19 @@ class Out:
         else:
             click.echo(text)
 
+    def fail(self, error: Exception) -> None:
+        """Print a LexHellerError once, at the edge: what happened and what to do, in the
+        person's language (on stderr), or with ``--json`` the one JSON error body."""
+        from common.errors import LexHellerError, error_body_of
+        from common.i18n import t
+
+        assert isinstance(error, LexHellerError)
+        if self.json:
+            click.echo(json.dumps(error_body_of(error), ensure_ascii=False, indent=2,
+                                  default=str), err=True)  # fmt: skip
+        else:
+            click.echo(t("err_label", self.lang, message=error.diagnostics(self.lang)), err=True)
+
 
 def out() -> Out:
     """The output settings of the current command (``--json``, ``--lang``)."""
@@ -89,14 +102,13 @@ def read_password(password_file: Path | None) -> str:
         try:
             lines = Path(password_file).read_text("utf-8").splitlines()
         except OSError as e:
-            raise UsageError(f"Lösenordsfilen går inte att läsa: {e}.",
-                             f"The password file cannot be read: {e}.") from e  # fmt: skip
+            raise UsageError.of("err_password_file_unreadable", cause=e) from e
         return lines[0] if lines else ""
     if os.environ.get(PASSWORD_ENV):
         return os.environ[PASSWORD_ENV]
     first = getpass.getpass("Nytt lösenord: ")
     if getpass.getpass("Upprepa lösenordet: ") != first:
-        raise UsageError("Lösenorden var inte lika.", "The passwords did not match.")
+        raise UsageError.of("err_passwords_differ")
     return first
 
 

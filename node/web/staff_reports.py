@@ -44,7 +44,9 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from common.errors import UsageError
+from common.i18n import pair
 from common.web import current_lang, i18n, web_state
+from common.web.errors import error_response, install_json_errors
 from common.web.security import add_security_headers, limit_request_size
 from node.privacy import find_personal_data
 from node.publish import build, publish
@@ -246,6 +248,7 @@ def register_staff_reports(app: Flask, node: Node) -> None:
         return
     register_staff(app, node)
     app.extensions[EXTENSION] = ReportsState(node, threading.Lock(), ReportJobs(node))
+    install_json_errors(app, "/personal/arsrapport/jobb/")  # the page script's job status
     bp = Blueprint("staff_reports", __name__, url_prefix="/personal")
 
     @bp.before_request
@@ -377,8 +380,9 @@ def _add_report_routes(bp: Blueprint) -> None:
         """The year's report job as JSON, for the page's script (the page works without it)."""
         job = _state().jobs.get(year)
         if job is None:
-            return jsonify({"ok": False, "status": 404, "error": _t("sr_job_none", year=year),
-                            "errors": []}), 404  # fmt: skip
+            return error_response(404, "no_report_job", i18n.t("sr_job_none", "sv", year=year),
+                                  i18n.t("sr_job_none", "en", year=year),
+                                  hint=pair("sr_job_none_hint"))  # fmt: skip
         body = job.to_dict(current_lang())
         body["ok"] = True
         body["text"] = job_text(job)

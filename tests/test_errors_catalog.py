@@ -1,0 +1,132 @@
+"""Errors carry a message id, its parameters and a "what to do", rendered once at the edge:
+every id raised in the code has Swedish and English text and a hint, with exactly the fields
+the raise site gives; the command line prints both lines in the person's language."""
+
+from __future__ import annotations
+
+import ast
+import json
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from common import i18n
+from common.errors import (
+    HINT_SUFFIX,
+    TransportError,
+    UsageError,
+    error_body,
+    error_body_of,
+    error_from_body,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("common", "node", "hub", "aggregator", "dashboards", "lexheller", "schemas")
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def raise_sites() -> list[tuple[str, str, set[str]]]:
+    """(where, message id, keyword names) of every ``SomeError.of("id", name=...)`` call."""
+    found = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "of" and node.args
+                        and isinstance(node.args[0], ast.Constant)
+                        and isinstance(node.args[0].value, str)
+                        and node.args[0].value.startswith("err_")):  # fmt: skip
+                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                    found.append((where, node.args[0].value, {k.arg for k in node.keywords if k.arg}))
+    return found
+
+
+def test_the_raise_sites_are_found() -> None:
+    ids = {code for _, code, _ in raise_sites()}
+    # the errors a new person meets first are among them
+    assert {"err_node_folder_missing", "err_hub_folder_missing", "err_key_missing",
+            "err_hub_unreachable", "err_import_file_missing",
+            "err_login_refused"} <= ids  # fmt: skip
+
+
+def test_every_id_raised_has_both_languages_and_a_hint_with_the_fields_given() -> None:
+    sv, en = i18n.messages("sv"), i18n.messages("en")
+    problems = []
+    for where, code, given in raise_sites():
+        for key in (code, code + HINT_SUFFIX):
+            if key not in sv or key not in en:
+                problems.append(f"{where}: {key} is missing in a catalog")
+            elif not _fields(sv[key]) <= given or not _fields(en[key]) <= given:
+                problems.append(f"{where}: {key} needs {_fields(sv[key])}, the site gives {given}")
+        if code in sv and not given <= _fields(sv[code]) | _fields(sv.get(code + HINT_SUFFIX, "")):
+            problems.append(f"{where}: {code} does not use {given}")
+    assert not problems, problems
+
+
+def test_an_error_renders_its_text_and_hint_in_either_language(tmp_path: Path) -> None:
+    e = UsageError.of("err_node_folder_missing", folder=tmp_path)
+    assert e.code == "err_node_folder_missing" and e.params == {"folder": tmp_path}
+    assert e.message("sv") == f"{tmp_path} är ingen nodmapp (node.toml saknas)."
+    assert e.message("en") == f"{tmp_path} is not a node folder (node.toml is missing)."
+    assert str(e) == e.sv == e.message("sv") and e.en == e.message("en")
+    assert f"lexheller node init {tmp_path}" in e.hint("sv") and "Skapa" in e.hint("sv")
+    assert "Create it" in e.hint("en")
+    assert e.diagnostics("sv").splitlines() == [e.message("sv"), "Vad du kan göra: " + e.hint("sv")]
+    assert e.diagnostics("en").splitlines()[1] == "What to do: " + e.hint("en")
+    with pytest.raises(UsageError, match="ingen nodmapp"):
+        raise e
+
+
+def test_finished_sentences_still_work_and_carry_the_class_code() -> None:
+    e = UsageError("Något var fel.", "Something was wrong.")
+    assert (e.code, e.sv, e.en, e.hint("sv"), e.coded) == (
+        "usage_error", "Något var fel.", "Something was wrong.", None, False)
+    assert e.diagnostics("en") == "Something was wrong."
+    # a transport failure says what to do even when the raise site gave only sentences
+    t = TransportError("Nätet föll.", "The network fell.")
+    assert t.hint("sv") and "navet" in t.hint("sv") and "hub" in t.hint("en")
+
+
+def test_the_json_body_round_trips_to_the_same_error() -> None:
+    e = UsageError.of("err_synth_years", years="tjugo")
+    body = error_body_of(e, 400)
+    assert body == error_body(400, "err_synth_years", e.sv, e.en,
+                              hint=(e.hint("sv"), e.hint("en")))  # fmt: skip
+    assert set(body) == {"ok", "status", "error", "message", "message_en", "errors", "hint",
+                         "hint_en"} and body["ok"] is False  # fmt: skip
+    again = error_from_body(json.loads(json.dumps(body)), UsageError)
+    assert (again.code, again.sv, again.en, again.hint("sv"), again.hint("en")) == (
+        e.code, e.sv, e.en, e.hint("sv"), e.hint("en"))
+    # a body without a hint (an older server) gives an error without one
+    plain = error_from_body(error_body(409, "conflict", "Krock.", "Clash."), UsageError)
+    assert plain.hint("sv") is None and plain.en == "Clash." and plain.code == "conflict"
+
+
+def _lexheller(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lexheller.cli", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def test_the_command_line_says_what_happened_and_what_to_do(tmp_path: Path) -> None:
+    missing = tmp_path / "ingen"
+    sv = _lexheller("node", "status", str(missing))
+    assert sv.returncode == 2 and sv.stdout == ""
+    assert sv.stderr.splitlines() == [
+        f"Fel: {missing} är ingen nodmapp (node.toml saknas).",
+        f"Vad du kan göra: Skapa den med 'lexheller node init {missing}', eller ange mappen där "
+        "node.toml ligger.",
+    ]
+    en = _lexheller("--lang", "en", "hub", "status", str(missing))
+    assert en.returncode == 2
+    assert en.stderr.splitlines()[0] == f"Error: {missing} is not a hub folder (hub.toml is missing)."
+    assert en.stderr.splitlines()[1].startswith(f"What to do: Create it with 'lexheller hub init {missing}'")
+    as_json = _lexheller("--json", "node", "status", str(missing))
+    body = json.loads(as_json.stderr)
+    assert as_json.returncode == 2 and body["error"] == "err_node_folder_missing"
+    assert body["hint_en"].startswith("Create it") and body["status"] == 400
