@@ -15,10 +15,16 @@ import threading
 import weakref
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from common.bounds import cell_bounds
-from dashboards.data import DataSource, is_period_sorted
+from dashboards.data import DataSource, decode, is_period_sorted
+
+CHUNK_CELLS = 1_000_000
+"""Cells bounded at once (a group of whole förbund): the text copy of one group is the
+largest temporary of a first view."""
+_NEEDED = ("node_id", "period", "period_kind", "table", "dim1", "dim2", "value")
 
 Digest = tuple[int, int, int]
 
@@ -43,7 +49,11 @@ def node_digests(cells: pl.DataFrame) -> dict[str, Digest]:
     first view)."""
     if cells.is_empty():
         return {}
-    h = pl.struct([c for c in cells.columns if c != "node_id"]).hash(seed=7)
+    # Hashed as text, so compact cells hash alike whatever the Enum's other values are.
+    h = pl.struct(
+        [pl.col(c).cast(pl.String) if _coded(cells, c) else pl.col(c).cast(pl.Int64)
+         if c == "value" else pl.col(c) for c in cells.columns if c != "node_id"]
+    ).hash(seed=7)  # fmt: skip
     sums = (
         cells.lazy()
         .group_by("node_id")
@@ -54,7 +64,45 @@ def node_digests(cells: pl.DataFrame) -> dict[str, Digest]:
         )
         .collect(engine="streaming")
     )
-    return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in sums.iter_rows()}
+    return {str(r[0]): (int(r[1]), int(r[2]), int(r[3])) for r in sums.iter_rows()}
+
+
+def _coded(frame: pl.DataFrame, column: str) -> bool:
+    return isinstance(frame.schema[column], (pl.Enum, pl.Categorical))
+
+
+def bound(cells: pl.DataFrame) -> pl.DataFrame:
+    """`cells` plus ``lo`` and ``hi`` (hi null = unbounded above), as `common.bounds.cell_bounds`
+    gives them, for compact cells too: a group of whole förbund at a time is decoded to text
+    and bounded, and its bounds written into two arrays in `cells`' row order. lo/hi are Int32
+    when `value` is (compact cells), else Int64. The columns of `cells` are not copied."""
+    out_type = pl.Int32 if cells.schema["value"] == pl.Int32 else pl.Int64
+    n = cells.height
+    lo = np.zeros(n, dtype=np.int64 if out_type == pl.Int64 else np.int32)
+    hi = np.full(n, -1, dtype=lo.dtype)  # -1: unbounded (bounds are never negative)
+    if n:
+        node = cells["node_id"]
+        codes = (node.to_physical() if _coded(cells, "node_id") else node.rank("dense")).to_numpy()
+        sizes = np.bincount(codes)
+        group_of = ((np.cumsum(sizes) - sizes) // CHUNK_CELLS).astype(np.int32)
+        chunk = group_of[codes]
+        order = np.argsort(chunk, kind="stable")
+        edges = np.searchsorted(chunk[order], np.arange(int(chunk.max()) + 2))
+        del chunk, codes
+        narrow = cells.select(_NEEDED)
+        for a, b in zip(edges[:-1], edges[1:], strict=True):
+            if a == b:
+                continue
+            rows = order[a:b]
+            part = cell_bounds(decode(narrow[rows]))
+            lo[rows] = part["lo"].to_numpy()
+            hi[rows] = part["hi"].fill_null(-1).to_numpy()
+        del order
+    hi_series = pl.Series("hi", hi)
+    return cells.with_columns(
+        lo=pl.Series("lo", lo).cast(out_type),
+        hi=pl.when(hi_series >= 0).then(hi_series).cast(out_type),
+    )
 
 
 def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]:
@@ -66,9 +114,16 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
     before = kept.digests if kept is not None else {}
     changed = [n for n, d in digests.items() if before.get(n) != d]
     unchanged = [n for n in digests if before.get(n) == digests[n]]
-    fresh = cell_bounds(
+    fresh = bound(
         cells if len(changed) == len(digests) else cells.filter(pl.col("node_id").is_in(changed))
     )
+    if kept is not None and unchanged and kept.frame.schema != fresh.schema:
+        # The new cells' Enums list other values (a new förbund, a new code): the kept rows
+        # are re-coded to them (values of förbund that are gone, and not kept, become null).
+        kept = _Kept(kept.digests, kept.frame.with_columns(
+            pl.col(c).cast(pl.String).cast(t, strict=False) for c, t in fresh.schema.items()
+            if kept.frame.schema[c] != t
+        ))  # fmt: skip
     if kept is not None and unchanged:
         # The kept rows of unchanged förbund, then the fresh ones, stably sorted: gathered
         # in one step from both frames (no filtered copy of the kept frame in between).

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from common import i18n as catalogs
 from dashboards import periods
+from dashboards.data import decode
 from dashboards.filters import View
 from dashboards.i18n import code_label, lan_name, t
 
@@ -59,7 +60,8 @@ def selected_cells(view: View) -> pl.DataFrame:
         schema={"period": pl.String, "_order": pl.Int64},
     )
     return (
-        cells.join(order, on="period", how="left")
+        decode(cells)
+        .join(order, on="period", how="left")
         .sort(["node_name", "_order", "table", "dim1", "dim2"], nulls_last=False)
         .drop("_order")
     )

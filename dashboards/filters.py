@@ -15,6 +15,7 @@ never trusted.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
@@ -168,6 +169,16 @@ def _bounds_of(sorted_col: pl.Series, first: str | None, last: str | None) -> tu
     """Row range [a, b) of a column sorted ascending whose values lie in [first, last]."""
     if sorted_col.is_empty():
         return 0, 0
+    if isinstance(sorted_col.dtype, pl.Enum):
+        # An Enum of sorted values (dashboards.data.compact) sorts as its codes: search those.
+        values = sorted_col.dtype.categories.to_list()
+        codes = sorted_col.to_physical()
+        a = 0 if first is None else int(codes.search_sorted(bisect_left(values, first), "left"))
+        b = (
+            len(codes) if last is None
+            else int(codes.search_sorted(bisect_right(values, last), "left"))
+        )  # fmt: skip
+        return a, max(a, b)
     a = 0 if first is None else int(sorted_col.search_sorted(first, side="left"))
     b = len(sorted_col) if last is None else int(sorted_col.search_sorted(last, side="right"))
     return a, max(a, b)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from common.bounds import summarise
+from common.bounds import summarise as _summarise
 from dashboards.i18n import lan_name
 
 AREA = {"node": "node_id", "lan": "lan"}
@@ -37,6 +37,16 @@ class Selection:
 
 
 ALL = Selection()
+
+
+def summarise(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """`common.bounds.summarise` with its group keys as text and its sums as Int64, whatever
+    the storage of the cells (compact Enum/Int32 cells give the frames text cells give)."""
+    out = _summarise(frame, by)
+    return out.with_columns(
+        [pl.col(c).cast(pl.String) for c in by if isinstance(out.schema[c], pl.Enum)]
+        + [pl.col(c).cast(pl.Int64) for c in ("known", "lo", "hi")]
+    )
 
 
 def as_selection(sel: Selection | tuple[str, ...]) -> Selection:

@@ -9,7 +9,7 @@ from polars.testing import assert_frame_equal
 
 from common.bounds import cell_bounds
 from dashboards import boundcache
-from dashboards.data import FrameSource, is_period_sorted, sort_cells
+from dashboards.data import FrameSource, decode, is_compact, is_period_sorted, sort_cells
 from dashboards.sample import sample_frames
 
 KEY = ["node_id", "period", "table", "dim1", "dim2"]
@@ -40,12 +40,13 @@ def test_first_bounds_share_the_sources_columns_and_equal_bounding_anew() -> Non
     sample = sample_frames()
     source = FrameSource(sample.cells.sample(fraction=1.0, shuffle=True, seed=5), sample.nodes)
     cells = source.cells()
-    assert is_period_sorted(cells)
+    assert is_period_sorted(cells) and is_compact(cells)
     frame, n = boundcache.bounded(source, cells)
     assert n == sample.nodes.height
     assert _buffer(frame["value"]) == _buffer(cells["value"])  # shared, not copied
     assert frame.select(cells.columns).equals(cells)
-    assert_frame_equal(frame.sort(KEY, nulls_last=True),
+    assert frame.schema["lo"] == frame.schema["hi"] == pl.Int32  # compact, as the value
+    assert_frame_equal(decode(frame).sort(KEY, nulls_last=True),
                        cell_bounds(sample.cells).sort(KEY, nulls_last=True))  # fmt: skip
 
 
@@ -61,3 +62,5 @@ def test_digest_ignores_row_order_and_sees_a_changed_value() -> None:
     d2 = boundcache.node_digests(changed)
     assert d2[node] != d[node]
     assert {k: v for k, v in d2.items() if k != node} == {k: v for k, v in d.items() if k != node}
+    # The compact cells of a source are the same data as the text cells they came from.
+    assert boundcache.node_digests(FrameSource(cells, sample_frames().nodes).cells()) == d

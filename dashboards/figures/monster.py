@@ -13,12 +13,12 @@ import plotly.graph_objects as go
 import polars as pl
 
 from common import i18n as catalogs
-from common.bounds import summarise
 from common.format import fmt_int
 from dashboards import periods
+from dashboards.data import decode
 from dashboards.figures import COLOURS, Chart, DataTable, base_layout, bounded_label, wrap
 from dashboards.i18n import code_label, t
-from dashboards.measures import ALL, NATIONAL_AGENCIES, Selection
+from dashboards.measures import ALL, NATIONAL_AGENCIES, Selection, summarise
 from schemas.wire import UNCLASSIFIED
 
 MAX_BARS = 15
@@ -39,7 +39,7 @@ def patterns(
         m = m.filter(pl.col("dim1").is_in(sel.problemtyp))
     if sel.aktor:
         m = m.filter(pl.col("dim2").is_in(sel.aktor))
-    m = m.with_columns(p=pl.col("dim1"), a=pl.col("dim2"))
+    m = decode(m).with_columns(p=pl.col("dim1"), a=pl.col("dim2"))  # one period: small
     sure = pl.col("lo") >= 1
     counts = m.group_by("p", "a").agg(
         n_sure=sure.sum(),

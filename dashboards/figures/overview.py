@@ -9,13 +9,12 @@ import plotly.graph_objects as go
 import polars as pl
 
 from common import i18n as catalogs
-from common.bounds import summarise
 from common.format import fmt_bounds, fmt_change, fmt_int, fmt_pct
 from dashboards import measures, periods
 from dashboards.exact import certain_leaders
 from dashboards.figures import Chart, DataTable, bar_range, base_layout, bounded_label, hbar, wrap
 from dashboards.i18n import code_label, t
-from dashboards.measures import ALL, Selection, as_selection
+from dashboards.measures import ALL, Selection, as_selection, summarise
 
 
 @dataclass(frozen=True)

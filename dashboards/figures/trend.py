@@ -6,7 +6,6 @@ import plotly.graph_objects as go
 import polars as pl
 
 from common import i18n as catalogs
-from common.bounds import summarise
 from dashboards import measures, periods
 from dashboards.figures import (
     COLOURS,
@@ -20,7 +19,7 @@ from dashboards.figures import (
     period_span,
 )
 from dashboards.i18n import code_label, t
-from dashboards.measures import ALL, Selection, as_selection
+from dashboards.measures import ALL, Selection, as_selection, summarise
 
 MAX_LINES = 6
 
