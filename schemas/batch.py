@@ -20,7 +20,6 @@ of the payload bytes) names it in the release (``batch_digest``) and seeds the M
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from schemas.payloads import PayloadType, exact_fields, load
 from schemas.wire import (
     PAYLOAD_TYPE_BATCH,
     Envelope,
@@ -39,7 +39,6 @@ from schemas.wire import (
     check_id,
     check_period,
     format_time,
-    loads_json,
     parse_time,
     sign,
     verify,
@@ -47,6 +46,8 @@ from schemas.wire import (
 
 BATCH_FORMAT = "lexheller.batch"
 FORMAT_VERSION = 1
+BATCH = PayloadType(BATCH_FORMAT, frozenset({"group", "period", "revision", "closed", "leader",
+                    "members"}), "batch", FORMAT_VERSION)  # fmt: skip
 LEVELS = ("national", "regional")
 MAX_MEMBERS = 5000
 __all__ = ["PAYLOAD_TYPE_BATCH", "BatchList", "BatchMember", "open_batch", "sign_batch"]
@@ -138,25 +139,12 @@ class BatchList:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> BatchList:
-        try:
-            obj = loads_json(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
-        return cls.from_dict(obj)
+        return cls.from_dict(load(data))
 
     @classmethod
     def from_dict(cls, d: Any) -> BatchList:
-        if (not isinstance(d, dict) or d.get("format") != BATCH_FORMAT
-                or not _is_int(d.get("format_version"), FORMAT_VERSION)):  # fmt: skip
-            raise InvalidPayload(f"not a {BATCH_FORMAT} version {FORMAT_VERSION} document")
-        fields = {"format", "format_version", "group", "period", "revision", "closed", "leader",
-                  "members"}  # fmt: skip
-        if set(d) != fields:
-            raise InvalidPayload(f"batch fields differ: missing {sorted(fields - set(d))}, "
-                                 f"unexpected {sorted(set(d) - fields)}")  # fmt: skip
-        g = d["group"]
-        if not isinstance(g, dict) or set(g) != {"id", "level"}:
-            raise InvalidPayload("group must have exactly id and level")
+        d = BATCH.check(d)
+        g = exact_fields(d["group"], {"id", "level"}, "group")
         if not isinstance(d["members"], list):
             raise InvalidPayload("members must be a list")
         return cls(g["id"], g["level"], d["period"], d["revision"], parse_time(d["closed"], "closed"),

@@ -27,6 +27,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from schemas.payloads import PayloadType, exact_fields, load
 from schemas.wire import (
     FORMAT_VERSION,
     PAYLOAD_TYPE_ENROLMENT_QUERY,
@@ -43,7 +44,6 @@ from schemas.wire import (
     encode_public_key,
     format_time,
     key_id,
-    loads_json,
     parse_time,
     sign,
     verify,
@@ -51,23 +51,13 @@ from schemas.wire import (
 
 REQUEST_FORMAT = "lexheller.enrolment-request"
 QUERY_FORMAT = "lexheller.enrolment-status-query"
+REQUEST = PayloadType(REQUEST_FORMAT, frozenset({"node", "public_key", "contact", "created"}),
+                      "enrolment request", FORMAT_VERSION)  # fmt: skip
+QUERY = PayloadType(QUERY_FORMAT, frozenset({"node_id", "issued"}), "status query", FORMAT_VERSION)
 _EMAIL_RE = re.compile(r"[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s.]{2,63}")
 _PHONE_RE = re.compile(r"\+?[0-9][0-9 -]{4,22}[0-9]")
 
 
-def _load(data: bytes) -> Any:
-    try:
-        return loads_json(data)
-    except (UnicodeDecodeError, ValueError) as e:  # JSONDecodeError is a ValueError
-        raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
-
-
-def _exact_keys(d: Any, required: set[str], what: str) -> dict[str, Any]:
-    if not isinstance(d, dict):
-        raise InvalidPayload(f"{what} must be a JSON object")
-    if set(d) != required:
-        raise InvalidPayload(f"{what} fields must be exactly {sorted(required)}, not {sorted(d)}")
-    return d
 
 
 def _check_public_key(pk: Any) -> str:
@@ -111,7 +101,7 @@ class Contact:
 
     @classmethod
     def from_dict(cls, d: Any) -> Contact:
-        d = _exact_keys(d, {"name", "email", "phone"}, "contact")
+        d = exact_fields(d, {"name", "email", "phone"}, "contact")
         return cls(d["name"], d["email"], d["phone"])
 
 
@@ -140,15 +130,11 @@ class EnrolmentRequest:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> EnrolmentRequest:
-        return cls.from_dict(_load(data))
+        return cls.from_dict(load(data))
 
     @classmethod
     def from_dict(cls, d: Any) -> EnrolmentRequest:
-        d = _exact_keys(d, {"format", "format_version", "node", "public_key", "contact",
-                            "created"}, "enrolment request")  # fmt: skip
-        if d["format"] != REQUEST_FORMAT or type(d["format_version"]) is not int \
-                or d["format_version"] != FORMAT_VERSION:  # fmt: skip
-            raise InvalidPayload(f"not a {REQUEST_FORMAT} version {FORMAT_VERSION} payload")
+        d = REQUEST.check(d)
         return cls(NodeInfo.from_dict(d["node"]), _check_public_key(d["public_key"]),
                    Contact.from_dict(d["contact"]), parse_time(d["created"], "created"))  # fmt: skip
 
@@ -170,11 +156,7 @@ class StatusQuery:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> StatusQuery:
-        d = _exact_keys(_load(data), {"format", "format_version", "node_id", "issued"},
-                        "status query")  # fmt: skip
-        if d["format"] != QUERY_FORMAT or type(d["format_version"]) is not int \
-                or d["format_version"] != FORMAT_VERSION:  # fmt: skip
-            raise InvalidPayload(f"not a {QUERY_FORMAT} version {FORMAT_VERSION} payload")
+        d = QUERY.decode(data)
         return cls(d["node_id"], parse_time(d["issued"], "issued"))
 
 
@@ -202,7 +184,7 @@ def open_request(raw: bytes) -> tuple[EnrolmentRequest, str]:
     env = Envelope.from_bytes(raw)
     keyid = _one_signature(env, PAYLOAD_TYPE_ENROLMENT_REQUEST, "an enrolment request")
     # Only to learn which key to verify with; nothing else is read before the signature holds.
-    claimed = _load(env.payload)
+    claimed = load(env.payload)
     pk = claimed.get("public_key") if isinstance(claimed, dict) else None
     try:
         key = decode_public_key(pk) if isinstance(pk, str) and pk == pk.strip() else None

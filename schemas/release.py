@@ -26,7 +26,6 @@ signatures with ``schemas.wire.verify_all`` before parsing.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from schemas.payloads import PayloadType, load
 from schemas.wire import (
     PAYLOAD_TYPE_RELEASE,
     Envelope,
@@ -45,7 +45,6 @@ from schemas.wire import (
     canonical_json,
     check_id,
     check_period,
-    loads_json,
     format_time,
     parse_time,
     sign,
@@ -54,6 +53,8 @@ from schemas.wire import (
 
 RELEASE_FORMAT = "lexheller.release"
 FORMAT_VERSION = 1
+RELEASE = PayloadType(RELEASE_FORMAT, frozenset({"group", "period", "revision", "batch_digest",
+                      "created", "k", "approximate", "noise", "cells"}), "release", FORMAT_VERSION)  # fmt: skip
 LEVELS = ("national", "regional")
 MECHANISMS = ("discrete_gaussian",)
 __all__ = ["PAYLOAD_TYPE_RELEASE", "Noise", "Release", "ReleaseCell", "ReleaseGroup"]
@@ -216,27 +217,11 @@ class Release:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Release:
-        try:
-            obj = loads_json(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
-        return cls.from_dict(obj)
+        return cls.from_dict(load(data))
 
     @classmethod
     def from_dict(cls, d: Any) -> Release:
-        if (
-            not isinstance(d, dict)
-            or d.get("format") != RELEASE_FORMAT
-            or not _is_int(d.get("format_version"), FORMAT_VERSION)
-        ):
-            raise InvalidPayload(f"not a {RELEASE_FORMAT} version {FORMAT_VERSION} document")
-        fields = {"format", "format_version", "group", "period", "revision", "batch_digest",
-                  "created", "k", "approximate", "noise", "cells"}  # fmt: skip
-        if set(d) != fields:
-            raise InvalidPayload(
-                f"release fields differ: missing {sorted(fields - set(d))}, "
-                f"unexpected {sorted(set(d) - fields)}"
-            )
+        d = RELEASE.check(d)
         if not isinstance(d["approximate"], bool):
             raise InvalidPayload("approximate must be true or false")
         if not isinstance(d["batch_digest"], str):

@@ -28,7 +28,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from schemas.payloads import PayloadType, load
 from schemas.wire import (
     PAYLOAD_TYPE_SHARES,
     Envelope,
@@ -52,7 +52,6 @@ from schemas.wire import (
     b64decode_canonical,
     canonical_json,
     check_id,
-    loads_json,
     format_time,
     parse_time,
     sign,
@@ -69,6 +68,10 @@ HPKE_SUITE = "DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM"
 MAX_CELLS = 200_000
 _SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_128_GCM)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+SHARES = PayloadType(SHARES_FORMAT, frozenset({"node_id", "bundle_digest", "bundle_sequence",
+                     "created", "modulus", "hpke", "cells", "shares"}), "shares", FORMAT_VERSION)  # fmt: skip
+SHARE = PayloadType(SHARE_FORMAT, frozenset({"node_id", "bundle_digest", "party", "residuals",
+                    "indicators"}), "decrypted share", FORMAT_VERSION)  # fmt: skip
 
 
 class ShareNotDecryptable(InvalidPayload):
@@ -137,15 +140,12 @@ class ShareVector:
     @classmethod
     def from_bytes(cls, data: bytes) -> ShareVector:
         try:
-            d = loads_json(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ShareNotDecryptable(f"the decrypted share is not UTF-8 JSON: {e}") from e
-        keys = {"format", "format_version", "node_id", "bundle_digest", "party", "residuals",
-                "indicators"}  # fmt: skip
-        if not isinstance(d, dict) or set(d) != keys or d["format"] != SHARE_FORMAT:
-            raise ShareNotDecryptable(f"the decrypted share is not a {SHARE_FORMAT} object")
-        if not _is_int(d["format_version"], FORMAT_VERSION) or not _is_int(d["party"]):
-            raise ShareNotDecryptable("the decrypted share has a bad version or party")
+            d = SHARE.decode(data)
+        except InvalidPayload as e:
+            raise ShareNotDecryptable(f"the decrypted share is not a {SHARE_FORMAT} object: "
+                                      f"{e}") from e  # fmt: skip
+        if not _is_int(d["party"]):
+            raise ShareNotDecryptable("the decrypted share has a bad party")
         vectors = []
         for name in ("residuals", "indicators"):
             v = d[name]
@@ -251,24 +251,11 @@ class Shares:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Shares:
-        try:
-            d = loads_json(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
-        return cls.from_dict(d)
+        return cls.from_dict(load(data))
 
     @classmethod
     def from_dict(cls, d: Any) -> Shares:
-        if (
-            not isinstance(d, dict)
-            or d.get("format") != SHARES_FORMAT
-            or not _is_int(d.get("format_version"), FORMAT_VERSION)
-        ):
-            raise InvalidPayload(f"not a {SHARES_FORMAT} version {FORMAT_VERSION} payload")
-        keys = {"format", "format_version", "node_id", "bundle_digest", "bundle_sequence",
-                "created", "modulus", "hpke", "cells", "shares"}  # fmt: skip
-        if set(d) != keys:
-            raise InvalidPayload(f"share fields must be exactly {sorted(keys)}")
+        d = SHARES.check(d)
         if d["modulus"] != str(MODULUS):
             raise InvalidPayload(f"modulus must be {MODULUS} (the field of MPyC SecInt(32))")
         if d["hpke"] != HPKE_SUITE:

@@ -28,6 +28,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from schemas.codes import code_list
+from schemas.payloads import PayloadType, exact_fields, load
 from schemas.wire import (
     FORMAT_VERSION,
     PAYLOAD_TYPE_SUMMARY,
@@ -41,7 +42,6 @@ from schemas.wire import (
     check_id,
     format_time,
     key_id,
-    loads_json,
     parse_time,
     sign,
     verify,
@@ -52,13 +52,10 @@ WITHDRAWAL_FORMAT = "lexheller.summary-withdrawal"
 MAX_TEXT = 1200
 MIN_TEXT = 20
 _REF_RE = re.compile(r"[0-9a-f]{32}")
-
-
-def _load(data: bytes) -> Any:
-    try:
-        return loads_json(data)
-    except (UnicodeDecodeError, ValueError) as e:  # JSONDecodeError is a ValueError
-        raise InvalidPayload(f"payload is not UTF-8 JSON: {e}") from e
+SUMMARY = PayloadType(SUMMARY_FORMAT, frozenset({"node_id", "ref", "created", "year", "quarter",
+                      "problemtyp", "niva", "aktorer", "text"}), "summary", FORMAT_VERSION)  # fmt: skip
+WITHDRAWAL = PayloadType(WITHDRAWAL_FORMAT, frozenset({"node_id", "ref", "created"}),
+                         "withdrawal", FORMAT_VERSION)  # fmt: skip
 
 
 def _check_code(list_name: str, value: Any, required: bool) -> str | None:
@@ -73,15 +70,6 @@ def _check_ref(value: Any) -> str:
     if not isinstance(value, str) or not _REF_RE.fullmatch(value):
         raise InvalidPayload("ref must be 32 lowercase hex characters")
     return value
-
-
-def _exact_keys(d: Any, required: set[str], what: str) -> dict[str, Any]:
-    if not isinstance(d, dict):
-        raise InvalidPayload(f"{what} must be a JSON object")
-    if set(d) != required:
-        raise InvalidPayload(f"{what} fields must be exactly {sorted(required)}, "
-                             f"not {sorted(d)}")  # fmt: skip
-    return d
 
 
 @dataclass(frozen=True)
@@ -133,14 +121,11 @@ class Summary:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Summary:
-        return cls.from_dict(_load(data))
+        return cls.from_dict(load(data))
 
     @classmethod
     def from_dict(cls, d: Any) -> Summary:
-        d = _exact_keys(d, {"format", "format_version", "node_id", "ref", "created", "year",
-                            "quarter", "problemtyp", "niva", "aktorer", "text"}, "summary")  # fmt: skip
-        if d["format"] != SUMMARY_FORMAT or d["format_version"] != FORMAT_VERSION:
-            raise InvalidPayload(f"not a {SUMMARY_FORMAT} version {FORMAT_VERSION} payload")
+        d = SUMMARY.check(d)
         if not isinstance(d["aktorer"], list):
             raise InvalidPayload("aktorer must be a list")
         return cls(d["node_id"], d["ref"], parse_time(d["created"], "created"), d["year"],
@@ -168,10 +153,7 @@ class Withdrawal:
 
     @classmethod
     def from_dict(cls, d: Any) -> Withdrawal:
-        d = _exact_keys(d, {"format", "format_version", "node_id", "ref", "created"},
-                        "withdrawal")  # fmt: skip
-        if d["format"] != WITHDRAWAL_FORMAT or d["format_version"] != FORMAT_VERSION:
-            raise InvalidPayload(f"not a {WITHDRAWAL_FORMAT} version {FORMAT_VERSION} payload")
+        d = WITHDRAWAL.check(d)
         return cls(d["node_id"], d["ref"], parse_time(d["created"], "created"))
 
 
@@ -192,7 +174,7 @@ def open_envelope(raw: bytes, trusted: Mapping[str, Ed25519PublicKey]
     if env.payload_type not in (PAYLOAD_TYPE_SUMMARY, PAYLOAD_TYPE_SUMMARY_WITHDRAWAL):
         raise MalformedEnvelope(f"not a summary envelope (payloadType {env.payload_type!r})")
     keyid = verify(env, trusted)
-    data = _load(env.payload)
+    data = load(env.payload)
     if env.payload_type == PAYLOAD_TYPE_SUMMARY:
         return Summary.from_dict(data), keyid
     return Withdrawal.from_dict(data), keyid
@@ -201,6 +183,8 @@ def open_envelope(raw: bytes, trusted: Mapping[str, Ed25519PublicKey]
 PATTERN_STATUSES = ("oppet", "under_arbete", "lyft", "avslutat")
 """A common pattern's status: open, being worked on, lifted (regionally/nationally), closed."""
 DECISIONS_FORMAT = "lexheller.workgroup-decisions"
+DECISIONS = PayloadType(DECISIONS_FORMAT, frozenset({"hub_id", "node_id", "created", "patterns"}),
+                        "decisions", FORMAT_VERSION)  # fmt: skip
 MAX_PATTERN_TEXT = 4000
 
 
@@ -246,7 +230,7 @@ class PatternDecision:
 
     @classmethod
     def from_dict(cls, d: Any) -> PatternDecision:
-        d = _exact_keys(d, {"pattern_id", "title", "status", "description", "recommendation",
+        d = exact_fields(d, {"pattern_id", "title", "status", "description", "recommendation",
                             "updated", "refs", "forbund"}, "pattern")  # fmt: skip
         if not isinstance(d["refs"], list):
             raise InvalidPayload("refs must be a list")
@@ -281,10 +265,7 @@ class Decisions:
 
     @classmethod
     def from_dict(cls, d: Any) -> Decisions:
-        d = _exact_keys(d, {"format", "format_version", "hub_id", "node_id", "created",
-                            "patterns"}, "decisions")  # fmt: skip
-        if d["format"] != DECISIONS_FORMAT or d["format_version"] != FORMAT_VERSION:
-            raise InvalidPayload(f"not a {DECISIONS_FORMAT} version {FORMAT_VERSION} payload")
+        d = DECISIONS.check(d)
         if not isinstance(d["patterns"], list):
             raise InvalidPayload("patterns must be a list")
         return cls(d["hub_id"], d["node_id"], parse_time(d["created"], "created"),
@@ -301,13 +282,15 @@ def open_decisions(raw: bytes, hub_key: Ed25519PublicKey, node_id: str) -> Decis
     if env.payload_type != PAYLOAD_TYPE_WORKGROUP_DECISIONS:
         raise MalformedEnvelope(f"not a decisions envelope (payloadType {env.payload_type!r})")
     verify(env, {key_id(hub_key): hub_key})
-    d = Decisions.from_dict(_load(env.payload))
+    d = Decisions.from_dict(load(env.payload))
     if d.node_id != node_id:
         raise InvalidPayload(f"the decisions are for {d.node_id}, not for {node_id}")
     return d
 
 
 FETCH_FORMAT = "lexheller.workgroup-fetch"
+FETCH = PayloadType(FETCH_FORMAT, frozenset({"node_id", "hub_key", "created", "nonce"}), "fetch",
+                    FORMAT_VERSION)  # fmt: skip
 FETCH_WINDOW = timedelta(minutes=5)
 """A fetch statement is honoured this long either side of its ``created`` time (clock skew)."""
 _NONCE_RE = re.compile(r"[0-9a-f]{32}")
@@ -345,10 +328,7 @@ class DecisionsRequest:
 
     @classmethod
     def from_dict(cls, d: Any) -> DecisionsRequest:
-        d = _exact_keys(d, {"format", "format_version", "node_id", "hub_key", "created", "nonce"},
-                        "fetch")  # fmt: skip
-        if d["format"] != FETCH_FORMAT or d["format_version"] != FORMAT_VERSION:
-            raise InvalidPayload(f"not a {FETCH_FORMAT} version {FORMAT_VERSION} payload")
+        d = FETCH.check(d)
         return cls(d["node_id"], d["hub_key"], parse_time(d["created"], "created"), d["nonce"])
 
 
@@ -363,4 +343,4 @@ def open_fetch(raw: bytes, trusted: Mapping[str, Ed25519PublicKey]
     if env.payload_type != PAYLOAD_TYPE_WORKGROUP_FETCH:
         raise MalformedEnvelope(f"not a fetch statement (payloadType {env.payload_type!r})")
     keyid = verify(env, trusted)
-    return DecisionsRequest.from_dict(_load(env.payload)), keyid
+    return DecisionsRequest.from_dict(load(env.payload)), keyid
