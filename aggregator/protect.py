@@ -414,12 +414,31 @@ def _findings(result: Any) -> tuple[Finding, ...]:
     )
 
 
+class _Baseline(frozenset):
+    """Findings without the candidate, among the quantities `asked` about (the rest unknown)."""
+
+    asked: frozenset
+
+    def __new__(cls, found: frozenset, asked: frozenset) -> _Baseline:
+        obj = super().__new__(cls, found)
+        obj.asked = asked
+        return obj
+
+
+AUDIT = {"integer_seconds": 0.0, "extremes": False}
+"""How the joint audit bounds: by the same standard as a node's own publishing
+(``node.publish``): LP verdicts, settled by tables consistent with everything published."""
+
+
 def baseline_findings(
-    public: PublicData, *, policy: GatePolicy | None = None, model_factory: ModelFactory | None = None
-) -> frozenset[tuple[Any, ...]]:
-    """What the exact model finds with the bundles and earlier releases alone."""
+    public: PublicData, *, policy: GatePolicy | None = None,
+    model_factory: ModelFactory | None = None, only: frozenset[tuple[Any, ...]] | None = None,
+) -> frozenset[tuple[Any, ...]]:  # fmt: skip
+    """What the exact model finds with the bundles and earlier releases alone (`only`: of
+    these quantities)."""
     model = _model(public, _k_of(public, policy), model_factory or _exact_model)
-    return frozenset(f.ident for f in _findings(model.audit()))
+    asked = None if only is None else {(n, seq, t, p, key, kind) for n, t, p, key, kind, seq in only}
+    return frozenset(f.ident for f in _findings(model.audit(**AUDIT, only=asked)))
 
 
 def audit_release(
@@ -450,11 +469,15 @@ def audit_release(
         if group != batch.group_id or period != batch.period:
             raise ValueError(f"audit_release: cell {(group, period, table, key)} is not in this batch")
         model.add_release(rid, batch.members, table, period, key, value)
-    findings = _findings(model.audit())
+    # only the parts of the program the candidate touches can change (``focus``)
+    findings = _findings(model.audit(**AUDIT, focus=rid))
     if not findings:
         return AuditOutcome(frozenset(), (), (), time.perf_counter() - started)
-    if baseline is None:
-        baseline = baseline_findings(public, policy=policy, model_factory=factory)
+    seen = frozenset(f.ident for f in findings)
+    if baseline is None or (isinstance(baseline, _Baseline) and not seen <= baseline.asked):
+        asked = seen | (baseline.asked if isinstance(baseline, _Baseline) else frozenset())
+        found = baseline_findings(public, policy=policy, model_factory=factory, only=asked)
+        baseline = _Baseline(found, asked)
     pre = tuple(f for f in findings if f.ident in baseline)
     new = [f for f in findings if f.ident not in baseline]
     info = public_cells(batch, public)

@@ -418,6 +418,7 @@ class ExactModel:
                      for n in r.nodes]  # fmt: skip
             allc = np.concatenate(parts) if parts else np.zeros(0, dtype=int)
             prog.eq(allc, np.ones(allc.size), r.value)
+            prog.release_cols.setdefault(r.release_id, []).append(allc)
         prog.n = vars_.n
         prog.zero = np.concatenate([zero, np.zeros(vars_.n - zero.size, dtype=bool)])
         prog.propagate_zeros(self.nodes)
@@ -506,7 +507,8 @@ class ExactModel:
 
     def audit(self, integer_seconds: float = 30.0,
               skip: frozenset[tuple] | set[tuple] = frozenset(),
-              extremes: bool = True) -> ExactAudit:  # fmt: skip
+              extremes: bool = True, focus: str | None = None,
+              only: frozenset[tuple] | set[tuple] | None = None) -> ExactAudit:  # fmt: skip
         """Bound every suppressed cell and every difference between versions; find leaks.
 
         `integer_seconds` is the time allowed for integer programs where an LP bound rests on
@@ -517,8 +519,13 @@ class ExactModel:
         `extremes=False` settles a quantity as soon as tables consistent with everything
         published show the ends the rule asks for (same findings, far fewer programs; such
         bounds are ``certified`` and state the values reached, not the extremes).
+        `focus` names a release: only the connected parts of the program its cells touch are
+        bounded. Every other part holds exactly what it held without that release, so its
+        verdicts are those of the audit without it (a hub's joint audit of a candidate needs
+        only the parts the candidate changes). `only` bounds just the quantities with these
+        identities (``Bound.ident``).
         """
-        return self.build().audit(integer_seconds, skip, extremes)
+        return self.build().audit(integer_seconds, skip, extremes, focus, only)
 
 
 def _bases_of_year(year: str, kind: str) -> list[str]:
@@ -549,6 +556,7 @@ class _Program:
         self.published_small: list[Bound] = []
         self.zero = np.zeros(0, dtype=bool)
         self.cell_rows: dict[int, tuple] = {}  # row -> the published cell it states
+        self.release_cols: dict[str, list[np.ndarray]] = {}  # release id -> its cells' columns
 
     def eq(self, cols: np.ndarray, coefs: np.ndarray, value: float) -> None:
         self.rows.append((np.asarray(cols, dtype=int), np.asarray(coefs, dtype=float),
@@ -598,7 +606,8 @@ class _Program:
 
     def audit(self, integer_seconds: float = 30.0,
               skip: frozenset[tuple] | set[tuple] = frozenset(),
-              extremes: bool = True) -> ExactAudit:  # fmt: skip
+              extremes: bool = True, focus: str | None = None,
+              only: frozenset[tuple] | set[tuple] | None = None) -> ExactAudit:  # fmt: skip
         k = self.k
         deadline = time.monotonic() + integer_seconds
         a, lo, hi, new = self.matrix()
@@ -606,14 +615,17 @@ class _Program:
         result = ExactAudit(k, variables=n)
         result.findings.extend(self.published_small)
         quantities = []  # (Bound template, live cols, coefs)
+        def wanted(ident: tuple) -> bool:
+            return ident not in skip and (only is None or ident in only)
+
         for node, seq, name, period, key, cols, _ in self.objectives:
-            if (node, seq, name, period, key, "cell") in skip:
+            if not wanted((node, seq, name, period, key, "cell")):
                 continue
             c = new[np.asarray(cols, dtype=int)]
             quantities.append((Bound(node, name, period, key, 0, 0, seq), c[c >= 0],
                                np.ones(int((c >= 0).sum()))))  # fmt: skip
         for node, seq, name, period, key, cols, coefs in self.diffs:
-            if (node, seq, name, period, key, "difference") in skip:
+            if not wanted((node, seq, name, period, key, "difference")):
                 continue
             c = new[np.asarray(cols, dtype=int)]
             quantities.append((Bound(node, name, period, key, 0, 0, seq, "difference"),
@@ -624,12 +636,17 @@ class _Program:
         pattern.data = np.ones_like(pattern.data)
         n_comp, labels = connected_components(pattern.T @ pattern, directed=False) if n else (0, [])
         result.components = int(n_comp)
+        focused: set[int] | None = None
+        if focus is not None:
+            touched = [new[np.asarray(c, dtype=int)] for c in self.release_cols.get(focus, ())]
+            live = np.concatenate(touched) if touched else np.zeros(0, dtype=int)
+            focused = {int(x) for x in np.unique(np.asarray(labels)[live[live >= 0]])}
         by_comp: dict[int, list[int]] = defaultdict(list)
         for i, (_, cols, _) in enumerate(quantities):
             if cols.size == 0:
-                tmpl = quantities[i][0]
-                result.bounds.append(_with(tmpl, 0.0, 0.0))
-            else:
+                if focused is None:
+                    result.bounds.append(_with(quantities[i][0], 0.0, 0.0))
+            elif focused is None or int(labels[cols[0]]) in focused:
                 by_comp[int(labels[cols[0]])].append(i)
         rows_of = labels[a.indices[a.indptr[:-1]]] if a.shape[0] else np.zeros(0, dtype=int)
         has_row = np.diff(a.indptr) > 0
