@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import polars as pl
+import pytest
 
 from node.aggregate import count_tables, periods_of
 from node.audit import audit
@@ -50,3 +51,124 @@ def test_newest_year_with_one_report_and_a_backdated_report(make_node, tmp_path)
     result = node.op_audit()
     assert [p["sequence"] for p in result["publications"]] == [1, 2, 3]
     assert result["ok"], result["publications"]
+
+
+# --------------------------------------------------------------------------- adversarial cases
+
+
+def _bundles(node):
+    from node.publish import ledger_bundles
+
+    return ledger_bundles(node.store)
+
+
+def _cells(bundle):
+    return {(t.name, t.period, tuple(key)): v for t in bundle.tables for key, v in t.cells}
+
+
+def test_a_new_quarter_in_a_published_year_does_not_isolate_its_reports(make_node, tmp_path):
+    """The ordinary rhythm: 2025 is published with its first quarter, then one report arrives
+    in the second quarter. New year total − old year total must not show 1..k−1 (nor any
+    other cell of the year), and the whole ledger passes the exact audit."""
+    from datetime import UTC
+
+    from node.synthetic import NodeProfile, generate_reports
+
+    profile = NodeProfile("sf-kvartal", "Förbund Kvartal", ("14",), ("1480",), 60000)
+    node = make_node(profile.id, profile.name, population=profile.population,
+                     years=(2024, 2025), seed=11, today=datetime(2025, 3, 31, tzinfo=UTC))  # fmt: skip
+    node.op_publish(out=str(tmp_path / "1.json"))
+    later = generate_reports(profile, [2025], seed=12, today=datetime(2025, 6, 30, tzinfo=UTC))
+    newcomer = [r for r in later if r["received_at"].month in (4, 5, 6)][:1]
+    assert newcomer, "the case needs a report in 2025-Q2"
+    node.store.add_reports(newcomer)
+    node.op_publish(out=str(tmp_path / "2.json"))
+    one, two = (_cells(b) for b in _bundles(node))
+    assert ("total", "2025", ()) in one, "2025 was published the first time"
+    k = 3
+    for ident, new in two.items():
+        old = one.get(ident)
+        if ident[1][:4] == "2025" and old is not None and new is not None:
+            assert not 0 < abs(new - old) < k, (ident, old, new)
+    result = node.op_audit()
+    assert result["ok"], result["publications"]
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
+    "common/disclosure/exact.py _Component._certify_high: the helper columns t (t <= C x) have "
+    "lower bound 0 (_highs_model), so a difference quantity whose maximum is negative (a hidden "
+    "status cell that lost its report) makes the program infeasible and node publish raises "
+    "'the published tables contradict each other'; t needs lower bound -inf"))
+def test_a_status_change_inside_a_hidden_cell_is_not_revealed(make_node, tmp_path):
+    """Between two publications a report leaves a status whose cell was hidden (1 or 2
+    reports). No status cell may move by 1..k−1 in the open, and the exact audit of both
+    versions (their differences included) passes."""
+    from datetime import UTC
+
+    from common.disclosure.model import STATUS_MOVES
+    from node.aggregate import count_tables
+    from node.workflow import Cases
+    from tests.helpers import VU
+
+    node = make_node("sf-status", "Förbund Status", years=(2024,), seed=5,
+                     today=datetime(2025, 1, 10, tzinfo=UTC))  # fmt: skip
+    node.op_publish(out=str(tmp_path / "1.json"))
+    first = _cells(_bundles(node)[0])
+    frame = node.store.aggregation_frame()
+    true = {(t.name, t.period, key): v for t in count_tables(frame, ["2024"])
+            for key, v in t.counts.items()}  # fmt: skip
+    hidden = [key[0] for (name, period, key), v in first.items()
+              if name == "status" and period == "2024" and v is None
+              and 0 < true[(name, period, key)] < 3 and STATUS_MOVES[key[0]]]  # fmt: skip
+    assert hidden, "the case needs a hidden small status cell"
+    status = hidden[0]
+    with node.store.cursor() as cur:
+        rid = cur.execute("SELECT id FROM reports WHERE status = ? ORDER BY id LIMIT 1",
+                          [status]).fetchone()[0]  # fmt: skip
+    target = sorted(STATUS_MOVES[status])[-1]
+    Cases(node.store, clock=lambda: datetime(2025, 1, 11)).set_status(VU, rid, target)
+    node.op_publish(out=str(tmp_path / "2.json"))
+    second = _cells(_bundles(node)[1])
+    for ident, new in second.items():
+        old = first.get(ident)
+        if ident[0] == "status" and old is not None and new is not None:
+            assert not 0 < abs(new - old) < 3, (ident, old, new)
+    result = node.op_audit()
+    assert result["ok"], result["publications"]
+
+
+def test_years_republished_unchanged_are_skipped_by_publish_and_still_audited(make_node,
+                                                                               tmp_path):  # fmt: skip
+    """A ledger from a release whose audit was weaker: sequence 1 was protected against the
+    margins only and the exact model pins some of its cells. Publishing again must not stop
+    on what the ledger already showed (the year is republished as it was, ``_republished``),
+    and ``node audit`` must still report the old cells, in both sequences."""
+    from datetime import UTC, timedelta
+
+    from common.disclosure import ExactModel
+    from node.aggregate import count_tables
+    from node.publish import node_info, plan_periods
+    from schemas.codes import CURRENT_VERSION
+    from schemas.wire import PAYLOAD_TYPE_AGGREGATES, Bundle, bundle_digest, sign
+
+    node = make_node("sf-svag", "Förbund Svag", years=(2024,), seed=1,
+                     today=datetime(2025, 1, 10, tzinfo=UTC))  # fmt: skip
+    frame = node.store.aggregation_frame()
+    periods, _ = plan_periods(frame, ("year", "quarter"), 3)
+    weak = protect(count_tables(frame, periods), 3)
+    now = datetime(2025, 1, 10, tzinfo=UTC)
+    old = Bundle(node_info(node.config), 1, now, now + timedelta(days=90), CURRENT_VERSION, 3,
+                 "primary+complementary", True, tuple(weak.tables))  # fmt: skip
+    model = ExactModel(3)
+    model.add_node(old.node.id, [old])
+    pinned = model.audit(integer_seconds=0, extremes=False).findings
+    assert pinned, "the case needs a margins-protected bundle the exact model breaks"
+    envelope = sign(PAYLOAD_TYPE_AGGREGATES, old.to_bytes(), [node.key]).to_bytes()
+    node.store.record_publication(1, now, bundle_digest(envelope), old.periods, weak.primary,
+                                  weak.complementary, envelope, None)  # fmt: skip
+    node.op_publish(out=str(tmp_path / "2.json"))  # does not stop on the ledger's own cells
+    one, two = _bundles(node)
+    assert _cells(two) == _cells(one)  # 2024 republished as it was: nothing new is shown
+    result = node.op_audit()
+    assert not result["ok"]
+    assert all(p["failures"] for p in result["publications"]), result["publications"]
