@@ -25,18 +25,14 @@ NAME_MAX = 200
 
 def _check_new_folder(folder: Path, marker: str) -> None:
     if (folder / marker).exists():
-        raise UsageError(f"{folder} finns redan ({marker}). Välj en annan mapp.",
-                         f"{folder} already exists ({marker}). Choose another folder.")  # fmt: skip
+        raise UsageError.of("err_folder_exists", folder=folder, marker=marker)
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
 
 
 def _check_id(value: str) -> None:
     if not _ID.match(value):
-        raise UsageError(
-            f"Id:t {value!r} är ogiltigt: använd 2–63 tecken a–z, 0–9 och '-'.",
-            f"The id {value!r} is invalid: use 2–63 characters a–z, 0–9 and '-'.",
-        )
+        raise UsageError.of("err_bad_id", value=value)
 
 
 def _check_name(value: str) -> None:
@@ -44,30 +40,11 @@ def _check_name(value: str) -> None:
     hidden = sorted({f"U+{ord(c):04X}" for c in value
                      if unicodedata.category(c) in ("Cc", "Cf")})  # fmt: skip
     if hidden:
-        raise UsageError(
-            f"Namnet {value!r} innehåller styrtecken eller osynliga tecken ({', '.join(hidden)}). "
-            "Skriv namnet på en rad med vanliga bokstäver, t.ex. --name \"Samordningsförbundet "
-            "Väst\".",
-            f"The name {value!r} holds control or invisible characters ({', '.join(hidden)}). "
-            "Write the name on one line in ordinary letters, e.g. --name \"Samordningsförbundet "
-            "Väst\".",
-        )
+        raise UsageError.of("err_name_hidden_chars", value=value, hidden=", ".join(hidden))
     if value.lstrip().startswith(_FORMULA_START):
-        raise UsageError(
-            f"Namnet {value!r} börjar med {value.lstrip()[0]!r} och skulle bli en formel i "
-            "navens exporter (Excel, CSV). Låt namnet börja med en bokstav eller siffra, t.ex. "
-            "--name \"Samordningsförbundet Väst\".",
-            f"The name {value!r} starts with {value.lstrip()[0]!r} and would become a formula in "
-            "the hubs' exports (Excel, CSV). Start the name with a letter or a digit, e.g. "
-            "--name \"Samordningsförbundet Väst\".",
-        )
+        raise UsageError.of("err_name_formula", value=value, first=value.lstrip()[0])
     if not value.strip() or len(value) > NAME_MAX:
-        raise UsageError(
-            f"Namnet måste ha 1–{NAME_MAX} tecken (nu {len(value)}); skriv förbundets namn, "
-            "t.ex. --name \"Samordningsförbundet Väst\".",
-            f"The name must have 1–{NAME_MAX} characters (now {len(value)}); give the "
-            "association's name, e.g. --name \"Samordningsförbundet Väst\".",
-        )
+        raise UsageError.of("err_name_length", max=NAME_MAX, length=len(value))
 
 
 def init_node(
@@ -88,18 +65,15 @@ def init_node(
     known_lan = lan()
     for code in lan_codes:
         if code not in known_lan:
-            raise UsageError(f"Länskoden {code!r} finns inte (t.ex. 14 = Västra Götaland).",
-                             f"County code {code!r} does not exist (e.g. 14).")  # fmt: skip
+            raise UsageError.of("err_unknown_lan", code=code)
     for code in kommun_codes:
         km = kommuner().get(code)
         if km is None:
-            raise UsageError(f"Kommunkoden {code!r} finns inte (fyra siffror, t.ex. 1480).",
-                             f"Municipality code {code!r} does not exist (e.g. 1480).")  # fmt: skip
+            raise UsageError.of("err_unknown_kommun", code=code)
         if km.lan not in lan_codes:
-            raise UsageError(f"Kommunen {km.short} ligger i län {km.lan}, som inte är angivet.",
-                             f"Municipality {km.short} is in county {km.lan}, not given.")  # fmt: skip
+            raise UsageError.of("err_kommun_outside_lan", kommun=km.short, lan=km.lan)
     if k < 1:
-        raise UsageError("k måste vara minst 1.", "k must be at least 1.")
+        raise UsageError.of("err_k_below_one", k=k)
     _check_new_folder(folder, node_settings.CONFIG_NAME)
     key = create_key(folder)
     Config.write(folder / node_settings.CONFIG_NAME, {
@@ -126,8 +100,7 @@ def init_hub(
 ) -> dict[str, Any]:
     _check_id(hub_id)
     if level not in ("regional", "national"):
-        raise UsageError("--level ska vara regional eller national.",
-                         "--level must be regional or national.")  # fmt: skip
+        raise UsageError.of("err_hub_level", level=level)
     _check_new_folder(folder, hub_settings.CONFIG_NAME)
     key = create_key(folder)
     Config.write(folder / hub_settings.CONFIG_NAME, {
