@@ -16,11 +16,13 @@ The functions themselves stay plain (keyword arguments in, a JSON-shaped dict ou
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, asdict, dataclass, fields, is_dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+log = logging.getLogger("lexheller.control")
 Rows = list[dict[str, Any]]
 
 
@@ -96,13 +98,9 @@ class Operation:
         from common.errors import UsageError
 
         unknown, missing = shape_problems(self.args, data)
-        if unknown or missing:
-            raise UsageError(
-                f"Operationen {self.name} fick okända argument {unknown} eller saknar {missing}. "
-                "Kommandot och servern är olika versioner: starta om servern.",
-                f"Operation {self.name} got unknown arguments {unknown} or lacks {missing}. The "
-                "command and the server are different versions: restart the server.",
-            )
+        if unknown or missing:  # the command and the server are different versions
+            log.warning("control %s: unknown arguments %s, missing %s", self.name, unknown, missing)
+            raise UsageError.of("err_control_args", op=self.name)
         return self.args(**data)
 
 

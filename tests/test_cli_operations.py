@@ -120,9 +120,9 @@ def test_cli_through_a_running_server_passes_typed_arguments(make_node, capsys) 
         r = requests.post(f"http://127.0.0.1:{server.port}/_control/synth",
                           json={"years": "2024", "seeds": 4},
                           headers={"Authorization": f"Bearer {info['token']}"}, timeout=30)  # fmt: skip
-        assert r.status_code == 400
-        assert "seeds" in json.dumps(r.json(), ensure_ascii=False)
-        assert "starta om servern" in json.dumps(r.json(), ensure_ascii=False)
+        assert r.status_code == 400 and r.json()["ok"] is False
+        said = json.dumps(r.json(), ensure_ascii=False)
+        assert "synth" in said and "starta om servern" in said
     finally:
         server.stop()
         control.withdraw(folder)
