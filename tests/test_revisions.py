@@ -172,3 +172,46 @@ def test_years_republished_unchanged_are_skipped_by_publish_and_still_audited(ma
     result = node.op_audit()
     assert not result["ok"]
     assert all(p["failures"] for p in result["publications"]), result["publications"]
+
+
+def _cases_with(node, kind: str) -> dict[str, int]:
+    """Reports per year of receipt with at least one event of `kind` (what a median is over)."""
+    with node.store.cursor() as cur:
+        rows = cur.execute(
+            "SELECT strftime(r.received_at, '%Y'), count(DISTINCT r.id) FROM reports r "
+            "JOIN report_events e ON e.report_id = r.id WHERE e.kind = ? GROUP BY 1", [kind]
+        ).fetchall()
+    return {year: n for year, n in rows}
+
+
+def test_workflow_medians_are_over_k_cases_in_every_version(make_node, tmp_path):
+    """Figures travel with the counts in every revision, so each version's median must be over
+    at least k cases of its year (a median over fewer describes a handful of people). A year
+    whose cases are still few has no figure, and gets one only once k cases have the event."""
+    from datetime import UTC
+
+    from node.figures import FIGURES
+    from node.synthetic import NodeProfile, generate_reports
+
+    profile = NodeProfile("sf-median", "Förbund Median", ("14",), ("1480",), 60000)
+    node = make_node(profile.id, profile.name, population=profile.population,
+                     years=(2024, 2025), seed=22, today=datetime(2025, 4, 15, tzinfo=UTC))  # fmt: skip
+    k, few_without = 3, 0
+    for i, today in enumerate((datetime(2025, 4, 15, tzinfo=UTC), datetime(2025, 9, 1, tzinfo=UTC))):
+        if i:  # more reports and events in 2025 (seed far from the first batch: ids unique)
+            node.store.add_reports(generate_reports(profile, [2025], seed=40_022, today=today))
+        node.op_publish(out=str(tmp_path / f"{i}.json"))
+        latest = _bundles(node)[-1]
+        shown = {(f["name"], f["period"]) for f in latest.figures}
+        for name, kind in FIGURES.items():
+            cases = _cases_with(node, kind)
+            for year in latest.periods:
+                if len(year) != 4:
+                    continue
+                n = cases.get(year, 0)
+                if (name, year) in shown:
+                    assert n >= k, (i, name, year, n)
+                elif 0 < n < k:
+                    few_without += 1
+        assert all(f["min_cases"] == k for f in latest.figures)
+    assert few_without, "the case needs a year whose cases with an event are still fewer than k"
