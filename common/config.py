@@ -46,10 +46,7 @@ def _coerce(raw: str, default: Any, name: str) -> Any:
         if isinstance(default, list):
             return json.loads(raw) if raw.startswith("[") else [x for x in raw.split(",") if x]
     except ValueError as e:
-        raise UsageError(
-            f"Miljövariabeln {name} har ett ogiltigt värde: {raw!r}.",
-            f"Environment variable {name} has an invalid value: {raw!r}.",
-        ) from e
+        raise UsageError.of("err_env_invalid", name=name, raw=raw) from e
     return raw
 
 
@@ -64,10 +61,7 @@ class Config:
             try:
                 data = tomllib.loads(path.read_text("utf-8"))
             except tomllib.TOMLDecodeError as e:
-                raise UsageError(
-                    f"Konfigurationsfilen {path} går inte att läsa: {e}. Rätta filen.",
-                    f"The config file {path} cannot be read: {e}. Fix the file.",
-                ) from e
+                raise UsageError.of("err_config_unreadable", path=path, cause=e) from e
         self.values: dict[str, dict[str, Any]] = {}
         for s in settings:
             value = data.get(s.section, {}).get(s.key, s.default)

@@ -162,8 +162,7 @@ def load_mapping(path: Path) -> Mapping:
         text = path.read_text("utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except (OSError, ValueError) as e:
-        raise UsageError(f"Mappningsfilen {path} går inte att läsa: {e}.",
-                         f"The mapping file {path} cannot be read: {e}.") from e  # fmt: skip
+        raise UsageError.of("err_mapping_unreadable", path=path, cause=e) from e
     return mapping_from_dict(data, str(path))
 
 
@@ -171,12 +170,8 @@ def mapping_from_dict(data: dict[str, Any], where: str = "mappningen") -> Mappin
     columns = data.get("columns", {k: v for k, v in data.items() if isinstance(v, str)})
     for column, name in columns.items():
         if name not in FIELDS:
-            raise UsageError(
-                f"{where}: kolumnen {column!r} pekar på fältet {name!r}, som inte finns. "
-                f"Använd något av: {', '.join(FIELDS)}.",
-                f"{where}: column {column!r} maps to the unknown field {name!r}. "
-                f"Use one of: {', '.join(FIELDS)}.",
-            )
+            raise UsageError.of("err_mapping_unknown_field", where=where, column=column, name=name,
+                                fields=", ".join(FIELDS))  # fmt: skip
     values = {
         name: {norm(k): str(v) for k, v in table.items()}
         for name, table in data.get("values", {}).items()
@@ -184,12 +179,8 @@ def mapping_from_dict(data: dict[str, Any], where: str = "mappningen") -> Mappin
     defaults = {str(k): str(v) for k, v in data.get("defaults", {}).items()}
     for name, code in defaults.items():
         if name not in CODE_FIELDS or code not in code_list(CODE_FIELDS[name]).values:
-            raise UsageError(
-                f"{where}: [defaults] {name} = {code!r} går inte: ange en kod för något av "
-                f"{', '.join(CODE_FIELDS)}.",
-                f"{where}: [defaults] {name} = {code!r} cannot be used: give a code for one of "
-                f"{', '.join(CODE_FIELDS)}.",
-            )
+            raise UsageError.of("err_mapping_bad_default", where=where, name=name, code=code,
+                                fields=", ".join(CODE_FIELDS))  # fmt: skip
     return Mapping({str(k): str(v) for k, v in columns.items()}, values, defaults)
 
 
@@ -201,8 +192,7 @@ def preset_mapping(name: str, headers: Iterable[Any],
     neither has are left out (the import then names a missing required field).
     """
     if name not in PRESETS:
-        raise UsageError(f"Okänd förinställning {name!r}; välj bland {', '.join(PRESETS)}.",
-                         f"Unknown preset {name!r}; choose from {', '.join(PRESETS)}.")  # fmt: skip
+        raise UsageError.of("err_unknown_preset", name=name, presets=", ".join(PRESETS))
     spec = PRESETS[name]
     present = {norm(h): str(h) for h in headers if h}
     columns: dict[str, str] = {}

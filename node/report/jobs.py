@@ -126,7 +126,7 @@ class ReportJobs:
             result = build_yearly_report(self.node, job.year,
                                          progress=lambda name: self._set(job, step=name))  # fmt: skip
         except LexHellerError as e:
-            self._set(job, state="failed", error=(e.message("sv"), e.message("en")),
+            self._set(job, state="failed", error=(e.diagnostics("sv"), e.diagnostics("en")),
                       finished=datetime.now(UTC))  # fmt: skip
         except Exception as e:  # a renderer failing must not leave the page waiting forever
             log.exception("yearly report %s failed", job.year)

@@ -455,7 +455,7 @@ def _add_publish_routes(bp: Blueprint) -> None:
         try:
             pub = build(st.node.store, st.node.config, st.node.key)
         except UsageError as e:
-            return _publish_page(400, error=e.message(current_lang()))
+            return _publish_page(400, error=e.diagnostics(current_lang()))
         finally:
             st.busy.release()
         summary = bundle_summary(pub.envelope)
@@ -479,7 +479,7 @@ def _add_publish_routes(bp: Blueprint) -> None:
                 out.parent.mkdir(exist_ok=True)
             result = publish(node.store, node.config, node.key, out=out)
         except UsageError as e:
-            return _publish_page(400, error=e.message(current_lang()))
+            return _publish_page(400, error=e.diagnostics(current_lang()))
         finally:
             st.busy.release()
         return redirect(url_for("staff_reports.publicering", publicerad=result["sequence"]))
