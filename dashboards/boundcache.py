@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ import polars as pl
 from common.bounds import cell_bounds
 from dashboards.data import DataSource, decode, is_period_sorted
 
-CHUNK_CELLS = 1_000_000
+CHUNK_CELLS = 500_000
 """Cells bounded at once (a group of whole förbund): the text copy of one group is the
 largest temporary of a first view."""
 _NEEDED = ("node_id", "period", "period_kind", "table", "dim1", "dim2", "value")
@@ -31,8 +32,15 @@ Digest = tuple[int, int, int]
 
 @dataclass(frozen=True)
 class _Kept:
-    digests: dict[str, Digest]
+    marks: dict[str, Hashable]
+    """Per förbund: its version from the source, its digest, or None (not yet hashed)."""
     frame: pl.DataFrame
+    by_version: bool = False
+
+
+def _versions(source: DataSource) -> dict[str, Hashable] | None:
+    ask = getattr(source, "node_versions", None)
+    return ask() if callable(ask) else None
 
 
 _KEPT: weakref.WeakKeyDictionary[DataSource, _Kept] = weakref.WeakKeyDictionary()
@@ -107,20 +115,39 @@ def bound(cells: pl.DataFrame) -> pl.DataFrame:
 
 def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """`cells` (the source's current cells) with bounds, sorted by period kind and period;
-    and how many förbund had to be bounded anew."""
-    digests = node_digests(cells)
+    and how many förbund had to be bounded anew.
+
+    Which förbund changed: a source that knows (``node_versions()``: node_id → a version that
+    changes with that förbund's cells, or None when it does not know) is asked; otherwise
+    the cells are hashed per förbund (:func:`node_digests`). A first view bounds everything
+    and hashes nothing; the digests of its cells are made when a next version needs them."""
+    versions = _versions(source)
     with _LOCK:
         kept = _KEPT.get(source)
-    before = kept.digests if kept is not None else {}
-    changed = [n for n, d in digests.items() if before.get(n) != d]
-    unchanged = [n for n in digests if before.get(n) == digests[n]]
+    if kept is None:
+        marks: dict[str, Hashable] = (
+            versions if versions is not None
+            else {str(n): None for n in cells["node_id"].unique().to_list()}
+        )  # fmt: skip
+        changed, unchanged = list(marks), []
+    else:
+        if versions is not None and kept.by_version:
+            marks = versions
+        else:
+            marks = dict(node_digests(cells))
+            if kept.by_version or any(v is None for v in kept.marks.values()):
+                kept = _Kept(dict(node_digests(kept.frame.select(cells.columns))), kept.frame)
+        before = kept.marks
+        changed = [n for n, d in marks.items() if before.get(n) != d]
+        unchanged = [n for n, d in marks.items() if before.get(n) == d]
+    by_version = versions is not None and (kept is None or kept.by_version)
     fresh = bound(
-        cells if len(changed) == len(digests) else cells.filter(pl.col("node_id").is_in(changed))
+        cells if len(changed) == len(marks) else cells.filter(pl.col("node_id").is_in(changed))
     )
     if kept is not None and unchanged and kept.frame.schema != fresh.schema:
         # The new cells' Enums list other values (a new förbund, a new code): the kept rows
         # are re-coded to them (values of förbund that are gone, and not kept, become null).
-        kept = _Kept(kept.digests, kept.frame.with_columns(
+        kept = _Kept(kept.marks, kept.frame.with_columns(
             pl.col(c).cast(pl.String).cast(t, strict=False) for c, t in fresh.schema.items()
             if kept.frame.schema[c] != t
         ))  # fmt: skip
@@ -136,7 +163,7 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
             # Every förbund bounded anew from cells that come sorted (dashboards.data.sort_cells):
             # the frame is the source's columns plus lo and hi, no copy of the cells.
             with _LOCK:
-                _KEPT[source] = _Kept(digests, fresh)
+                _KEPT[source] = _Kept(marks, fresh, by_version)
             return fresh, len(changed)
         rows = pl.int_range(fresh.height, dtype=pl.Int64, eager=True)
         both = fresh
@@ -148,5 +175,5 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
     )
     frame = both[order]
     with _LOCK:
-        _KEPT[source] = _Kept(digests, frame)
+        _KEPT[source] = _Kept(marks, frame, by_version)
     return frame, len(changed)

@@ -66,3 +66,25 @@ def test_cached_number_formats_equal_babel() -> None:
     assert (
         fmt_int(1234567) == "1\u00a0234\u00a0567" and fmt_pct(-0.004) == "-0\u00a0%"
     )  # sign kept, as Babel
+
+
+def test_a_source_that_says_what_changed_is_not_hashed() -> None:
+    sample = sample_frames()
+    cells, nodes = sample.cells, sample.nodes
+    late = cells["node_id"].unique().sort()[0]
+    last = cells["period"].str.slice(0, 4).max()
+    held = (pl.col("node_id") == late) & pl.col("period").str.starts_with(last)
+    source = FrameSource(cells.filter(~held), nodes)
+    assert set(source.node_versions() or {}) == set(nodes["node_id"])
+    _, n_first = boundcache.bounded(source, source.cells())
+    assert n_first == nodes.height
+    source.replace(cells, nodes, changed=[late])
+    versions = source.node_versions() or {}
+    assert [n for n, v in versions.items() if v == 1] == [late]
+    second, n_second = boundcache.bounded(source, source.cells())
+    assert n_second == 1
+    assert_frame_equal(_canonical(decode(second)), _canonical(cell_bounds(cells)))
+    # Told nothing: the cells are hashed (the kept frame too), and nothing differs.
+    source.replace(source.cells(), nodes)
+    assert source.node_versions() is None
+    assert boundcache.bounded(source, source.cells())[1] == 0

@@ -88,18 +88,13 @@ def volume_chart_of(
     ranked = [r for r in plot_rows if not r["hidden"] and r["x_lo"] is not None]
     if ranked:
         best = max(ranked, key=lambda r: r["x_lo"])
-        summary = {
-            "sv": f"Högst {t(key, lang).lower()} {span} har {best['label']}: "
-            f"{texts[plot_rows.index(best)]}.",
-            "en": f"Highest {t(key, lang).lower()} {span}: {best['label']}, "
-            f"{texts[plot_rows.index(best)]}.",
-        }[lang]
+        summary = t(
+            "compare_highest", lang, measure=t(key, lang).lower(), span=span,
+            area=best["label"], value=texts[plot_rows.index(best)],
+        )  # fmt: skip
     else:
         summary = t("no_data", lang)
-    caption = {
-        "sv": f"{t(key, lang)} per {what}, {span}",
-        "en": f"{t(key, lang)} by {what}, {span}",
-    }[lang]
+    caption = t("compare_caption", lang, measure=t(key, lang), what=what, span=span)
     columns = [
         t("forbund" if group == "node" else "lan", lang),
         t("reports", lang),
@@ -169,10 +164,8 @@ def mix_chart_of(
     fig = heat(x, y, z, texts, hover, lang) if areas else None
     span = period_span(chosen, lang)
     dim_label = t(dimension, lang).lower()
-    caption = {
-        "sv": f"Andel anmälningar per {dim_label} och {t('forbund' if group == 'node' else 'lan', lang).lower()}, {span}",
-        "en": f"Share of reports by {dim_label} and {t('forbund' if group == 'node' else 'lan', lang).lower()}, {span}",
-    }[lang]
+    area = t("forbund" if group == "node" else "lan", lang).lower()
+    caption = t("compare_share_caption", lang, dim=dim_label, area=area, span=span)
     known = s.filter(
         ~pl.col("hidden") & pl.col("share").is_not_null() & (pl.col("code") != UNCLASSIFIED)
     )
@@ -185,10 +178,7 @@ def mix_chart_of(
         )
         name = code_label(dimension, best["code"], lang)
         name = name.lower() if dimension == "problemtyp" else name
-        summary = {
-            "sv": f"Störst andel i genomsnitt har {name} ({fmt_pct(best['share'], lang)}).",
-            "en": f"On average the largest share is {name} ({fmt_pct(best['share'], lang)}).",
-        }[lang]
+        summary = t("compare_largest_share", lang, name=name, share=fmt_pct(best["share"], lang))
         if dimension == "aktor":
             summary += (
                 " "

@@ -44,20 +44,11 @@ def coverage_chart(cells: pl.DataFrame, nodes: pl.DataFrame, chosen: list[str], 
             ]
         )
     complete = len({n for n in nodes["node_id"].to_list()}) - len({g[0] for g in gaps})
-    summary = {
-        "sv": f"{complete} av {nodes.height} förbund har publicerat för alla perioder i urvalet.",
-        "en": f"{complete} of {nodes.height} associations have published for every period selected.",
-    }[lang]
+    summary = t("coverage_summary", lang, complete=complete, total=nodes.height)
     if gaps:
         listed = "; ".join(f"{name} ({p})" for name, p in gaps[:6])
         more = "" if len(gaps) <= 6 else " …"
-        summary += (
-            " "
-            + {
-                "sv": f"Saknas: {listed}{more}. Att ett förbund saknas betyder inte noll anmälningar.",
-                "en": f"Missing: {listed}{more}. A missing association does not mean zero reports.",
-            }[lang]
-        )
+        summary += " " + t("coverage_missing", lang, listed=listed, more=more)
     columns = [
         t("forbund", lang),
         t("lan", lang),

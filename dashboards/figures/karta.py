@@ -178,10 +178,7 @@ def map_chart(
     fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator")
     fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0}, clickmode="event")
     span = period_span(chosen, lang)
-    caption = {
-        "sv": f"Anmälningar per 10 000 invånare per län, {span}",
-        "en": f"Reports per 10,000 inhabitants by county, {span}",
-    }[lang]
+    caption = t("map_caption", lang, span=span)
     table_rows = [
         [
             r["name"] + (f" ({t('chosen', lang)})" if r["code"] in selected else ""),
@@ -206,10 +203,7 @@ def _summary(rows: list[dict], span: str, lang: str) -> str:
     if not has:
         return t("no_data", lang)
     best = max(has, key=lambda r: r["value"])
-    text = {
-        "sv": f"Flest anmälningar per invånare {span} har {best['name']} ({best['rate']} per "
-        f"10 000). {len(has)} av {len(rows)} län har siffror; grå län saknar publicerade siffror.",
-        "en": f"The most reports per inhabitant {span}: {best['name']} ({best['rate']} per "
-        f"10,000). {len(has)} of {len(rows)} counties have figures; grey ones have none published.",
-    }[lang]
-    return text
+    return t(
+        "map_summary", lang, span=span, name=best["name"], rate=best["rate"],
+        n_with=len(has), n_all=len(rows),
+    )  # fmt: skip

@@ -105,18 +105,7 @@ def _summary(m: pl.DataFrame, row_dim: str, col_dim: str, lang: str) -> str:
     n = bounded_label(b, lang)
     everything = m.sort(["lo", "r", "c"], descending=[True, False, False]).to_dicts()
     if not certain_leaders(everything):  # overlapping intervals: name it, do not rank it
-        return {
-            "sv": f"Högst nedre gräns har {rl.lower()} med {cl} ({n} anmälningar); "
-            "intervallen överlappar, så vilken kombination som är vanligast är inte känt.",
-            "en": f"The highest lower bound is {rl.lower()} with {cl} ({n} reports); the "
-            "intervals overlap, so which combination is most common is not known.",
-        }[lang]
+        return t("matrix_highest_lower_bound", lang, row=rl.lower(), col=cl, n=n)
     if row_dim == "problemtyp":
-        return {
-            "sv": f"Vanligast är {rl.lower()} där {cl} är inblandad ({n} anmälningar).",
-            "en": f"The most common combination is {rl.lower()} involving {cl} ({n} reports).",
-        }[lang]
-    return {
-        "sv": f"Vanligast är {rl} på {cl.lower()} ({n} anmälningar).",
-        "en": f"The most common combination is {rl} at {cl.lower()} ({n} reports).",
-    }[lang]
+        return t("matrix_most_common_involving", lang, row=rl.lower(), col=cl, n=n)
+    return t("matrix_most_common_at", lang, row=rl, col=cl.lower(), n=n)

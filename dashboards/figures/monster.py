@@ -104,10 +104,7 @@ def monster_chart(
         fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed")
         top = max(r["n_sure"] for r in bars)
         fig.update_xaxes(title_text=t("n_forbund", lang), range=[0, top * 1.35 + 1])
-    caption = {
-        "sv": f"Samma skav i minst {min_forbund} förbund, {plabel}",
-        "en": f"The same friction in at least {min_forbund} associations, {plabel}",
-    }[lang]
+    caption = t("patterns_caption", lang, min_forbund=min_forbund, period=plabel)
     columns = [
         catalogs.both("dash_x_rank")[lang],
         t("problemtyp", lang),
@@ -134,18 +131,12 @@ def _label(r: dict, lang: str) -> str:
 
 def _summary(ranked: list[dict], plabel: str, min_forbund: int, lang: str) -> str:
     if not ranked:
-        return {
-            "sv": f"Inget skav finns i minst {min_forbund} förbund {plabel}.",
-            "en": f"No friction appears in at least {min_forbund} associations in {plabel}.",
-        }[lang]
+        return t("patterns_none", lang, min_forbund=min_forbund, period=plabel)
     b = ranked[0]
     p, a = code_label("problemtyp", b["p"], lang), code_label("aktor", b["a"], lang)
     n_nat = sum(r["national"] for r in ranked)
-    return {
-        "sv": f"{len(ranked)} skav finns i minst {min_forbund} förbund {plabel}, varav {n_nat} "
-        f"hos en nationell myndighet. Flest förbund: {p.lower()} hos {a}, i {forbund_text(b, lang)} "
-        f"förbund i {b['n_lan']} län.",
-        "en": f"{len(ranked)} kinds of friction appear in at least {min_forbund} associations in "
-        f"{plabel}, {n_nat} of them at a national agency. Most associations: {p.lower()} at {a}, "
-        f"in {forbund_text(b, lang)} associations in {b['n_lan']} counties.",
-    }[lang]
+    return t(
+        "patterns_summary", lang, n=len(ranked), min_forbund=min_forbund, period=plabel,
+        n_national=n_nat, problem=p.lower(), actor=a, forbund=forbund_text(b, lang),
+        n_lan=b["n_lan"],
+    )  # fmt: skip

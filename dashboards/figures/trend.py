@@ -70,19 +70,11 @@ def trend_chart(
         tot = totals.get(period)
         rows_out.append([*row, bounded_label(tot, lang) if tot else "–"])
     span = period_span(chosen, lang)
-    caption = {
-        "sv": f"Anmälningar per problemtyp och {'år' if not chosen or periods.kind_of(chosen[0]) == 'year' else 'period'}, {span}",
-        "en": f"Reports by problem type and {'year' if not chosen or periods.kind_of(chosen[0]) == 'year' else 'period'}, {span}",
-    }[lang]
+    by_year = not chosen or periods.kind_of(chosen[0]) == "year"
+    caption = t("trend_caption_year" if by_year else "trend_caption_period", lang, span=span)
     summary = _summary(totals, chosen, lang)
     if len(drawn) < len(present):
-        summary += (
-            " "
-            + {
-                "sv": f"Diagrammet visar de {len(drawn)} största problemtyperna; tabellen visar alla.",
-                "en": f"The chart shows the {len(drawn)} largest problem types; the table shows all.",
-            }[lang]
-        )
+        summary += " " + t("trend_chart_shows_largest", lang, n=len(drawn))
     columns = [
         t("period", lang),
         *[code_label("problemtyp", p, lang) for p in present],
@@ -103,7 +95,7 @@ def _summary(totals: dict, chosen: list[str], lang: str) -> str:
         )
     a, b = totals[chosen[0]], totals[chosen[-1]]
     first, last = periods.label(chosen[0], lang), periods.label(chosen[-1], lang)
-    return {
-        "sv": f"Antalet anmälningar var {bounded_label(a, lang)} {first} och {bounded_label(b, lang)} {last}.",
-        "en": f"There were {bounded_label(a, lang)} reports in {first} and {bounded_label(b, lang)} in {last}.",
-    }[lang]
+    return t(
+        "trend_summary", lang, a=bounded_label(a, lang), first=first,
+        b=bounded_label(b, lang), last=last,
+    )  # fmt: skip
