@@ -152,21 +152,17 @@ def normalise_roles(roles: list[str] | tuple[str, ...]) -> tuple[str, ...]:
                 continue
             if role not in ROLES + HUB_ROLES:
                 known = ", ".join(ROLES + HUB_ROLES)
-                raise AccountError(f"Okänd roll {part!r}; välj bland {known}.",
-                                   f"Unknown role {part!r}; choose from {known}.")  # fmt: skip
+                raise AccountError.of("err_unknown_role", role=part, known=known)
             if role not in out:
                 out.append(role)
     if not out:
-        raise AccountError("Ange minst en roll.", "Give at least one role.")
+        raise AccountError.of("err_no_role")
     return tuple(out)
 
 
 def check_password(password: str) -> None:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise AccountError(
-            f"Lösenordet måste ha minst {MIN_PASSWORD} tecken.",
-            f"The password must have at least {MIN_PASSWORD} characters.",
-        )
+        raise AccountError.of("err_password_short", min=MIN_PASSWORD)
 
 
 def _sid_hash(sid: str) -> str:
@@ -203,10 +199,7 @@ class Accounts:
                  who: str = "system") -> User:  # fmt: skip
         username = username.strip().lower()
         if not _USERNAME.match(username):
-            raise AccountError(
-                "Användarnamnet får ha 2–64 tecken a–z, 0–9, punkt, '-' och '_'.",
-                "The user name may have 2–64 characters a–z, 0–9, dot, '-' and '_'.",
-            )
+            raise AccountError.of("err_username_format")
         roles = normalise_roles(roles)
         check_password(password)
         digest = self.hasher.hash(password)
@@ -215,8 +208,7 @@ class Accounts:
             cur.execute("BEGIN")
             try:
                 if cur.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-                    raise AccountError(f"Användaren {username} finns redan.",
-                                       f"The user {username} already exists.")  # fmt: skip
+                    raise AccountError.of("err_user_exists", username=username)
                 cur.execute(
                     "INSERT INTO users (username, roles, password_hash, created_at,"
                     " password_set_at) VALUES (?, ?, ?, ?, ?)",
@@ -247,8 +239,7 @@ class Accounts:
 
     def _require(self, cur: Any, username: str) -> None:
         if not cur.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-            raise AccountError(f"Användaren {username} finns inte.",
-                               f"The user {username} does not exist.")  # fmt: skip
+            raise AccountError.of("err_user_missing", username=username)
 
     def set_password(self, username: str, password: str, who: str) -> None:
         """Set a new password; every session of the user ends."""

@@ -50,18 +50,12 @@ class Trust:
         try:
             key = decode_public_key(public_key)
         except ValueError as e:
-            raise UsageError(
-                f"Den publika nyckeln är ogiltig: {e}. Kopiera den igen från 'lexheller node key'.",
-                f"The public key is invalid: {e}. Copy it again from 'lexheller node key'.",
-            ) from e
+            raise UsageError.of("err_trust_bad_key", cause=e) from e
         kid = key_id(key)
         with self._lock:
             for other_id, other in self.data["nodes"].items():
                 if other_id != node_id and any(k["keyid"] == kid for k in other["keys"]):
-                    raise UsageError(
-                        f"Nyckeln är redan registrerad för noden {other_id}.",
-                        f"The key is already enrolled for node {other_id}.",
-                    )
+                    raise UsageError.of("err_trust_key_taken", other=other_id)
             node = self.data["nodes"].setdefault(node_id, {"keys": [], "info": {}})
             if info:
                 node["info"] = info
@@ -84,8 +78,7 @@ class Trust:
         with self._lock:
             node = self.data["nodes"].get(node_id)
             if node is None:
-                raise UsageError(f"Noden {node_id} är inte registrerad.",
-                                 f"Node {node_id} is not enrolled.")  # fmt: skip
+                raise UsageError.of("err_trust_unknown_node", node_id=node_id)
             done = []
             for k in node["keys"]:
                 if k["revoked_at"] is None and (keyid is None or k["keyid"].startswith(keyid)):
@@ -100,8 +93,7 @@ class Trust:
             node = self.data["nodes"].get(node_id)
             old = next((k for k in (node or {}).get("keys", []) if k["keyid"] == old_keyid), None)
             if node is None or old is None:
-                raise UsageError(f"Noden {node_id} har ingen nyckel {old_keyid[:16]}.",
-                                 f"Node {node_id} has no key {old_keyid[:16]}.")  # fmt: skip
+                raise UsageError.of("err_trust_unknown_key", node_id=node_id, keyid=old_keyid[:16])
             entry = self.enroll(node_id, new_public_key, vouched_by=old["vouched_by"])
             entry = next(k for k in node["keys"] if k["keyid"] == entry["keyid"])
             if entry["keyid"] != old_keyid and old.get("rotated_at") is None:
@@ -167,8 +159,7 @@ class Trust:
         try:
             key = decode_public_key(public_key)
         except ValueError as e:
-            raise UsageError(f"Navets publika nyckel är ogiltig: {e}.",
-                             f"The hub's public key is invalid: {e}.") from e  # fmt: skip
+            raise UsageError.of("err_trust_bad_hub_key", cause=e) from e
         with self._lock:
             entry = {"keyid": key_id(key), "public_key": public_key.strip(),
                      "fingerprint": fingerprint(key)}  # fmt: skip

@@ -52,10 +52,9 @@ STATES_EN = {
 def _hub_url(node: Node, hub: str | None) -> str:
     url = hub or _memo(node.folder).get("hub_url") or node.config["publish"]["hub_url"]
     if not url:
-        raise UsageError("Ange navets adress med --hub URL.", "Give the hub's address: --hub URL.")
+        raise UsageError.of("err_enrol_no_hub")
     if not url.startswith(("https://", "http://")):
-        raise UsageError(f"Navets adress ska börja med https://, inte {url!r}.",
-                         f"The hub's address must start with https://, not {url!r}.")  # fmt: skip
+        raise UsageError.of("err_enrol_bad_url", url=url)
     return url.rstrip("/")
 
 
@@ -78,10 +77,7 @@ def op_enroll_request(node: Node, hub: str | None = None, contact_name: str = ""
         request = EnrolmentRequest(node_info(node.config), encode_public_key(node.key.public_key()),
                                    contact, datetime.now(UTC))  # fmt: skip
     except InvalidPayload as e:
-        raise UsageError(f"Ansökan kan inte skapas: {e}. Ange --contact-name, --contact-email "
-                         "(och gärna --contact-phone) för den som navet ska ringa.",
-                         f"The request cannot be made: {e}. Give --contact-name, "
-                         "--contact-email (and --contact-phone) of whom the hub should call.") from e  # fmt: skip
+        raise UsageError.of("err_enrol_bad_request", cause=e) from e
     answer = _publisher(node).post(url, "/api/v1/enrolment-requests", seal_request(request, node.key))
     body = answer.body
     ok = answer.status in (200, 201)
