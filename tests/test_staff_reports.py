@@ -83,6 +83,22 @@ def post(client: Any, path: str, page: str, **data: Any) -> Any:
     return client.post(path, data=data)
 
 
+def preview(client: Any) -> Any:
+    """Press "Förhandsgranska": the result at once, or (a build that takes longer than the page
+    waits) the progress page, then — when the build has ended — the page with the result."""
+    r = post(client, "/personal/publicering/forhandsgranska", "/personal/publicering")
+    if r.status_code != 303:
+        return r
+    assert "forhandsgranskning=1" in r.location
+    import time
+
+    deadline = time.monotonic() + 600  # a bound on a hung build, not a speed requirement
+    while client.get("/personal/publicering/jobb").get_json()["state"] == "running":
+        assert time.monotonic() < deadline, "the preview build never ended"
+        time.sleep(0.2)
+    return client.get(r.location)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     s = make_site(tmp_path_factory.mktemp("rapporter") / "nod")
@@ -255,7 +271,7 @@ def test_patterns_page_lists_groups_with_cases(site: Site) -> None:
 
 def test_vu_can_preview_but_not_publish(fresh: Site) -> None:
     c = fresh.client("vera")
-    r = post(c, "/personal/publicering/forhandsgranska", "/personal/publicering")
+    r = preview(c)
     assert r.status_code == 200
     assert "Det här skulle publiceras" in r.text and "Granskningen är godkänd" in r.text
     assert "Problemtyp × aktör" in r.text and "undertryckta" in r.text
@@ -268,7 +284,7 @@ def test_vu_can_preview_but_not_publish(fresh: Site) -> None:
 
 def test_chef_publishes_to_a_file_without_hub(fresh: Site) -> None:
     c = fresh.client("chef")
-    r = post(c, "/personal/publicering/forhandsgranska", "/personal/publicering")
+    r = preview(c)
     found = re.search(r"([\d\s\u00a0]+) celler i (\d+) tabeller", r.text)
     assert found is not None and int(found.group(2)) == len(TABLE_DIMS)  # every table of the model
     cells = found.group(1)
@@ -312,7 +328,7 @@ def test_publish_to_a_real_hub(fresh: Site, make_hub: Any) -> None:
     with serve_wsgi(create_hub_app(hub)) as url:
         fresh.node.config["publish"]["hub_url"] = url
         c = fresh.client("chef")
-        r = post(c, "/personal/publicering/forhandsgranska", "/personal/publicering")
+        r = preview(c)
         assert f"Nav: {url}" in r.text and "Publicera och skicka till navet" in r.text
         r = post(c, "/personal/publicering/publicera", "/personal/publicering", sequence="1")
         page = c.get(r.location)

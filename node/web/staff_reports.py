@@ -54,6 +54,7 @@ from node.report import STEPS, default_out
 from node.report.jobs import Job, ReportJobs
 from node.web.staff import needs, register_staff
 from node.web.staff import template_helpers as staff_helpers
+from node.web.staff_preview import ANSWER_WITHIN, Previews
 from schemas.wire import Bundle, Envelope
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ class ReportsState:
     node: Node
     busy: threading.Lock  # publishing: one at a time
     jobs: ReportJobs  # the årsrapport, made in the background
+    previews: Previews  # the publish preview, built in the background once per data version
 
 
 def _t(key: str, **fields: Any) -> str:
@@ -247,8 +249,11 @@ def register_staff_reports(app: Flask, node: Node) -> None:
     if "staff_reports" in app.blueprints:
         return
     register_staff(app, node)
-    app.extensions[EXTENSION] = ReportsState(node, threading.Lock(), ReportJobs(node))
-    install_json_errors(app, "/personal/arsrapport/jobb/")  # the page script's job status
+    busy = threading.Lock()
+    app.extensions[EXTENSION] = ReportsState(node, busy, ReportJobs(node),
+                                             Previews(node, busy, _preview_summary))  # fmt: skip
+    # the page scripts' job status (the årsrapport's and the publish preview's)
+    install_json_errors(app, "/personal/arsrapport/jobb/", "/personal/publicering/jobb")
     bp = Blueprint("staff_reports", __name__, url_prefix="/personal")
 
     @bp.before_request
@@ -431,9 +436,21 @@ def _publish_page(status: int = 200, **extra: Any) -> tuple[str, int]:
                "ledger": ledger(node.store), "outbox": outbox(node.store),
                "periods_text": lambda p: periods_text(list(p), current_lang()),
                "table_label": table_label, "preview": None, "error": None,
-               "notice": None}  # fmt: skip
+               "notice": None, "preview_job": None}  # fmt: skip
     context.update(extra)
     return _render("publicering.html", status, **context)
+
+
+def _preview_summary(node: Node) -> dict[str, Any]:
+    """What the preview shows: the bundle a publication would sign now (nothing is published)."""
+    pub = build(node.store, node.config, node.key)
+    summary = bundle_summary(pub.envelope)
+    summary.update(primary=pub.primary, complementary=pub.complementary)
+    return summary
+
+
+def _preview_text(seconds: int) -> str:
+    return _t("sr_preview_running", seconds=seconds)
 
 
 def _add_publish_routes(bp: Blueprint) -> None:
@@ -444,23 +461,44 @@ def _add_publish_routes(bp: Blueprint) -> None:
         seq = request.args.get("publicerad", "")
         if seq.isdigit() and int(seq) <= _state().node.store.last_sequence():
             notice = (*published_notice(_state().node, int(seq)), int(seq))
-        return _publish_page(notice=notice)
+        if not request.args.get("forhandsgranskning"):
+            return _publish_page(notice=notice)
+        job = _state().previews.last()
+        if job is not None and job.state == "running":
+            return _publish_page(notice=notice, preview_job=job)
+        if job is not None and job.state == "failed":
+            return _publish_page(notice=notice, error=_t(
+                "sr_preview_failed", error=job.error.message(current_lang()) if job.error else ""))
+        current = _state().previews.current()
+        if current is None:  # built from data that has changed since, or never built
+            return _publish_page(notice=notice, error=_t("sr_preview_stale"))
+        return _publish_page(notice=notice, preview=current.summary)
 
     @bp.post("/publicering/forhandsgranska")
     @needs("cases.read")
     def preview() -> Any:
-        st = _state()
-        if not st.busy.acquire(blocking=False):
-            return _publish_page(409, error=_t("sr_busy"))
-        try:
-            pub = build(st.node.store, st.node.config, st.node.key)
-        except UsageError as e:
-            return _publish_page(400, error=e.diagnostics(current_lang()))
-        finally:
-            st.busy.release()
-        summary = bundle_summary(pub.envelope)
-        summary.update(primary=pub.primary, complementary=pub.complementary)
-        return _publish_page(preview=summary)
+        """Answers at once: the preview of the current data if it is built, else the page
+        with the build's progress (the build goes on in the background)."""
+        job = _state().previews.start()
+        job.wait(ANSWER_WITHIN)
+        if job.state == "done":
+            return _publish_page(preview=job.summary)
+        if job.state == "failed" and job.error is not None:
+            return _publish_page(400, error=job.error.message(current_lang()))
+        return redirect(url_for("staff_reports.publicering", forhandsgranskning=1,
+                                _anchor="forhandsgranskning"), code=303)  # fmt: skip
+
+    @bp.get("/publicering/jobb")
+    @needs("cases.read")
+    def preview_status() -> Any:
+        """The preview job as JSON, for the page's script (the page works without it)."""
+        job = _state().previews.last()
+        if job is None:
+            return error_response(404, "no_preview_job", i18n.t("sr_preview_none", "sv"),
+                                  i18n.t("sr_preview_none", "en"))  # fmt: skip
+        return jsonify({"ok": True, "state": job.state, "seconds": job.seconds(),
+                        "text": _preview_text(job.seconds()), "step_number": 1,
+                        "steps": [], "states": []})  # fmt: skip
 
     @bp.post("/publicering/publicera")
     @needs("publish.approve")
