@@ -447,10 +447,7 @@ def _register_callbacks(
         if "url.pathname" in ctx.triggered_prop_ids or not ctx.triggered_id:
             announce = t("page_loaded", lang, title=name)
         else:
-            announce = {
-                "sv": f"Vyn {name} har uppdaterats.",
-                "en": f"The view {name} was updated.",
-            }[lang]
+            announce = t("view_updated", lang, name=name)
         notes = [t(k, lang) for k, on in _notes(f) if on]
         return body, announce, banner, not synthetic, " ".join(notes), not notes
 

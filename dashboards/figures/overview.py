@@ -116,11 +116,10 @@ def key_figures(
             ch["lo"], ch["hi"], exact=ch["exact"], hidden=False, fmt=lambda v: fmt_change(v, lang)
         )
         prev = periods.label(ch["before"], lang)
-        rsum = {
-            "sv": f"{ctext} jämfört med {prev}, bland de {ch['nodes']} förbund som publicerat båda perioderna.",
-            "en": f"{ctext} compared with {prev}, among the {ch['nodes']} associations that published both periods.",
-        }[lang] if not single else {"sv": f"{ctext} jämfört med {prev}.",
-                                    "en": f"{ctext} compared with {prev}."}[lang]  # fmt: skip
+        rsum = (
+            t("overview_change", lang, change=ctext, before=prev, n=ch["nodes"])
+            if not single else t("overview_change_own", lang, change=ctext, before=prev)
+        )  # fmt: skip
     else:
         rsum = catalogs.both("dash_x_no_comparable_previous_period")[
             lang
@@ -133,13 +132,11 @@ def key_figures(
             ctext = fmt_bounds(ytd["lo"], ytd["hi"], exact=ytd["exact"], hidden=False,
                                fmt=lambda v: fmt_change(v, lang))  # fmt: skip
             q = ytd["quarters"]
-            rsum = {
-                "sv": f"Hittills i år: {ctext} jämfört med samma {q} kvartal {ytd['before']}, bland de {ytd['nodes']} förbund som publicerat alla dem.",
-                "en": f"So far this year: {ctext} compared with the same {q} quarters of {ytd['before']}, among the {ytd['nodes']} associations that published all of them.",
-            }[lang] if not single else {
-                "sv": f"Hittills i år: {ctext} jämfört med samma {q} kvartal {ytd['before']}.",
-                "en": f"So far this year: {ctext} compared with the same {q} quarters of {ytd['before']}.",
-            }[lang]  # fmt: skip
+            fields = {"change": ctext, "quarters": q, "before": ytd["before"]}
+            rsum = (
+                t("overview_ytd", lang, n=ytd["nodes"], **fields)
+                if not single else t("overview_ytd_own", lang, **fields)
+            )  # fmt: skip
         else:
             rsum = catalogs.both("dash_x_the_year_has_not_ended_so_far_this_year")[lang]  # fmt: skip
     n_rep = measures.reporting_nodes(cells, period)
@@ -151,10 +148,7 @@ def key_figures(
             "nodes",
             catalogs.both("dash_x_associations_reporting")[lang],
             f"{fmt_int(n_rep, lang)} / {fmt_int(nodes.height, lang)}",
-            {
-                "sv": f"{n_rep} av {nodes.height} förbund i urvalet har publicerat för {plabel}. Övriga saknas – det betyder inte noll.",
-                "en": f"{n_rep} of {nodes.height} associations selected have published for {plabel}. Missing ones do not mean zero.",
-            }[lang],
+            t("overview_reporting", lang, n=n_rep, total=nodes.height, period=plabel),
         ),
     ]
     for table, key in (("problemtyp", "top_problemtyp"), ("aktor", "top_aktor")):
@@ -174,12 +168,11 @@ def key_figures(
                 if reports["n_supp"] == 0 and first["n_supp"] == 0
                 else None
             )
-            summary = {
-                "sv": f"{code_label(table, first['code'], lang)} förekommer i {bounded_label(first, lang)} anmälningar"
-                + (f", {share} av alla." if share else "."),
-                "en": f"{code_label(table, first['code'], lang)} appears in {bounded_label(first, lang)} reports"
-                + (f", {share} of all." if share else "."),
-            }[lang]
+            fields = {"code": code_label(table, first["code"], lang), "n": bounded_label(first, lang)}
+            summary = (
+                t("overview_top_share", lang, share=share, **fields)
+                if share else t("overview_top", lang, **fields)
+            )  # fmt: skip
         else:
             summary = t("no_data", lang)
         ranked = certain_leaders(top) >= len(top) - 1
@@ -208,23 +201,15 @@ def problemtyp_chart(
         fig.update_yaxes(autorange="reversed")
         fig.update_xaxes(title_text=t("reports", lang), rangemode="tozero")
     plabel = periods.label(period, lang) if period else "–"
-    caption = {
-        "sv": f"Anmälningar per problemtyp, {plabel}",
-        "en": f"Reports by problem type, {plabel}",
-    }[lang]
+    caption = t("overview_chart_caption", lang, period=plabel)
     if rows and rows[0]["lo"] and not rows[0]["hidden"] and certain_leaders(rows):
-        summary = {
-            "sv": f"Flest anmälningar gäller {code_label('problemtyp', rows[0]['code'], lang).lower()} ({texts[0]}).",
-            "en": f"Most reports concern {code_label('problemtyp', rows[0]['code'], lang).lower()} ({texts[0]}).",
-        }[lang]
+        name = code_label("problemtyp", rows[0]["code"], lang).lower()
+        summary = t("overview_chart_most", lang, name=name, n=texts[0])
     elif rows and rows[0]["lo"] and not rows[0]["hidden"]:
         # the intervals overlap: name the leaders without ranking them
         tied = [r for r in rows if r["hi"] is None or r["hi"] >= rows[0]["lo"]][:4]
         names = ", ".join(code_label("problemtyp", r["code"], lang).lower() for r in tied)
-        summary = {
-            "sv": f"Flest anmälningar gäller någon av: {names}; intervallen överlappar, så ordningen dem emellan är inte känd.",
-            "en": f"Most reports concern one of: {names}; the intervals overlap, so their order is not known.",
-        }[lang]
+        summary = t("overview_chart_tied", lang, names=names)
     else:
         summary = t("no_data", lang)
     table = DataTable(

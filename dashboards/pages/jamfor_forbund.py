@@ -9,6 +9,7 @@ from dashboards import measures
 from dashboards.components import aria, chart_block
 from dashboards.figures.compare import mix_chart_of, volume_chart_of
 from dashboards.filters import TOP_FORBUND, View
+from dashboards.i18n import t
 
 SLUG = "jamfor-forbund"
 GROUP = "node"
@@ -41,13 +42,10 @@ def top_nodes(view: View, n: int, volume: pl.DataFrame | None = None) -> pl.Data
 def paging(view: View, shown: int) -> html.Nav:
     """How many förbund are shown, and links to show more (the number lives in the URL)."""
     lang, f, total = view.lang, view.filters, view.nodes.height
-    text = {
-        "sv": f"Visar de {shown} förbund med flest anmälningar i urvalet, av {total}.",
-        "en": f"Showing the {shown} associations with most reports selected, of {total}.",
-    }[lang]
-    choices = [({"sv": f"Visa alla {total}", "en": f"Show all {total}"}[lang], total)]
+    text = t("compare_showing", lang, shown=shown, total=total)
+    choices = [(t("compare_show_all", lang, total=total), total)]
     if shown + TOP_FORBUND < total:
-        more = {"sv": f"Visa {TOP_FORBUND} till", "en": f"Show {TOP_FORBUND} more"}[lang]
+        more = t("compare_show_more", lang, n=TOP_FORBUND)
         choices.insert(0, (more, shown + TOP_FORBUND))
     links = [
         html.Li(dcc.Link(label, href=f.but(top=n).to_query() or "?", className="choice"))
