@@ -94,11 +94,6 @@ def test_a_new_quarter_in_a_published_year_does_not_isolate_its_reports(make_nod
     assert result["ok"], result["publications"]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "common/disclosure/exact.py _Component._certify_high: the helper columns t (t <= C x) have "
-    "lower bound 0 (_highs_model), so a difference quantity whose maximum is negative (a hidden "
-    "status cell that lost its report) makes the program infeasible and node publish raises "
-    "'the published tables contradict each other'; t needs lower bound -inf"))
 def test_a_status_change_inside_a_hidden_cell_is_not_revealed(make_node, tmp_path):
     """Between two publications a report leaves a status whose cell was hidden (1 or 2
     reports). No status cell may move by 1..k−1 in the open, and the exact audit of both

@@ -60,6 +60,10 @@ MILP_SECONDS = 5.0
 
 _KIND_ORDER = ("year", "quarter", "month")
 
+RELEASE = "@release"
+"""First field of a pinning cell that is a hub's released aggregate, not a node's cell:
+``(RELEASE, release_id, table, period, key)``."""
+
 
 @dataclass(frozen=True)
 class Bound:
@@ -417,6 +421,7 @@ class ExactModel:
             parts = [cell(self.nodes[n][self._version_of(n, r.at)], r.table, r.period, r.key)
                      for n in r.nodes]  # fmt: skip
             allc = np.concatenate(parts) if parts else np.zeros(0, dtype=int)
+            prog.cell_rows[len(prog.rows)] = (RELEASE, r.release_id, r.table, r.period, r.key)
             prog.eq(allc, np.ones(allc.size), r.value)
             prog.release_cols.setdefault(r.release_id, []).append(allc)
         prog.n = vars_.n
@@ -723,14 +728,16 @@ def _incidence(groups: list[np.ndarray], n: int) -> sp.csr_array:
     return sp.csr_array((np.ones(ci.size), (ri, ci)), shape=(len(groups), n))
 
 
-def _highs_model(m: sp.csc_array, lo: np.ndarray, hi: np.ndarray, upper: np.ndarray):
-    """A HiGHS instance holding ``lo <= m x <= hi``, ``0 <= x <= upper`` (costs set later)."""
+def _highs_model(m: sp.csc_array, lo: np.ndarray, hi: np.ndarray, upper: np.ndarray,
+                 lower: np.ndarray | None = None):  # fmt: skip
+    """A HiGHS instance holding ``lo <= m x <= hi``, ``lower <= x <= upper`` (costs set later;
+    `lower` 0 by default: counts)."""
     n = m.shape[1]
     lp = _highs.HighsLp()
     lp.num_col_ = n
     lp.num_row_ = m.shape[0]
     lp.col_cost_ = np.zeros(n)
-    lp.col_lower_ = np.zeros(n)
+    lp.col_lower_ = np.zeros(n) if lower is None else lower
     lp.col_upper_ = upper
     lp.row_lower_ = lo
     lp.row_upper_ = hi
@@ -834,13 +841,14 @@ class _Component:
 
     # ------------------------------------------------------------------ batch certificates
 
-    def _batch_milp(self, a, lo, hi, cost, n_int, upper=None) -> np.ndarray | None:
+    def _batch_milp(self, a, lo, hi, cost, n_int, upper=None, lower=None) -> np.ndarray | None:
         """An integer optimum (or the best integer table found in BATCH_SECONDS) for a batch
         objective whose LP optimum was fractional; None if none was found."""
         size = cost.size
         integrality = np.concatenate([np.ones(n_int), np.zeros(size - n_int)])
         res = milp(cost, constraints=LinearConstraint(a, lo, hi), integrality=integrality,
-                   bounds=Bounds(0, np.inf if upper is None else upper),
+                   bounds=Bounds(0 if lower is None else lower,
+                                 np.inf if upper is None else upper),
                    options={"time_limit": BATCH_SECONDS, "mip_rel_gap": BATCH_GAP})  # fmt: skip
         self.milps += 1
         if res.x is None:
@@ -894,7 +902,8 @@ class _Component:
 
     def _certify_high(self, cmat: sp.csr_array, todo: np.ndarray, k: int) -> np.ndarray:
         """Lift the open quantities to k together (max of sum min(q, k)); integer optima
-        settle those at >= k."""
+        settle those at >= k. The helper t of a quantity lies in (-inf, k]: a difference
+        between versions may be forced below 0 (a report leaving a hidden status cell)."""
         m, n = cmat.shape
         done = np.zeros(m, dtype=bool)
         if not todo.any():
@@ -904,9 +913,10 @@ class _Component:
         bottom = sp.hstack([-cmat, sp.eye_array(m, format="csr")])
         big = sp.vstack([top, bottom]).tocsc()
         big.sort_indices()
+        upper = np.concatenate([np.full(n, math.inf), np.full(m, float(k))])
+        lower = np.concatenate([np.zeros(n), np.full(m, -math.inf)])
         h = _highs_model(big, np.concatenate([self.lo, np.full(m, -math.inf)]),
-                         np.concatenate([self.hi, np.zeros(m)]),
-                         np.concatenate([np.full(n, math.inf), np.full(m, float(k))]))  # fmt: skip
+                         np.concatenate([self.hi, np.zeros(m)]), upper, lower)  # fmt: skip
         idx = np.arange(n + m, dtype=np.int32)
         for _ in range(CERTIFY_ROUNDS):
             open_ = todo & ~done
@@ -922,7 +932,7 @@ class _Component:
             if x is None:
                 y = self._batch_milp(big, np.concatenate([self.lo, np.full(m, -math.inf)]),
                                      np.concatenate([self.hi, np.zeros(m)]), cost, n,
-                                     np.concatenate([np.full(n, math.inf), np.full(m, float(k))]))
+                                     upper, lower)  # fmt: skip
                 if y is None:
                     break
                 x = y[:n]
