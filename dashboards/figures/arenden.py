@@ -102,15 +102,13 @@ def monthly_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Chart:
     values = [int(counts.get(m, 0)) for m in months]
     labels = [periods.label(m, lang) for m in months]
     span = period_span(chosen, lang)
-    caption = {"sv": f"Anmälningar per månad, {span}", "en": f"Reports by month, {span}"}[lang]
+    caption = t("cases_per_month_caption", lang, span=span)
     if sum(values):
         best = max(range(len(values)), key=lambda i: (values[i], -i))
-        summary = {
-            "sv": f"{fmt_int(sum(values), lang)} anmälningar kom in; flest i {labels[best]} "
-            f"({fmt_int(values[best], lang)}).",
-            "en": f"{fmt_int(sum(values), lang)} reports came in; most in {labels[best]} "
-            f"({fmt_int(values[best], lang)}).",
-        }[lang]
+        summary = t(
+            "cases_per_month_summary", lang, n=fmt_int(sum(values), lang), month=labels[best],
+            most=fmt_int(values[best], lang),
+        )  # fmt: skip
     else:
         summary = t("no_data", lang)
     fig = _bars(labels, values, lang, t("reports", lang), horizontal=False) if months else None
@@ -129,17 +127,12 @@ def status_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Chart:
     labels = [code_label("status", c, lang) for c in codes]
     total = sum(values)
     open_n = total - int(counts.get(CLOSED, 0))
-    caption = {
-        "sv": f"Ärenden per status, mottagna {period_span(chosen, lang)}",
-        "en": f"Cases by status, received {period_span(chosen, lang)}",
-    }[lang]
+    caption = t("cases_status_caption", lang, span=period_span(chosen, lang))
     summary = (
-        {
-            "sv": f"{fmt_int(open_n, lang)} av {fmt_int(total, lang)} ärenden är öppna "
-            f"({fmt_pct(open_n / total, lang)}).",
-            "en": f"{fmt_int(open_n, lang)} of {fmt_int(total, lang)} cases are open "
-            f"({fmt_pct(open_n / total, lang)}).",
-        }[lang]
+        t(
+            "cases_open_summary", lang, open=fmt_int(open_n, lang), total=fmt_int(total, lang),
+            share=fmt_pct(open_n / total, lang),
+        )  # fmt: skip
         if total
         else t("no_data", lang)
     )
@@ -161,7 +154,7 @@ def age_days(cases: pl.DataFrame, today: datetime) -> pl.Series:
 def bucket_label(lo: int, hi: int | None, lang: str) -> str:
     days = catalogs.both("dash_x_days")[lang]
     if hi is None:
-        return {"sv": f"minst {lo} dagar", "en": f"at least {lo} days"}[lang]
+        return t("days_at_least", lang, n=lo)
     return f"{lo}–{hi} {days}"
 
 
@@ -178,10 +171,7 @@ def age_chart(cases: pl.DataFrame, chosen: list[str], today: datetime, lang: str
     days = age_days(open_cases, today)
     values = bucket_counts(days, AGE_BUCKETS)
     labels = [bucket_label(lo, hi, lang) for lo, hi in AGE_BUCKETS]
-    caption = {
-        "sv": f"Öppna ärenden efter ålder, mottagna {period_span(chosen, lang)}",
-        "en": f"Open cases by age, received {period_span(chosen, lang)}",
-    }[lang]
+    caption = t("cases_age_caption", lang, span=period_span(chosen, lang))
     if open_cases.height:
         median = int(days.median() or 0)
         older = values[-1] + values[-2]

@@ -93,22 +93,9 @@ def median_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Chart:
     if mc is None and mf is None:
         summary = t("no_data", lang)
     else:
-        summary = {
-            "sv": f"Mediantiden till första kontakt med anmälaren var {_days(mc, lang)} dagar och "
-            f"till återkoppling {_days(mf, lang)} dagar.",
-            "en": f"The median time to first contact with the reporter was {_days(mc, lang)} days "
-            f"and to feedback {_days(mf, lang)} days.",
-        }[lang]
-    columns = {
-        "sv": ["Mottagen", "Ärenden", "Kontaktade", "Dagar till kontakt (median)",
-               "Återkopplade", "Dagar till återkoppling (median)"],
-        "en": ["Received", "Cases", "Contacted", "Days to contact (median)",
-               "Given feedback", "Days to feedback (median)"],
-    }[lang]  # fmt: skip
-    caption = {
-        "sv": f"Dagar till första kontakt och till återkoppling, median per period, {period_span(chosen, lang)}",
-        "en": f"Days to first contact and to feedback, median by period, {period_span(chosen, lang)}",
-    }[lang]
+        summary = t("time_median_summary", lang, contact=_days(mc, lang), feedback=_days(mf, lang))
+    columns = [t(f"time_median_col_{i}", lang) for i in range(1, 7)]
+    caption = t("time_median_caption", lang, span=period_span(chosen, lang))
     return Chart("time-median", caption, summary, fig if by else None,
                  DataTable(columns, rows, [False, True, True, True, True, True]))  # fmt: skip
 
@@ -147,19 +134,14 @@ def distribution_chart(cases: pl.DataFrame, chosen: list[str], lang: str) -> Cha
     )  # fmt: skip
     within = counts["first_contact_at"][0] + counts["first_contact_at"][1]
     summary = (
-        {
-            "sv": f"{fmt_int(within, lang)} av {fmt_int(d.height, lang)} ärenden fick kontakt med "
-            f"anmälaren inom en vecka; {fmt_int(waiting['feedback_at'], lang)} har ännu ingen återkoppling.",
-            "en": f"{fmt_int(within, lang)} of {fmt_int(d.height, lang)} cases had contact with the "
-            f"reporter within a week; {fmt_int(waiting['feedback_at'], lang)} have no feedback yet.",
-        }[lang]
+        t(
+            "time_distribution_summary", lang, within=fmt_int(within, lang),
+            total=fmt_int(d.height, lang), waiting=fmt_int(waiting["feedback_at"], lang),
+        )  # fmt: skip
         if d.height
         else t("no_data", lang)
     )
-    caption = {
-        "sv": f"Fördelning av dagar till kontakt och återkoppling, {period_span(chosen, lang)}",
-        "en": f"Distribution of days to contact and feedback, {period_span(chosen, lang)}",
-    }[lang]
+    caption = t("time_distribution_caption", lang, span=period_span(chosen, lang))
     columns = [catalogs.both("dash_x_days_")[lang], *[MEASURES[c][lang] for c in MEASURES]]
     return Chart("time-distribution", caption, summary, fig if d.height else None,
                  DataTable(columns, rows, [False, True, True]))  # fmt: skip
@@ -195,18 +177,13 @@ def actions_chart(
     )
     if totals.height:
         top = totals.row(0, named=True)
-        summary = {
-            "sv": f"{fmt_int(int(counts['n'].sum()), lang)} åtgärder; vanligast är "
-            f"{code_label('atgard', top['code'], lang).lower()} ({fmt_int(top['n'], lang)}).",
-            "en": f"{fmt_int(int(counts['n'].sum()), lang)} actions; the most common is "
-            f"{code_label('atgard', top['code'], lang).lower()} ({fmt_int(top['n'], lang)}).",
-        }[lang]
+        summary = t(
+            "actions_summary", lang, n=fmt_int(int(counts["n"].sum()), lang),
+            action=code_label("atgard", top["code"], lang).lower(), most=fmt_int(top["n"], lang),
+        )  # fmt: skip
     else:
         summary = t("no_data", lang)
-    caption = {
-        "sv": f"Åtgärder per år, för ärenden mottagna {period_span(chosen, lang)}",
-        "en": f"Actions by year, for cases received {period_span(chosen, lang)}",
-    }[lang]
+    caption = t("actions_caption", lang, span=period_span(chosen, lang))
     columns = [catalogs.both("dash_x_action")[lang], *years, t("total", lang)]
     return Chart("actions", caption, summary, fig,
                  DataTable(columns, rows, [False, *[True] * (len(years) + 1)]))  # fmt: skip
