@@ -75,7 +75,7 @@ class LexHellerError(Exception):
         text = self.message(lang)
         hint = self.hint(lang)
         if hint:
-            text += "\n" + _render("err_what_to_do", lang, {"hint": hint})
+            text += "\n" + (_render("err_what_to_do", lang, {"hint": hint}) or hint)
         return text
 
     @property

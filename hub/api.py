@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from common.errors import error_body
 from common.i18n import pair
-from common.web.errors import error_response, install_json_errors
+from common.web.errors import error_response, install_json_errors, message_response
 from hub import translog
 from hub.accept import Refused
 from hub.federation import accept_enrolment
@@ -54,14 +54,10 @@ def create_api(hub: Hub) -> Blueprint:
     def _read_body() -> bytes | Response:
         length = request.content_length
         if length is not None and length > max_bytes:
-            return error_response(413, "too_large",
-                                  f"Paketet är större än {max_bytes} byte.",
-                                  f"The bundle is larger than {max_bytes} bytes.")  # fmt: skip
+            return message_response(413, "too_large", "err_api_too_large", limit=max_bytes)
         raw = request.stream.read(max_bytes + 1)
         if len(raw) > max_bytes:
-            return error_response(413, "too_large",
-                                  f"Paketet är större än {max_bytes} byte.",
-                                  f"The bundle is larger than {max_bytes} bytes.")  # fmt: skip
+            return message_response(413, "too_large", "err_api_too_large", limit=max_bytes)
         return raw
 
     @bp.post("/bundles")
@@ -98,7 +94,7 @@ def create_api(hub: Hub) -> Blueprint:
     def statement(kind: str, digest: str) -> ResponseReturnValue:
         path = hub.folder / kind / f"{digest}.json"
         if not _HEX64.fullmatch(digest) or not path.exists():
-            return error_response(404, "not_found", "Ingen sådan utsaga.", "No such statement.")
+            return message_response(404, "not_found", "err_api_no_statement", kind=kind)
         return Response(path.read_bytes(), mimetype="application/json")
 
     @bp.post("/rotations")
@@ -142,29 +138,27 @@ def create_api(hub: Hub) -> Blueprint:
     @bp.get("/bundles/<digest>")
     def bundle(digest: str) -> ResponseReturnValue:
         if not (len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)):
-            return error_response(404, "not_found", "Inget sådant paket.", "No such bundle.")
+            return message_response(404, "not_found", "err_api_no_bundle")
         path = hub.store.file_path(digest)
         if not path.exists():
-            return error_response(404, "not_found", "Inget sådant paket.", "No such bundle.")
+            return message_response(404, "not_found", "err_api_no_bundle")
         return Response(path.read_bytes(), mimetype="application/json")
 
     @bp.get("/aggregates/<table>")
     def aggregates(table: str) -> ResponseReturnValue:
         if table not in TABLES:
-            return error_response(404, "unknown_table", f"Tabellen {table!r} finns inte. Finns: "
-                                  + ", ".join(TABLES), f"No table {table!r}. Tables: "
-                                  + ", ".join(TABLES))  # fmt: skip
+            return message_response(404, "unknown_table", "err_api_unknown_table", table=table,
+                                    tables=", ".join(TABLES))  # fmt: skip
         filters: dict[str, str] = {}
         for arg, allowed in AGGREGATE_ARGS.items():
             values = request.args.getlist(arg)
             if not values:
                 continue
             if len(values) > 1 or (allowed and values[0] not in allowed):
-                return error_response(400, "bad_parameter",
-                                      f"Parametern {arg} ska förekomma en gång"
-                                      + (f" och vara en av {', '.join(allowed)}." if allowed else "."),
-                                      f"Parameter {arg} must occur once"
-                                      + (f" and be one of {', '.join(allowed)}." if allowed else "."))  # fmt: skip
+                if allowed:
+                    return message_response(400, "bad_parameter", "err_api_bad_choice", arg=arg,
+                                            allowed=", ".join(allowed))  # fmt: skip
+                return message_response(400, "bad_parameter", "err_api_bad_parameter", arg=arg)
             filters[arg] = values[0]
         cells = hub.store.latest_cells()
         cells = cells.filter(cells["table"] == table)
@@ -213,8 +207,7 @@ def create_api(hub: Hub) -> Blueprint:
         from hub.workgroup import signed_decisions
 
         if node_id not in hub.trust.nodes():
-            return error_response(404, "not_found", "Noden är inte registrerad här.",
-                                  "The node is not enrolled here.")  # fmt: skip
+            return message_response(404, "not_found", "err_api_node_not_enrolled")
         raw = _read_body()
         if isinstance(raw, Response):
             return raw
@@ -232,7 +225,7 @@ def create_api(hub: Hub) -> Blueprint:
     def shares_file(digest: str) -> ResponseReturnValue:
         path = hub.shares.path(digest)
         if not _HEX64.fullmatch(digest) or not path.exists():
-            return error_response(404, "not_found", "Inga sådana andelar.", "No such shares.")
+            return message_response(404, "not_found", "err_api_no_shares")
         return Response(path.read_bytes(), mimetype="application/json")
 
     @bp.post("/releases")
@@ -256,7 +249,7 @@ def create_api(hub: Hub) -> Blueprint:
     def release_file(digest: str) -> ResponseReturnValue:
         raw = hub.releases.raw(digest) if _HEX64.fullmatch(digest) else None
         if raw is None:
-            return error_response(404, "not_found", "Ingen sådan frisläppning.", "No such release.")
+            return message_response(404, "not_found", "err_api_no_release")
         return Response(raw, mimetype="application/json")
 
     @bp.get("/totals/<table>")
@@ -264,14 +257,11 @@ def create_api(hub: Hub) -> Blueprint:
         from common.bounds import cell_bounds  # the same honest bounds the pages show
 
         if table not in TABLES:
-            return error_response(404, "unknown_table", f"Tabellen {table!r} finns inte. Finns: "
-                                  + ", ".join(TABLES), f"No table {table!r}. Tables: "
-                                  + ", ".join(TABLES))  # fmt: skip
+            return message_response(404, "unknown_table", "err_api_unknown_table", table=table,
+                                    tables=", ".join(TABLES))  # fmt: skip
         periods = request.args.getlist("period")
         if len(periods) != 1 or not _PERIOD.fullmatch(periods[0]):
-            return error_response(400, "bad_parameter",
-                                  "Ange period en gång, som ÅÅÅÅ eller ÅÅÅÅ-Kn (t.ex. 2025 eller 2025-Q1).",
-                                  "Give period once, as YYYY or YYYY-Qn (e.g. 2025 or 2025-Q1).")  # fmt: skip
+            return message_response(400, "bad_parameter", "err_api_bad_period")
         body = totals(hub.releases, hub.store.latest_cells(), hub.trust.nodes(), table,
                       periods[0], cell_bounds)  # fmt: skip
         return jsonify(body)
@@ -297,8 +287,7 @@ def create_api(hub: Hub) -> Blueprint:
         size = request.args.get("size", type=int)
         proof = translog.inclusion(hub.store, digest, size)
         if proof is None:
-            return error_response(404, "not_in_log", "Paketet finns inte i loggen (i den storleken).",
-                                  "The bundle is not in the log (at that size).")  # fmt: skip
+            return message_response(404, "not_in_log", "err_api_not_in_log")
         return jsonify(proof)
 
     @bp.get("/log/consistency")
@@ -307,8 +296,7 @@ def create_api(hub: Hub) -> Blueprint:
         new = request.args.get("to", type=int)
         proof = None if old is None or new is None else translog.consistency(hub.store, old, new)
         if proof is None:
-            return error_response(400, "bad_range", "Ange 0 < from <= to <= loggens storlek.",
-                                  "Give 0 < from <= to <= the log's size.")  # fmt: skip
+            return message_response(400, "bad_range", "err_api_bad_range")
         return jsonify(proof)
 
     @bp.get("/openapi.json")
@@ -332,13 +320,11 @@ def create_api(hub: Hub) -> Blueprint:
     def unknown(rest: str) -> ResponseReturnValue:
         allowed = _own_methods()
         if allowed:
-            resp = error_response(405, "method_not_allowed",
-                                  f"/api/v1/{rest} tar bara emot {', '.join(allowed)}.",
-                                  f"/api/v1/{rest} only takes {', '.join(allowed)}.")  # fmt: skip
+            resp = message_response(405, "method_not_allowed", "err_api_method", rest=rest,
+                                    allowed=", ".join(allowed))  # fmt: skip
             resp.headers["Allow"] = ", ".join([*allowed, "OPTIONS"])
             return resp
-        return error_response(404, "not_found", f"Det finns ingen resurs /api/v1/{rest}.",
-                              f"There is no resource /api/v1/{rest}.")  # fmt: skip
+        return message_response(404, "not_found", "err_api_no_resource", rest=rest)
 
     @bp.after_request
     def _allow_without_catch_all(resp: Response) -> Response:

@@ -31,19 +31,27 @@ def _fields(text: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
 
+# the calls that name an error's message id, and which positional argument it is
+NAMING = {"of": 0, "message_response": 2}
+
+
 def raise_sites() -> list[tuple[str, str, set[str]]]:
-    """(where, message id, keyword names) of every ``SomeError.of("id", name=...)`` call."""
+    """(where, message id, keyword names) of every ``SomeError.of("id", name=...)`` and
+    ``message_response(status, code, "id", name=...)`` call."""
     found = []
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr == "of" and node.args
-                        and isinstance(node.args[0], ast.Constant)
-                        and isinstance(node.args[0].value, str)
-                        and node.args[0].value.startswith("err_")):  # fmt: skip
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+                at = NAMING.get(str(name))
+                if at is None or len(node.args) <= at:
+                    continue
+                key = node.args[at]
+                if isinstance(key, ast.Constant) and str(key.value).startswith("err_"):
                     where = f"{path.relative_to(ROOT)}:{node.lineno}"
-                    found.append((where, node.args[0].value, {k.arg for k in node.keywords if k.arg}))
+                    found.append((where, str(key.value), {k.arg for k in node.keywords if k.arg}))
     return found
 
 
@@ -52,7 +60,7 @@ def test_the_raise_sites_are_found() -> None:
     # the errors a new person meets first are among them
     assert {"err_node_folder_missing", "err_hub_folder_missing", "err_key_missing",
             "err_hub_unreachable", "err_import_file_missing",
-            "err_login_refused"} <= ids  # fmt: skip
+            "err_login_refused", "err_api_unknown_table"} <= ids  # fmt: skip
 
 
 def test_every_id_raised_has_both_languages_and_a_hint_with_the_fields_given() -> None:

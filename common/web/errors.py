@@ -10,6 +10,8 @@ JSON paths' HTTP errors so. ``tests/test_error_shape.py`` walks the URL maps.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
@@ -18,7 +20,7 @@ from common.errors import LexHellerError, error_body, error_body_of
 from common.i18n import has, t
 
 __all__ = ["error_body", "error_response", "error_response_of", "http_error_response",
-           "install_json_errors"]
+           "install_json_errors", "message_response"]
 
 
 def error_response(status: int, code: str, sv: str, en: str, errors: list[str] | None = None,
@@ -68,3 +70,12 @@ def install_json_errors(app: Flask, *prefixes: str) -> None:
         if request.path.startswith(tuple(app.extensions[_JSON_PATHS])):
             return http_error_response(e)
         return e
+
+
+def message_response(status: int, code: str, key: str, **fields: Any) -> Response:
+    """An error whose texts are the catalog's message `key` and its hint ``<key>_hint``, filled
+    with `fields`; `code` is the endpoint's stable error code (an API contract, kept apart)."""
+    e = LexHellerError.of(key, **fields)
+    hint_sv, hint_en = e.hint("sv"), e.hint("en")
+    return error_response(status, code, e.sv, e.en,
+                          hint=(hint_sv, hint_en or hint_sv) if hint_sv else None)  # fmt: skip
