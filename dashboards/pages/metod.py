@@ -116,10 +116,7 @@ def render(view: View, level: str) -> list:
     out: list = []
     for heading, paragraphs in SECTIONS[lang]:
         out.append(html.Section([html.H2(heading), *[html.P(p) for p in paragraphs]]))
-    version = {
-        "sv": f"Kodlistor, version {CURRENT_VERSION}",
-        "en": f"Code lists, version {CURRENT_VERSION}",
-    }
+    version = t("code_lists_version", lang, version=CURRENT_VERSION)
     lists = []
     for name in ("problemtyp", "aktor", "niva"):
         cl = code_list(name)
@@ -128,5 +125,5 @@ def render(view: View, level: str) -> list:
             rows.append([UNCLASSIFIED, cl.label_of(UNCLASSIFIED, lang)])
         table = DataTable([catalogs.both("dash_x_code")[lang], t(name, lang)], rows, [False, False])
         lists.append(data_table(table, cl.label(lang), f"codes-{name}"))
-    out.append(html.Section([html.H2(version[lang]), *lists], className="code-lists"))
+    out.append(html.Section([html.H2(version), *lists], className="code-lists"))
     return out

@@ -7,6 +7,7 @@ from dash import html
 from dashboards.components import chart_block, choice_links, coverage_note
 from dashboards.figures.matrix import matrix_chart
 from dashboards.filters import View
+from dashboards.i18n import t
 
 SLUG = "problemtyp-aktor"
 LEAD = (
@@ -15,15 +16,12 @@ LEAD = (
     "How many reports of each problem type name each actor, and at which level the friction "
     "arose for each actor. A report can name several actors.",
 )
-LABELS = {
-    "sv": ("Visa", "Antal", "Andel av raden"),
-    "en": ("Show", "Counts", "Share of the row"),
-}
+LABELS = ("matrix_switch_title", "matrix_switch_counts", "matrix_switch_shares")
 
 
 def render(view: View, level: str) -> list:
     lang, f = view.lang, view.filters
-    title, counts, shares = LABELS[lang]
+    title, counts, shares = (t(key, lang) for key in LABELS)
     switch = choice_links(
         title,
         [
