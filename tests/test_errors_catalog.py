@@ -138,3 +138,32 @@ def test_the_command_line_says_what_happened_and_what_to_do(tmp_path: Path) -> N
     body = json.loads(as_json.stderr)
     assert as_json.returncode == 2 and body["error"] == "err_node_folder_missing"
     assert body["hint_en"].startswith("Create it") and body["status"] == 400
+
+
+def test_an_error_in_the_running_server_reaches_the_command_line_with_its_hint(
+        make_node, capsys) -> None:  # fmt: skip
+    """While `node serve` owns the folder, a command runs in the server: an error raised there
+    travels as the one JSON body and is printed once, with what to do, in the person's
+    language."""
+    from common import control
+    from common.serving import Server
+    from lexheller.cli import main
+    from node.server import create_app
+
+    node = make_node(years=())
+    token: dict[str, str] = {}
+    server = Server(create_app(node, token), "127.0.0.1", 0).start()
+    token["token"] = control.announce(node.folder, "127.0.0.1", server.port)
+    try:
+        assert main(["node", "synth", str(node.folder), "--years", "tjugo"]) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert err == ["Fel: --years ska vara t.ex. 2022-2025, inte 'tjugo'.",
+                       "Vad du kan göra: Ange ett år (2025) eller ett spann av år med bindestreck "
+                       "(2022-2025)."]  # fmt: skip
+        assert main(["--lang", "en", "node", "synth", str(node.folder), "--years", "x"]) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert err[0] == "Error: --years must be like 2022-2025, not 'x'." and err[1].startswith(
+            "What to do: Give one year (2025)")
+    finally:
+        server.stop()
+        control.withdraw(node.folder)
