@@ -132,8 +132,7 @@ def build_document(hub: Hub, year: int) -> tuple[Document, list[Table]]:
     """The summary as a document model (PDF) and the numeric tables (XLSX)."""
     cells = year_cells(hub, year)
     if cells.is_empty():
-        raise UsageError(f"Navet har inga publicerade siffror för {year}.",
-                         f"The hub has no published figures for {year}.")  # fmt: skip
+        raise UsageError.of("err_hub_no_figures_year", year=year)
     nodes = hub.store.node_summary().filter(pl.col("node_id").is_in(cells["node_id"].unique()))
     yearly = cells.filter(pl.col("period") == str(year))
     lan_of = lambda code: lan()[code].name if code in lan() else code  # noqa: E731
@@ -304,8 +303,7 @@ def build_party_document(hub: Hub, year: int, code: str) -> tuple[Document, list
     code, name, aktorer = party(code)
     f = party_figures(hub, year, aktorer)
     if f["total"] is None:
-        raise UsageError(f"Navet har inga publicerade siffror om {name} för {year}.",
-                         f"The hub has no published figures about {name} for {year}.")  # fmt: skip
+        raise UsageError.of("err_hub_no_figures_party", name=name, year=year)
     hub_name = str(hub.config["hub"]["name"] or hub.id)
     ptyp, niva = code_list("problemtyp"), code_list("niva")
 

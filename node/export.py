@@ -72,8 +72,7 @@ def export_cases(store: NodeStore, out: Path) -> dict[str, Any]:
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise UsageError(f"{out.name}: välj en fil som slutar på .xlsx eller .csv.",
-                         f"{out.name}: choose a file ending in .xlsx or .csv.")  # fmt: skip
+        raise UsageError.of("err_export_file_type", name=out.name)
     rows = case_rows(store)
     headers = [h for _, h in COLUMNS]
     tmp = out.with_name(out.name + ".tmp")

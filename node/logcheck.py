@@ -41,14 +41,9 @@ def check_log(
     info = publisher.get(hub_url, "/api/v1/hub").body
     key_text = pinned_key or state.get("public_key") or info.get("public_key")
     if not key_text:
-        raise UsageError("Navet uppgav ingen publik nyckel.", "The hub gave no public key.")
+        raise UsageError.of("err_log_no_hub_key")
     if state.get("public_key") and info.get("public_key") != state["public_key"]:
-        raise UsageError(
-            "Navets nyckel har ändrats sedan förra kontrollen. Kontrollera med navets "
-            "administratör innan du litar på loggen.",
-            "The hub's key changed since the last check. Confirm with the hub's admin "
-            "before trusting the log.",
-        )
+        raise UsageError.of("err_log_hub_key_changed")
     key = decode_public_key(key_text)
     raw = publisher.get_bytes(hub_url, "/api/v1/log/checkpoint")
     try:
@@ -58,8 +53,7 @@ def check_log(
         verify_envelope(env, {key_id(key): key})
         cp = Checkpoint.from_bytes(env.payload)
     except WireError as e:
-        raise UsageError(f"Navets kontrollpunkt är inte giltigt signerad: {e}",
-                         f"The hub's checkpoint is not validly signed: {e}") from e  # fmt: skip
+        raise UsageError.of("err_log_bad_checkpoint", cause=e) from e
     size, root = cp.size, cp.root
     problems: list[str] = []
     old_size = int(state.get("size", 0))

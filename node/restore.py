@@ -37,9 +37,7 @@ def restore_node(archive: Path, folder: Path, *, passphrase: str | None = None,
 
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(f"{folder} finns och är inte tom; återställ till en ny eller tom mapp.",
-                         f"{folder} exists and is not empty; restore into a new or empty "
-                         "folder.")  # fmt: skip
+        raise UsageError.of("err_restore_not_empty", folder=folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.gallring-", dir=folder.parent))
     staged = work / folder.name

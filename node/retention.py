@@ -36,8 +36,7 @@ def years_after_close(config: Any) -> int:
     """The configured years (node.toml ``[retention] years_after_close``, default 2)."""
     value = config["retention"]["years_after_close"]
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise UsageError("retention.years_after_close måste vara ett heltal ≥ 0.",
-                         "retention.years_after_close must be a whole number ≥ 0.")  # fmt: skip
+        raise UsageError.of("err_retention_years")
     return value
 
 
