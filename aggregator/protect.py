@@ -481,13 +481,55 @@ def audit_release(
     pre = tuple(f for f in findings if f.ident in baseline)
     new = [f for f in findings if f.ident not in baseline]
     info = public_cells(batch, public)
-    withhold: set[CellRef] = set()
+    pinned = {} if escalate else _pinning_candidates(model, new, rid, batch, values)
+    withhold = _cover({f.ident: pinned[f.ident] for f in new if pinned.get(f.ident)})
     for f in new:
-        withhold |= _to_withhold(f, batch, values, info, escalate)
+        if not pinned.get(f.ident):
+            withhold |= _to_withhold(f, batch, values, info, escalate)
     if new and not withhold:
         withhold = set(values)  # cannot place the cause: release nothing rather than guess
     return AuditOutcome(frozenset(withhold), tuple(new), pre, time.perf_counter() - started,
                         baseline)  # fmt: skip
+
+
+def _pinning_candidates(
+    model: Any, findings: Sequence[Finding], rid: str, batch: BatchInfo,
+    values: Mapping[CellRef, int],
+) -> dict[tuple[Any, ...], set[CellRef]]:  # fmt: skip
+    """For each finding, the candidate cells whose released value pins it: the release rows
+    with a non-zero dual value in the program of the end that discloses (as a node's own
+    suppression picks the cells to hide). Withholding them is what widens the range."""
+    from common.disclosure.exact import RELEASE, Bound
+
+    pins = getattr(model, "pins", None)
+    if pins is None:
+        return {}
+    asked = [Bound(f.node_id, f.table, f.period, f.key, f.low, f.high, f.sequence, f.kind)
+             for f in findings]  # fmt: skip
+    pinned = pins(asked)
+    out: dict[tuple[Any, ...], set[CellRef]] = {}
+    for f, b in zip(findings, asked, strict=True):
+        cells = pinned.get(b.ident, ())
+        refs = {(batch.group_id, c[3], c[2], tuple(c[4])) for c in cells
+                if c[0] == RELEASE and c[1] == rid}  # fmt: skip
+        out[f.ident] = {r for r in refs if r in values}
+    return out
+
+
+def _cover(pinned: Mapping[tuple[Any, ...], set[CellRef]]) -> set[CellRef]:
+    """Few cells that together touch every finding's pinning set (greedy set cover: the cell
+    pinning the most findings first). The next round's audit shows whether that was enough."""
+    left = {f: set(refs) for f, refs in pinned.items() if refs}
+    chosen: set[CellRef] = set()
+    while left:
+        counts: dict[CellRef, int] = defaultdict(int)
+        for refs in left.values():
+            for r in refs:
+                counts[r] += 1
+        best = max(counts, key=lambda r: (counts[r], _neg_order(r)))
+        chosen.add(best)
+        left = {f: refs for f, refs in left.items() if best not in refs}
+    return chosen
 
 
 def _related(table: str, key: tuple[str, ...], other_table: str, other_key: tuple[str, ...]) -> bool:
