@@ -338,16 +338,18 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
                 demo_exact.wait_shares(hubs[0].url, len(nodes))
         with console.status("Startar tre DEMO-aggregatorer (säker beräkning på 127.0.0.1) …"):
             demo_exact.start(procs, folder, base_port)
-        exact_year = str(datetime.now(UTC).year - 1)
-        if fresh and years >= 2:  # the latest full year is among the synthetic years
+        this_year = datetime.now(UTC).year
+        past = [str(y) for y in range(this_year - 1, this_year - years, -1)]  # latest first
+        if fresh and past:  # every full year among the synthetic years
             groups: dict[str, list[str]] = {"national": [s.id for s in nodes]}
             for s in nodes:
                 groups.setdefault(region_of[s.id], []).append(s.id)
-            truth = demo_exact.true_sums({s.id: s.folder for s in nodes}, groups, exact_year)
-            demo_exact.close_in_background(procs, folder, exact_year, truth, console.print)
-            console.print(f"Aggregatorerna stänger omgångarna för {exact_year} (senaste hela året; "
-                          "den gemensamma granskningen tar några minuter, så äldre år körs inte i "
-                          "demon). Resultatet skrivs här när det är klart.")  # fmt: skip
+            truth = {y: demo_exact.true_sums({s.id: s.folder for s in nodes}, groups, y)
+                     for y in past}  # fmt: skip
+            demo_exact.close_in_background(procs, folder, past, truth, console.print)
+            console.print(f"Aggregatorerna stänger omgångarna för {', '.join(past)} (varje helt "
+                          "år, det senaste först; den gemensamma granskningen tar några minuter "
+                          "per år). Resultaten skrivs här när de är klara.")  # fmt: skip
         mails = demo_mail.start(folder, base_port)  # in this process: the demo keeps running
         with console.status("Startar förbundens noder …"):
             for s in nodes:
@@ -379,7 +381,7 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
                                      [n for n in nodes if region_of[n.id] == biggest.id], console)
         while True:
             for c in procs.children:
-                if c.proc.poll() is not None and c.name not in demo_exact.ONE_SHOT:
+                if c.proc.poll() is not None and not demo_exact.one_shot(c.name):
                     raise UsageError(f"{c.name} stoppade oväntat; se {folder}/logs.",
                                      f"{c.name} stopped unexpectedly; see logs.")  # fmt: skip
             time.sleep(1)

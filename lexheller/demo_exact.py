@@ -5,7 +5,7 @@ next to the national hub, A2 and A3 as if run by independent organisations), rec
 the others' peer, enrols their keys with every hub, and gives the node entries for
 ``[aggregation]`` in node.toml (before the nodes publish, so their bundles carry shares).
 `start` runs them through the demo's `Processes.start_child`; `close_in_background` runs the
-leader's close-batch for a year as one more child and, when it ends, prints what each
+leader's close-batch for each past year (the latest first) as one more child and, when it ends, prints what each
 aggregator learned (its own shares — random numbers — and the released sums, nothing else)
 and the share of cells with a true sum ≥ k that are exact, nationally and per region.
 """
@@ -28,7 +28,7 @@ from common.config import Config
 OFFSET = 50  # HTTP ports base+50..52, MPC ports base+60..62
 K = 3
 ONE_SHOT = ("aggregator-close-batch",)
-"""Children that end by themselves (the demo's watch loop does not treat that as a failure)."""
+"""Name prefixes of children that end by themselves (one close-batch per year)."""
 
 
 def ports(base_port: int) -> list[int]:
@@ -135,29 +135,42 @@ def true_sums(nodes: dict[str, Path], groups: dict[str, list[str]], year: str) -
     return out
 
 
-def close_in_background(procs: Any, demo: Path, year: str, truth: dict[str, dict],
-                        say: Any) -> threading.Thread:  # fmt: skip
-    """Run close-batch for `year` as a child; report when it ends (a thread waits for it)."""
-    log = demo / "logs" / "aggregator-close-batch.log"
-    log.unlink(missing_ok=True)
-    proc = procs.start_child([sys.executable, "-m", "lexheller.cli", "--json", "aggregator",
-                              "close-batch", str(folders(demo)[0]), "--period", year],
-                             "aggregator-close-batch")  # fmt: skip
+def one_shot(name: str) -> bool:
+    """Children that end by themselves: the demo's watch loop does not treat that as a failure."""
+    return name.startswith(ONE_SHOT)
 
-    def wait() -> None:
+
+def close_in_background(procs: Any, demo: Path, years: list[str], truth: dict[str, dict],
+                        say: Any) -> threading.Thread:  # fmt: skip
+    """Run close-batch for each of `years` in turn (the first first) as children; report each
+    as it ends (a thread waits for them). `truth` is year → group → true sums."""
+
+    def one(year: str) -> bool:
+        name = f"{ONE_SHOT[0]}-{year}"
+        log = demo / "logs" / f"{name}.log"
+        log.unlink(missing_ok=True)
+        proc = procs.start_child([sys.executable, "-m", "lexheller.cli", "--json", "aggregator",
+                                  "close-batch", str(folders(demo)[0]), "--period", year],
+                                 name)  # fmt: skip
         code = proc.wait()
         if code != 0:
             say(f"Exakta summor {year}: close-batch avslutades med kod {code}; se {log}.")
-            return
+            return code > 0  # stopped by a signal: the demo is ending
         try:
             text = log.read_text("utf-8")
             result = json.loads(text[text.index("{") :])
         except ValueError:
             say(f"Exakta summor {year}: kunde inte läsa resultatet i {log}.")
-            return
-        say(summary(demo, year, result, truth))
+            return True
+        say(summary(demo, year, result, truth[year]))
+        return True
 
-    t = threading.Thread(target=wait, name="demo-close-batch", daemon=True)
+    def run() -> None:
+        for year in years:
+            if not one(year):
+                return
+
+    t = threading.Thread(target=run, name="demo-close-batch", daemon=True)
     t.start()
     return t
 
