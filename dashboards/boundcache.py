@@ -79,6 +79,19 @@ def _coded(frame: pl.DataFrame, column: str) -> bool:
     return isinstance(frame.schema[column], (pl.Enum, pl.Categorical))
 
 
+def _period_keys(frame: pl.DataFrame) -> np.ndarray | None:
+    """One integer per row that sorts as (period kind, period) does, for compact frames
+    (Enum values are sorted as text, so their codes sort as the text does); else None."""
+    kind, period = frame.schema["period_kind"], frame.schema["period"]
+    if not (isinstance(kind, pl.Enum) and isinstance(period, pl.Enum)):
+        return None
+    width = len(period.categories) + 1
+    return (
+        frame["period_kind"].to_physical().cast(pl.Int32).to_numpy() * width
+        + frame["period"].to_physical().cast(pl.Int32).to_numpy()
+    )
+
+
 def bound(cells: pl.DataFrame) -> pl.DataFrame:
     """`cells` plus ``lo`` and ``hi`` (hi null = unbounded above), as `common.bounds.cell_bounds`
     gives them, for compact cells too: a group of whole förbund at a time is decoded to text
@@ -141,6 +154,12 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
         changed = [n for n, d in marks.items() if before.get(n) != d]
         unchanged = [n for n, d in marks.items() if before.get(n) == d]
     by_version = versions is not None and (kept is None or kept.by_version)
+    if kept is not None and not changed and marks.keys() == kept.marks.keys():
+        # Nothing changed and no förbund is gone: the kept frame is the answer (a gather of
+        # all its rows would be a copy of every cell while the kept one is still held).
+        with _LOCK:
+            _KEPT[source] = _Kept(marks, kept.frame, by_version)
+        return kept.frame, 0
     fresh = bound(
         cells if len(changed) == len(marks) else cells.filter(pl.col("node_id").is_in(changed))
     )
@@ -151,6 +170,21 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
             pl.col(c).cast(pl.String).cast(t, strict=False) for c, t in fresh.schema.items()
             if kept.frame.schema[c] != t
         ))  # fmt: skip
+    if kept is not None and unchanged and _period_keys(kept.frame) is not None:
+        # The kept frame is sorted: the fresh rows (few) are merged into the kept rows of
+        # unchanged förbund by their sort keys, and both gathered in one step. Same rows in
+        # the same order as the stable sort below, without sorting every row again.
+        keep = kept.frame["node_id"].is_in(unchanged).arg_true().to_numpy()
+        kept_keys = _period_keys(kept.frame)[keep]  # type: ignore[index]
+        fresh_keys = _period_keys(fresh)
+        fresh_order = np.argsort(fresh_keys, kind="stable")
+        at = np.searchsorted(kept_keys, fresh_keys[fresh_order], side="right")  # type: ignore[index]
+        del kept_keys
+        rows_np = np.insert(keep, at, (fresh_order + kept.frame.height).astype(keep.dtype))
+        frame = pl.concat([kept.frame, fresh], rechunk=False)[pl.Series(rows_np)]
+        with _LOCK:
+            _KEPT[source] = _Kept(marks, frame, by_version)
+        return frame, len(changed)
     if kept is not None and unchanged:
         # The kept rows of unchanged förbund, then the fresh ones, stably sorted: gathered
         # in one step from both frames (no filtered copy of the kept frame in between).

@@ -76,7 +76,7 @@ def test_a_source_that_says_what_changed_is_not_hashed() -> None:
     held = (pl.col("node_id") == late) & pl.col("period").str.starts_with(last)
     source = FrameSource(cells.filter(~held), nodes)
     assert set(source.node_versions() or {}) == set(nodes["node_id"])
-    _, n_first = boundcache.bounded(source, source.cells())
+    first, n_first = boundcache.bounded(source, source.cells())
     assert n_first == nodes.height
     source.replace(cells, nodes, changed=[late])
     versions = source.node_versions() or {}
@@ -84,6 +84,11 @@ def test_a_source_that_says_what_changed_is_not_hashed() -> None:
     second, n_second = boundcache.bounded(source, source.cells())
     assert n_second == 1
     assert_frame_equal(_canonical(decode(second)), _canonical(cell_bounds(cells)))
+    # Merged by sort keys: the rows and order of a stable sort of kept rows, then fresh ones.
+    fresh = boundcache.bound(source.cells().filter(pl.col("node_id") == late))
+    kept = first.filter(pl.col("node_id") != late)
+    expected = pl.concat([kept, fresh]).sort("period_kind", "period", maintain_order=True)
+    assert_frame_equal(second, expected)
     # Told nothing: the cells are hashed (the kept frame too), and nothing differs.
     source.replace(source.cells(), nodes)
     assert source.node_versions() is None
