@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from common.errors import error_body
+from common.i18n import has, pair
 from hub.store import HubStore
 from hub.trust import Trust
 from schemas.codes import VERSIONS
@@ -49,8 +51,14 @@ class Outcome:
             return {"ok": True, "status": self.status, "digest": self.digest,
                     "node_id": self.node_id, "sequence": self.sequence,
                     "message": self.sv, "message_en": self.en}  # fmt: skip
-        return {"ok": False, "status": self.status, "error": self.code,
-                "message": self.sv, "message_en": self.en, "errors": self.details}  # fmt: skip
+        return error_body(self.status, self.code, self.sv, self.en, self.details,
+                          hint=refusal_hint(self.code))  # fmt: skip
+
+
+def refusal_hint(code: str) -> tuple[str, str] | None:
+    """What the sender can do about a refusal with `code` (``err_refused_<code>_hint``)."""
+    key = f"err_refused_{code}_hint"
+    return pair(key) if has(key) else None
 
 
 class Refused(Exception):

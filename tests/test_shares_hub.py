@@ -48,7 +48,8 @@ def test_shares_over_http_and_after_restart(make_hub) -> None:
         bad = requests.post(server.url + "/api/v1/shares",
                             data=(SHARES / "bad_signature.json").read_bytes(), timeout=10)  # fmt: skip
         assert bad.status_code == 422
-        assert set(bad.json()) == {"ok", "status", "error", "message", "message_en", "errors"}
+        assert set(bad.json()) == {"ok", "status", "error", "message", "message_en", "errors",
+                                   "hint", "hint_en"}  # a bad signature says what to do
         listing = requests.get(server.url + "/api/v1/shares", timeout=10).json()
         assert listing["shares"][0]["digest"] == digest
         got = requests.get(server.url + listing["shares"][0]["url"], timeout=10)
