@@ -103,3 +103,26 @@ def test_a_failed_build_says_why(make_node: Any) -> None:
         r = client.get(r.location)
     assert "Det här skulle publiceras" not in r.text
     assert 'role="alert"' in r.text or "Förhandsgranskningen misslyckades" in r.text
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_progress_page_in_chromium_is_clean_and_turns_into_the_result(gated: Any) -> None:
+    """While the build runs the page shows its progress (axe clean, no sideways scroll at
+    320 px, role=status); when it ends, the page's script loads the result by itself."""
+    from tests.browser import chromium_page, serve_wsgi
+    from tests.helpers import clean, staff_log_in
+
+    node, client, previews, gate, _ = gated
+    with serve_wsgi(client.application) as base, chromium_page() as page:
+        staff_log_in(page, base, "vera", "/personal/publicering")
+        page.wait_for_url("**/personal/publicering")
+        page.get_by_role("button", name="Förhandsgranska").click()
+        status = page.locator("#job-status[role=status]")
+        status.wait_for(state="visible")
+        assert "Förhandsgranskningen tas fram" in page.locator("#forhandsgranskning").inner_text()
+        clean(page)
+        gate.set()  # the build ends: the script sees it and loads the page with the result
+        page.locator("#result-heading").wait_for(timeout=180_000)
+        assert page.locator("#job-status").count() == 0
+        clean(page)

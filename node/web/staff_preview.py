@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class PreviewJob:
     """One build of the preview for one data version."""
 
     version: str
+    id: str = field(default_factory=lambda: secrets.token_hex(4))  # names the job in its URL
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     state: str = "running"  # running | done | failed
     summary: dict[str, Any] | None = None
