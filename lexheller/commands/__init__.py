@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:  # the error classes load only when an error is printed
+    from common.errors import LexHellerError
 
 
 @dataclass
@@ -31,13 +34,12 @@ class Out:
         else:
             click.echo(text)
 
-    def fail(self, error: Exception) -> None:
+    def fail(self, error: LexHellerError) -> None:
         """Print a LexHellerError once, at the edge: what happened and what to do, in the
         person's language (on stderr), or with ``--json`` the one JSON error body."""
-        from common.errors import LexHellerError, error_body_of
+        from common.errors import error_body_of
         from common.i18n import t
 
-        assert isinstance(error, LexHellerError)
         if self.json:
             click.echo(json.dumps(error_body_of(error), ensure_ascii=False, indent=2,
                                   default=str), err=True)  # fmt: skip
