@@ -49,6 +49,7 @@ def served_node(tmp_path: Path):  # type: ignore[no-untyped-def]
     node.close()
 
 
+@pytest.mark.slow  # a real node server on loopback
 def test_node_backup_while_serving_restores_every_table_and_publishes(
     served_node: Node, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -134,6 +135,7 @@ def test_node_backup_while_serving_restores_every_table_and_publishes(
         restored.close()
 
 
+@pytest.mark.slow  # a real node server on loopback
 def test_restore_refuses_wrong_passphrase_and_leaves_nothing(served_node: Node,
                                                             tmp_path: Path) -> None:  # fmt: skip
     archive = tmp_path / "b.tar"
@@ -171,6 +173,7 @@ def test_restore_refuses_wrong_passphrase_and_leaves_nothing(served_node: Node,
     assert "skadad" in e.value.sv and not (tmp_path / "z").exists()
 
 
+@pytest.mark.slow  # a real node server on loopback
 def test_plain_keys_backup_is_marked_and_restores(served_node: Node, tmp_path: Path) -> None:
     archive = tmp_path / "plain.tar"
     r = control.run_op(served_node.folder, Node, "backup", out=str(archive), plain_keys=True)
@@ -181,6 +184,7 @@ def test_plain_keys_backup_is_marked_and_restores(served_node: Node, tmp_path: P
         served_node.folder / "signing-key.pem").read_bytes()  # fmt: skip
 
 
+@pytest.mark.slow  # publishes twice, restores, rebuilds the index
 def test_hub_backup_restores_and_rebuilds_its_index_from_signed_files(tmp_path: Path) -> None:
     node_dir, hub_dir = tmp_path / "sf-a", tmp_path / "nav"
     init_node(node_dir, node_id="sf-a", name="A", lan_codes=["14"], kommun_codes=["1480"])

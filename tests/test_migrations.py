@@ -28,6 +28,7 @@ def old_release(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow  # an old release's node and hub, publishing and accepting
 def test_previous_release_upgrades_and_goes_on(old_release: Path) -> None:
     with duckdb.connect(str(old_release / "node-a38a240" / "node.duckdb")) as con:
         assert current_version(con) == 0
@@ -113,6 +114,7 @@ def test_node_refuses_a_database_from_a_newer_release(old_release: Path) -> None
     assert "schemaversion 2" in e.value.sv
 
 
+@pytest.mark.slow  # a real hub server on loopback
 def test_hub_takes_a_bundle_from_a_newer_minor_version(tmp_path: Path) -> None:
     """A förbund that upgraded first sends an optional field today's hub does not know."""
     import base64

@@ -25,6 +25,7 @@ def node(make_node) -> Node:
                      today=datetime(2026, 1, 10, tzinfo=UTC))  # fmt: skip
 
 
+@pytest.mark.slow  # builds and audits three bundles
 def test_rotation_needs_both_keys_and_retires_the_old(node, make_hub):
     hub = make_hub()
     hub.op_enroll(node.id, encode_public_key(node.key.public_key()))
