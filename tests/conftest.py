@@ -99,3 +99,29 @@ def staff(tmp_path: Path) -> Iterator:
     s = make_staff(tmp_path / "nod")
     yield s
     s.node.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One Debian Chromium for the whole run (each test opens its own page and context with
+    :func:`tests.browser.chromium_page`)."""
+    from tests.browser import chromium_browser
+
+    with chromium_browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def staff_site(tmp_path_factory: pytest.TempPathFactory, browser: object) -> Iterator:
+    """The staff site of tests.helpers.make_staff with the public pages (status answers
+    without a wait), served on loopback: ``(staff, base_url, browser)`` for a module's
+    browser tests, which share its data in order."""
+    from node.web.public import PublicState, register_public
+    from tests.browser import serve_wsgi
+    from tests.helpers import make_staff
+
+    s = make_staff(tmp_path_factory.mktemp("staff-site") / "nod")
+    register_public(s.app, s.node, PublicState(status_seconds=0.0))
+    with serve_wsgi(s.app) as base:
+        yield s, base, browser
+    s.node.close()

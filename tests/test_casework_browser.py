@@ -3,26 +3,14 @@ axe-core on every new or changed page, Swedish and English, 1280 and 320 px."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from node.web.public import PublicState, register_public
-from tests.browser import chromium_browser, chromium_page, serve_wsgi, shown
-from tests.helpers import CASE, Staff, clean, make_staff, staff_log_in
+from tests.browser import chromium_page, shown
+from tests.helpers import CASE, Staff, clean, staff_log_in
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Staff, str, Any]]:
-    staff = make_staff(Path(tmp_path_factory.mktemp("casework")) / "nod")
-    register_public(staff.app, staff.node, PublicState(status_seconds=0.0))
-    with serve_wsgi(staff.app) as base, chromium_browser() as browser:
-        yield staff, base, browser
-    staff.node.close()
 
 
 def log_in(page: Any, base: str, user: str = "vera") -> None:
@@ -30,8 +18,8 @@ def log_in(page: Any, base: str, user: str = "vera") -> None:
     page.wait_for_url("**/personal/att-gora")
 
 
-def test_take_a_case_and_find_it_under_my_cases(site: tuple[Staff, str, Any]) -> None:
-    staff, base, browser = site
+def test_take_a_case_and_find_it_under_my_cases(staff_site: tuple[Staff, str, Any]) -> None:
+    staff, base, browser = staff_site
     with chromium_page(browser) as page:
         page.set_default_timeout(20_000)
         log_in(page, base)
@@ -54,8 +42,8 @@ def test_take_a_case_and_find_it_under_my_cases(site: tuple[Staff, str, Any]) ->
         clean(page)
 
 
-def test_register_a_phone_case_with_the_keyboard_and_axe(site: tuple[Staff, str, Any]) -> None:
-    staff, base, browser = site
+def test_register_a_phone_case_with_the_keyboard_and_axe(staff_site: tuple[Staff, str, Any]) -> None:
+    staff, base, browser = staff_site
     with chromium_page(browser) as page:
         page.set_default_timeout(20_000)
         log_in(page, base)
@@ -81,8 +69,8 @@ def test_register_a_phone_case_with_the_keyboard_and_axe(site: tuple[Staff, str,
 
 
 def test_personal_data_page_with_unfilled_privacy_settings_is_axe_clean(
-        site: tuple[Staff, str, Any]) -> None:  # fmt: skip
-    _, base, browser = site
+        staff_site: tuple[Staff, str, Any]) -> None:  # fmt: skip
+    _, base, browser = staff_site
     with chromium_page(browser) as page:
         page.set_default_timeout(20_000)
         for lang in ("sv", "en"):

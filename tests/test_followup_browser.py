@@ -3,34 +3,18 @@ answered on the status page; axe-core on every new page, Swedish and English, 12
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from node import notifications
-from node.web.public import PublicState, register_public
 from tests.browser import (
-    chromium_browser,
     chromium_page,
-    serve_wsgi,
     shown,
 )
-from tests.helpers import PW, Staff, clean, make_staff
+from tests.helpers import PW, Staff, clean
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Staff, str, Any]]:
-    staff = make_staff(Path(tmp_path_factory.mktemp("followup")) / "nod")
-    register_public(staff.app, staff.node, PublicState(status_seconds=0.0))
-    with serve_wsgi(staff.app) as base, chromium_browser() as browser:
-        yield staff, base, browser
-    staff.node.close()
-
-
-def test_report_question_answer_walk(site: tuple[Staff, str, Any]) -> None:
-    staff, base, browser = site
+def test_report_question_answer_walk(staff_site: tuple[Staff, str, Any]) -> None:
+    staff, base, browser = staff_site
     with chromium_page(browser) as reporter, chromium_page(browser) as vera:
         reporter.set_default_timeout(20_000)
         vera.set_default_timeout(20_000)
@@ -88,8 +72,8 @@ def test_report_question_answer_walk(site: tuple[Staff, str, Any]) -> None:
         clean(vera)
 
 
-def test_mail_page_for_staff_and_admin(site: tuple[Staff, str, Any]) -> None:
-    staff, base, browser = site
+def test_mail_page_for_staff_and_admin(staff_site: tuple[Staff, str, Any]) -> None:
+    staff, base, browser = staff_site
     notifications.new_report(staff.node, "x", "LH-AAAA-BBBB")  # nobody opted in: nothing
     with chromium_page(browser) as page:
         page.set_default_timeout(20_000)

@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser import (
-    chromium_browser,
     chromium_page,
     has_horizontal_scroll,  # fmt: skip
-    serve_wsgi,
     shown,
 )
-from tests.helpers import CASE, PW, Staff, make_staff, no_violations
+from tests.helpers import CASE, PW, Staff, no_violations
 from tests.helpers import staff_log_in as log_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Staff, str, Any]]:
-    staff = make_staff(Path(tmp_path_factory.mktemp("staff")) / "nod")
-    with serve_wsgi(staff.app) as base, chromium_browser() as browser:
-        yield staff, base, browser
-    staff.node.close()
-
-
-def test_staff_work_a_case_from_login_to_close(site: tuple[Staff, str, Any]) -> None:
-    staff, base, browser = site
+def test_staff_work_a_case_from_login_to_close(staff_site: tuple[Staff, str, Any]) -> None:
+    staff, base, browser = staff_site
     with chromium_page(browser) as page:
         page.goto(base + "/personal/arenden")
         assert "/personal/logga-in" in page.url
@@ -94,8 +82,8 @@ def test_staff_work_a_case_from_login_to_close(site: tuple[Staff, str, Any]) -> 
     assert row == ("S7", "Frågan är lyft i beredningsgruppen och en rutin ses över.")
 
 
-def test_admin_pages_pass_axe(site: tuple[Staff, str, Any]) -> None:
-    _, base, browser = site
+def test_admin_pages_pass_axe(staff_site: tuple[Staff, str, Any]) -> None:
+    _, base, browser = staff_site
     with chromium_page(browser) as page:
         log_in(page, base, "admin")
         assert page.url.endswith("/personal/anvandare")
