@@ -242,10 +242,9 @@ class EnrolmentDesk:
     def _decide(self, keyid: str, decision: str, by: str, reason: str | None) -> Held:
         held = self.get(keyid)
         if held is None:
-            raise UsageError("Det finns ingen sådan ansökan.", "There is no such request.")
+            raise UsageError.of("err_enrolment_no_request")
         if held.state != "pending":
-            raise UsageError(f"Ansökan från {held.request.node.id} är redan avgjord.",
-                             f"The request from {held.request.node.id} is already decided.")  # fmt: skip
+            raise UsageError.of("err_enrolment_decided", node_id=held.request.node.id)
         decisions = self._read(self._decisions_path)
         decisions[keyid] = {"decision": decision, "by": by, "reason": reason,
                             "at": format_time(self.clock()), "digest": held.digest}  # fmt: skip
@@ -265,8 +264,6 @@ class EnrolmentDesk:
     def reject(self, keyid: str, reason: str, by: str) -> Held:
         reason = " ".join(reason.split())
         if not REASON_MIN <= len(reason) <= REASON_MAX:
-            raise UsageError(f"Skriv ett skäl på {REASON_MIN}–{REASON_MAX} tecken; förbundet "
-                             "får läsa det.", f"Write a reason of {REASON_MIN}–{REASON_MAX} "
-                             "characters; the förbund will read it.")  # fmt: skip
+            raise UsageError.of("err_enrolment_reason", min=REASON_MIN, max=REASON_MAX)
         with self._lock:
             return self._decide(keyid, "rejected", by, reason)

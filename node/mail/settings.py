@@ -34,27 +34,16 @@ def mail_settings(config: Any, folder: Path) -> MailSettings:
     m = config["mail"]
     tls = str(m["tls"]).lower()
     if tls not in TLS_MODES:
-        raise UsageError(
-            f"[mail] tls ska vara none, starttls eller ssl, inte {m['tls']!r}.",
-            f"[mail] tls must be none, starttls or ssl, not {m['tls']!r}.",
-        )
+        raise UsageError.of("err_mail_tls", value=m["tls"])
     password = str(m["password"] or "")
     if m["password_file"]:
         path = folder / str(m["password_file"])
         try:
             password = path.read_text("utf-8").strip()
         except OSError as e:
-            raise UsageError(
-                f"Lösenordsfilen för e-post {path} går inte att läsa ({e.strerror}). "
-                "Kontrollera [mail] password_file.",
-                f"The mail password file {path} cannot be read ({e.strerror}). "
-                "Check [mail] password_file.",
-            ) from e
+            raise UsageError.of("err_mail_password_file", path=path, cause=e.strerror) from e
     if m["host"] and not m["sender"]:
-        raise UsageError(
-            "[mail] sender saknas: ange avsändaradressen, t.ex. lexheller@forbund.se.",
-            "[mail] sender is missing: give the sender address, e.g. lexheller@forbund.se.",
-        )
+        raise UsageError.of("err_mail_no_sender")
     server = config["server"]
     base = str(m["base_url"] or f"http://{server['host']}:{server['port']}").rstrip("/")
     return MailSettings(
