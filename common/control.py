@@ -17,7 +17,7 @@ import inspect
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
@@ -98,7 +98,8 @@ def running_server(folder: Path) -> dict[str, Any] | None:
         return None
 
 
-def register(app: Flask, token_holder: dict[str, str], ops: dict[str, Operation]) -> None:
+def register(app: Flask, token_holder: dict[str, str],
+             ops: Mapping[str, Operation | TypedOperation]) -> None:  # fmt: skip
     """Add POST /_control/<op> to a server's Flask app (loopback and token only)."""
     from common.web.errors import install_json_errors
 
