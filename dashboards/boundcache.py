@@ -170,15 +170,17 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
             pl.col(c).cast(pl.String).cast(t, strict=False) for c, t in fresh.schema.items()
             if kept.frame.schema[c] != t
         ))  # fmt: skip
-    if kept is not None and unchanged and _period_keys(kept.frame) is not None:
+    all_keys = _period_keys(kept.frame) if kept is not None and unchanged else None
+    fresh_keys = _period_keys(fresh) if all_keys is not None else None
+    if kept is not None and all_keys is not None and fresh_keys is not None:
         # The kept frame is sorted: the fresh rows (few) are merged into the kept rows of
         # unchanged förbund by their sort keys, and both gathered in one step. Same rows in
         # the same order as the stable sort below, without sorting every row again.
         keep = kept.frame["node_id"].is_in(unchanged).arg_true().to_numpy()
-        kept_keys = _period_keys(kept.frame)[keep]  # type: ignore[index]
-        fresh_keys = _period_keys(fresh)
+        kept_keys = all_keys[keep]
+        del all_keys
         fresh_order = np.argsort(fresh_keys, kind="stable")
-        at = np.searchsorted(kept_keys, fresh_keys[fresh_order], side="right")  # type: ignore[index]
+        at = np.searchsorted(kept_keys, fresh_keys[fresh_order], side="right")
         del kept_keys
         rows_np = np.insert(keep, at, (fresh_order + kept.frame.height).astype(keep.dtype))
         frame = pl.concat([kept.frame, fresh], rechunk=False)[pl.Series(rows_np)]
