@@ -107,18 +107,18 @@ class Coverage:
     margin: int
 
     def text(self, lang: str) -> str:
+        from dashboards.i18n import t
         from dashboards.periods import label
 
-        p = label(self.period, lang)
-        if lang == "sv":
-            kind = (f"ungefärliga (±{self.margin})" if self.approximate else "exakta")
-            return (f"Summorna för {p} är {kind} för {self.covered} av {self.enrolled} förbund "
-                    f"(frisläppta {self.created[:10]}, revision {self.revision}); där en summa "
-                    "inte frisläppts visas dagens intervall.")  # fmt: skip
-        kind = (f"approximate (±{self.margin})" if self.approximate else "exact")
-        return (f"The sums for {p} are {kind} for {self.covered} of {self.enrolled} associations "
-                f"(released {self.created[:10]}, revision {self.revision}); where a sum was not "
-                "released, today's interval is shown.")  # fmt: skip
+        kind = (
+            t("release_sums_approximate", lang, margin=self.margin) if self.approximate
+            else t("release_sums_exact", lang)
+        )  # fmt: skip
+        return t(
+            "release_coverage", lang, period=label(self.period, lang), kind=kind,
+            covered=self.covered, enrolled=self.enrolled, date=self.created[:10],
+            revision=self.revision,
+        )  # fmt: skip
 
 
 def coverage(releases: Sequence[Release], period: str | None, enrolled: int) -> Coverage | None:
