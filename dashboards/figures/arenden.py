@@ -175,12 +175,10 @@ def age_chart(cases: pl.DataFrame, chosen: list[str], today: datetime, lang: str
     if open_cases.height:
         median = int(days.median() or 0)
         older = values[-1] + values[-2]
-        summary = {
-            "sv": f"Hälften av de {fmt_int(open_cases.height, lang)} öppna ärendena är äldre än "
-            f"{fmt_int(median, lang)} dagar; {fmt_int(older, lang)} är äldre än 90 dagar.",
-            "en": f"Half of the {fmt_int(open_cases.height, lang)} open cases are older than "
-            f"{fmt_int(median, lang)} days; {fmt_int(older, lang)} are older than 90 days.",
-        }[lang]
+        summary = t(
+            "cases_age_summary", lang, n=fmt_int(open_cases.height, lang),
+            median=fmt_int(median, lang), older=fmt_int(older, lang),
+        )  # fmt: skip
     else:
         summary = catalogs.both("dash_x_no_open_cases_selected")[lang]
     fig = _bars(labels, values, lang, catalogs.both("dash_x_open_cases")[lang], True)
