@@ -54,6 +54,8 @@ class Publication:
     complementary: int
     shares: bytes | None = None
     """The signed share envelope for this bundle (issue 13), when aggregators are configured."""
+    share_counts: dict[tuple[str, str, tuple[str, ...]], int] | None = None
+    """The exact counts the shares were made from (kept by the node, never sent)."""
 
 
 def node_info(config: Config) -> NodeInfo:
@@ -307,9 +309,9 @@ def build(
     protection = Protection(tables, n_primary, n_complementary)
     envelope = sign(PAYLOAD_TYPE_AGGREGATES, bundle.to_bytes(), [key]).to_bytes()
     to = recipients(config)
+    counts = as_published(store, bundle, exact_counts(counted)) if to else None
     shares = (
-        make_shares(key, bundle, bundle_digest(envelope), exact_counts(counted), to, now)
-        if to else None
+        make_shares(key, bundle, bundle_digest(envelope), counts, to, now) if counts else None
     )  # fmt: skip
     return Publication(
         sequence=bundle.sequence,
@@ -320,7 +322,33 @@ def build(
         primary=protection.primary,
         complementary=protection.complementary,
         shares=shares,
+        share_counts=counts if shares else None,
     )
+
+
+def as_published(store: NodeStore, bundle: Bundle,
+                 exact: dict[tuple[str, str, tuple[str, ...]], int],
+                 ) -> dict[tuple[str, str, tuple[str, ...]], int] | None:  # fmt: skip
+    """The exact counts the share envelope of `bundle` is made from: today's, except for a
+    table the bundle republishes unchanged from an earlier version (``protect_exact`` freezes
+    a year whose revision would leak) — its published cells no longer match today's counts,
+    so the shares of every table of that year are made from the counts of the newest envelope
+    that carried it (kept by ``record_shares``), which made those very tables. None when no
+    such counts were kept (a ledger older than this): the bundle is then published without
+    shares, and the aggregators leave the node out of that period's batch (shown in the
+    coverage), rather than the node not publishing at all."""
+    stale = {t.period[:4] for t in bundle.tables
+             if any(v is not None and v != exact.get((t.name, t.period, k), 0) for k, v in t.cells)}
+    out = dict(exact)
+    for t in bundle.tables:
+        if t.period[:4] not in stale:  # a year republished unchanged: every table of it
+            continue
+        kept = store.share_counts(t.name, t.period)
+        if kept is None:
+            return None
+        for k, _ in t.cells:
+            out[(t.name, t.period, k)] = kept.get(k, 0)
+    return out
 
 
 def publish(
@@ -352,7 +380,8 @@ def publish(
         pub.complementary, pub.envelope, hub_url,
     )  # fmt: skip
     if pub.shares is not None:
-        store.record_shares(pub.sequence, pub.digest, pub.shares, hub_url, now or datetime.now(UTC))
+        store.record_shares(pub.sequence, pub.digest, pub.shares, hub_url, now or datetime.now(UTC),
+                            pub.share_counts)  # fmt: skip
     result: dict[str, Any] = {
         "sequence": pub.sequence,
         "digest": pub.digest,

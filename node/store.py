@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +75,13 @@ CREATE TABLE IF NOT EXISTS rotations (
     sent_at TIMESTAMP,
     hub_status INTEGER,
     last_error VARCHAR
+);
+CREATE TABLE IF NOT EXISTS share_counts (
+    sequence BIGINT NOT NULL,
+    name VARCHAR NOT NULL,
+    period VARCHAR NOT NULL,
+    key VARCHAR[] NOT NULL,
+    count BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS share_outbox (
     bundle_digest VARCHAR PRIMARY KEY,
@@ -375,16 +382,43 @@ class NodeStore:
     # ------------------------------------------------------------ share envelopes (issue 13)
 
     def record_shares(self, sequence: int, bundle_digest: str, envelope: bytes,
-                      hub_url: str | None, created: datetime) -> None:  # fmt: skip
-        """Keep the share envelope of a publication; queued when a hub is set."""
+                      hub_url: str | None, created: datetime,
+                      counts: Mapping[tuple[str, str, tuple[str, ...]], int] | None = None,
+                      ) -> None:  # fmt: skip
+        """Keep the share envelope of a publication (queued when a hub is set) and the exact
+        counts its shares were made from, in one transaction: a later bundle that republishes
+        a period unchanged makes that period's shares from the same counts."""
         with self.cursor() as cur:
-            cur.execute(
-                "INSERT INTO share_outbox (bundle_digest, sequence, envelope, hub_url, queued_at,"
-                " next_attempt) VALUES (?, ?, ?, ?, ?, ?)",
-                [bundle_digest, sequence, envelope, hub_url, _naive_utc(created),
-                 _naive_utc(created)],
-            )  # fmt: skip
+            cur.execute("BEGIN")
+            try:
+                cur.execute(
+                    "INSERT INTO share_outbox (bundle_digest, sequence, envelope, hub_url,"
+                    " queued_at, next_attempt) VALUES (?, ?, ?, ?, ?, ?)",
+                    [bundle_digest, sequence, envelope, hub_url, _naive_utc(created),
+                     _naive_utc(created)],
+                )  # fmt: skip
+                if counts:
+                    cur.executemany(
+                        "INSERT INTO share_counts VALUES (?, ?, ?, ?, ?)",
+                        [[sequence, name, period, list(key), int(n)]
+                         for (name, period, key), n in counts.items()],
+                    )  # fmt: skip
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
             cur.execute("CHECKPOINT")
+
+    def share_counts(self, name: str, period: str) -> dict[tuple[str, ...], int] | None:
+        """The exact counts of table `name` for `period` that the newest share envelope
+        holding it was made from; None if no envelope held it."""
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT key, count FROM share_counts WHERE name = ? AND period = ? AND sequence ="
+                " (SELECT max(sequence) FROM share_counts WHERE name = ? AND period = ?)",
+                [name, period, name, period],
+            ).fetchall()
+        return {tuple(k): int(n) for k, n in rows} if rows else None
 
     def shares_envelope(self, sequence: int) -> bytes | None:
         with self.cursor() as cur:
