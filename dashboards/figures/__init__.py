@@ -105,16 +105,44 @@ def short_name(name: str) -> str:
 
 
 def wrap(text: str, width: int = 28) -> str:
-    """Break a long axis label over lines (<br>) so it fits narrow screens."""
-    words, lines, line = text.split(), [], ""
+    """Break a long axis label over lines (<br>) so it fits narrow screens and narrow heatmap
+    columns. A word longer than a line breaks after a "/" and, if still too long, with a
+    hyphen (long Swedish names like "Arbetsförmedlingen" would overlap their neighbours)."""
+    words: list[str] = []
+    for w in text.split():
+        parts = [p + "/" for p in w.split("/")[:-1]] + [w.split("/")[-1]]
+        for p in (p for p in parts if p):
+            while len(p) > width + 2:
+                cut = _hyphen_at(p, width)
+                words.append(p[:cut] + "-")
+                p = p[cut:]
+            words.append(p)
+    lines: list[str] = []
+    line = ""
     for w in words:
-        if line and len(line) + 1 + len(w) > width:
+        glue = "" if line.endswith(("/", "-")) else " "
+        if line and len(line) + len(glue) + len(w) > width:
             lines.append(line)
             line = w
         else:
-            line = f"{line} {w}".strip()
+            line = f"{line}{glue}{w}" if line else w
     lines.append(line)
     return "<br>".join(lines)
+
+
+_VOWELS = frozenset("aeiouyåäöéAEIOUYÅÄÖÉ")
+
+
+def _hyphen_at(word: str, width: int) -> int:
+    """Where to break a word too long for a line: between two consonants (Swedish syllables:
+    "Arbets-förmedlingen", "Försäk-ringskassan"), as near the middle as the line allows."""
+    last = min(width - 1, len(word) - 3)
+    fits = [i for i in range(3, last + 1)
+            if word[i - 1].isalpha() and word[i - 1] not in _VOWELS and word[i] not in _VOWELS
+            and word[i + 1] in _VOWELS]  # fmt: skip
+    if not fits:
+        return max(1, last)
+    return min(fits, key=lambda i: abs(i - len(word) / 2))
 
 
 def bounded_label(row: dict, lang: str) -> str:
