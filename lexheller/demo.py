@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
 import signal
 import socket
@@ -156,27 +157,52 @@ def build(folder: Path, years: int, base_port: int, console: Console) -> dict[st
     return stats
 
 
+def _publish_one(folder: Path) -> tuple[Path, dict[str, Any]]:
+    """Publish one demo node (run in a worker process: protecting a node is CPU-bound)."""
+    node = Node(folder)
+    try:
+        return folder, publish(node.store, node.config, node.key)
+    finally:
+        node.close()
+
+
+def _worker_ignores_stop_signals() -> None:
+    """A terminal's Ctrl-C or hang-up reaches the whole process group; the demo stops its
+    workers itself (``Pool.terminate``: SIGTERM), so a worker never dies half-way on its own."""
+    for sig in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def publish_all(folder: Path, base_port: int, console: Console) -> dict[str, int]:
+    """Protect, audit, sign and publish every node, as many at once as there are cores (a
+    node's publication is one transaction: a stopped worker leaves its node as it was)."""
     _hubs, nodes, _region_of = plan(folder, base_port)
+    by_folder = {s.folder: s for s in nodes}
     stats = {"bundles": 0, "cells": 0, "primary": 0, "complementary": 0}
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                  console=console) as progress:  # fmt: skip
-        t = progress.add_task("Undertrycker, granskar, signerar och publicerar",
-                              total=len(nodes))  # fmt: skip
-        for s in nodes:
-            node = Node(s.folder)
-            try:
-                r = publish(node.store, node.config, node.key)
-            finally:
-                node.close()
-            if not (r["sent"] and r["sent"]["ok"]):
-                raise UsageError(f"Publiceringen från {s.id} misslyckades: {r['sent']}",
-                                 f"Publishing from {s.id} failed: {r['sent']}")  # fmt: skip
-            stats["bundles"] += 1
-            for key in ("cells", "primary", "complementary"):
-                stats[key] += r[key]
-            progress.advance(t)
+    workers = max(1, min(len(nodes), os.cpu_count() or 1))
+    pool = multiprocessing.get_context("spawn").Pool(workers, _worker_ignores_stop_signals)
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                      console=console) as progress:  # fmt: skip
+            t = progress.add_task("Undertrycker, granskar, signerar och publicerar",
+                                  total=len(nodes))  # fmt: skip
+            for done, r in pool.imap_unordered(_publish_one, [s.folder for s in nodes]):
+                s = by_folder[done]
+                if not (r["sent"] and r["sent"]["ok"]):
+                    raise UsageError(f"Publiceringen från {s.id} misslyckades: {r['sent']}",
+                                     f"Publishing from {s.id} failed: {r['sent']}")  # fmt: skip
+                stats["bundles"] += 1
+                for key in ("cells", "primary", "complementary"):
+                    stats[key] += r[key]
+                progress.advance(t)
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
     return stats
 
 
