@@ -98,20 +98,10 @@ def _passphrase(passphrase: str | None, plain_keys: bool) -> str | None:
         return None
     passphrase = passphrase or os.environ.get(PASSPHRASE_ENV) or None
     if passphrase is None:
-        raise UsageError(
-            "Säkerhetskopian innehåller nycklar och behöver en lösenfras: ange --passphrase-file "
-            f"eller miljövariabeln {PASSPHRASE_ENV} (eller --plain-keys om kopian förvaras "
-            "krypterad på annat sätt).",
-            "The backup holds keys and needs a passphrase: give --passphrase-file or the "
-            f"environment variable {PASSPHRASE_ENV} (or --plain-keys if the copy is kept "
-            "encrypted some other way).",
-        )
+        raise UsageError.of("err_backup_passphrase_missing", env=PASSPHRASE_ENV)
     if len(passphrase) < MIN_PASSPHRASE:
-        raise UsageError(
-            f"Lösenfrasen är för kort ({len(passphrase)} tecken); använd minst {MIN_PASSPHRASE}.",
-            f"The passphrase is too short ({len(passphrase)} characters); use at least "
-            f"{MIN_PASSPHRASE}.",
-        )
+        raise UsageError.of("err_backup_passphrase_short",
+                            length=len(passphrase), min=MIN_PASSPHRASE)  # fmt: skip
     return passphrase
 
 
@@ -122,11 +112,9 @@ def backup_folder(folder: Path, kind: str, ident: str, db_name: str, cursor: Cur
     out = Path(out).resolve()
     phrase = _passphrase(passphrase, plain_keys)
     if out.is_relative_to(folder.resolve()):
-        raise UsageError(f"Lägg säkerhetskopian utanför mappen som kopieras ({folder}).",
-                         f"Put the backup outside the folder being copied ({folder}).")  # fmt: skip
+        raise UsageError.of("err_backup_inside_folder", folder=folder)
     if not out.parent.is_dir():
-        raise UsageError(f"Mappen {out.parent} finns inte; skapa den först.",
-                         f"The folder {out.parent} does not exist; create it first.")  # fmt: skip
+        raise UsageError.of("err_backup_no_parent", parent=out.parent)
     salt = secrets.token_bytes(16)
     key = _key(phrase, salt) if phrase else None
     manifest: dict[str, Any] = {
@@ -192,12 +180,7 @@ def read_manifest(archive: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _damaged(archive, "det är ingen Lex Heller-säkerhetskopia")
     if int(manifest.get("version", 0)) > FORMAT_VERSION:
-        raise UsageError(
-            f"Säkerhetskopian gjordes av en nyare version ({manifest.get('release')}); "
-            "uppgradera lexheller och försök igen.",
-            f"The backup was made by a newer release ({manifest.get('release')}); upgrade "
-            "lexheller and try again.",
-        )
+        raise UsageError.of("err_backup_newer", release=manifest.get("release"))
     return manifest
 
 
@@ -206,26 +189,16 @@ def restore_folder(archive: Path, folder: Path, *, passphrase: str | None = None
     """Restore `archive` into `folder` (absent or empty). Nothing is left behind on failure."""
     archive, folder = Path(archive), Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(f"{folder} finns och är inte tom; återställ till en ny eller tom mapp.",
-                         f"{folder} exists and is not empty; restore into a new or empty "
-                         "folder.")  # fmt: skip
+        raise UsageError.of("err_restore_not_empty", folder=folder)
     manifest = read_manifest(archive)
     if kind and manifest["kind"] != kind:
-        raise UsageError(
-            f"Säkerhetskopian är av ett {manifest['kind']}, inte av ett {kind}.",
-            f"The backup is of a {manifest['kind']}, not of a {kind}.",
-        )
+        raise UsageError.of("err_backup_wrong_kind", made=manifest["kind"], kind=kind)
     key = None
     if manifest.get("encryption"):
         enc = manifest["encryption"]
         phrase = passphrase or os.environ.get(PASSPHRASE_ENV)
         if not phrase:
-            raise UsageError(
-                "Nycklarna i säkerhetskopian är krypterade: ange lösenfrasen med "
-                f"--passphrase-file eller {PASSPHRASE_ENV}.",
-                "The keys in the backup are encrypted: give the passphrase with "
-                f"--passphrase-file or {PASSPHRASE_ENV}.",
-            )
+            raise UsageError.of("err_backup_keys_encrypted", env=PASSPHRASE_ENV)
         key = Scrypt(salt=bytes.fromhex(enc["salt"]), length=32, n=enc["n"], r=enc["r"],
                      p=enc["p"]).derive(phrase.encode("utf-8"))  # fmt: skip
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -246,12 +219,8 @@ def restore_folder(archive: Path, folder: Path, *, passphrase: str | None = None
                     try:
                         data = AESGCM(key).decrypt(data[:12], data[12:], rel.encode())  # type: ignore[arg-type]
                     except InvalidTag as e:
-                        raise UsageError(
-                            f"Fel lösenfras för säkerhetskopian {archive} (eller ändrad fil "
-                            f"{rel}); inget har återställts.",
-                            f"Wrong passphrase for the backup {archive} (or altered file "
-                            f"{rel}); nothing was restored.",
-                        ) from e
+                        raise UsageError.of("err_backup_wrong_passphrase",
+                                            archive=archive, rel=rel) from e  # fmt: skip
                 if hashlib.sha256(data).hexdigest() != meta["sha256"]:
                     raise _damaged(archive, f"{rel} stämmer inte med sin kontrollsumma")
                 target.parent.mkdir(parents=True, exist_ok=True)

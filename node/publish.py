@@ -234,12 +234,7 @@ def protect_exact(store: NodeStore, counted: list[Any], k: int, make: Any,
             continue
         years = {f.period[:4] for f in found} - frozen
         if not years:
-            raise UsageError(
-                "Publiceringen stoppades: den exakta granskningen hittar celler som går att "
-                "räkna ut även när åren publiceras som förra gången. Inget publicerades.",
-                "Publishing stopped: the exact audit finds derivable cells even with the years "
-                "published as last time. Nothing was published.",
-            )
+            raise UsageError.of("err_publish_stopped_frozen")
         frozen |= years
         robust = set()  # the tables change as a whole now, not only by hiding more
         kept = [t for t in tables if t.period[:4] not in years]
@@ -247,14 +242,8 @@ def protect_exact(store: NodeStore, counted: list[Any], k: int, make: Any,
         tables = kept + old
         counted = [c for c in counted if c.period[:4] not in years] + [None] * len(old)
         if not tables:
-            raise UsageError(
-                "Publiceringen stoppades: den exakta granskningen visar att celler går att "
-                "räkna ut, och inget år kan skyddas ännu. Inget publicerades.",
-                "Publishing stopped: the exact audit shows derivable cells and no year can be "
-                "protected yet. Nothing was published.",
-            )
-    raise UsageError("Publiceringen stoppades: skyddet blev inte klart. Inget publicerades.",
-                     "Publishing stopped: protection did not converge. Nothing was published.")
+            raise UsageError.of("err_publish_stopped_no_year")
+    raise UsageError.of("err_publish_stopped_converge")
 
 
 def build(
@@ -263,20 +252,14 @@ def build(
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     k = int(config["disclosure"]["k"])
     if k < 1:
-        raise UsageError("k måste vara minst 1.", "k must be at least 1.")
+        raise UsageError.of("err_publish_k")
     frame = store.aggregation_frame()
     if frame.height == 0:
-        raise UsageError(
-            "Det finns inga anmälningar att publicera ännu.",
-            "There are no reports to publish yet.",
-        )
+        raise UsageError.of("err_publish_no_reports")
     below = int(config["publish"]["actor_groups_below"])
     periods, plan = plan_periods(frame, tuple(config["publish"]["granularity"]), k, below)
     if not periods:
-        raise UsageError(
-            f"Inget år har ännu minst {k} anmälningar: inget kan publiceras ännu.",
-            f"No year holds {k} reports yet: nothing can be published yet.",
-        )
+        raise UsageError.of("err_publish_no_year", k=k)
     counted = count_tables(frame, periods, actor_groups=plan["actor_groups"])
     span = {p[:4] for p in periods_of(frame, ("year",))}
     figures = tuple(workflow_figures(store, k, [p for p in periods if len(p) == 4]))
@@ -363,10 +346,7 @@ def publish(
     """Sign a new bundle, record it in the ledger, write it to `out` and/or queue it."""
     hub_url = hub_url if hub_url is not None else (config["publish"]["hub_url"] or None)
     if not hub_url and out is None:
-        raise UsageError(
-            "Ange --hub URL eller --out FIL (eller publish.hub_url i node.toml).",
-            "Give --hub URL or --out FILE (or publish.hub_url in node.toml).",
-        )
+        raise UsageError.of("err_publish_no_target")
     pub = build(store, config, key, now)
     if out is not None:
         tmp = out.with_name(out.name + ".tmp")

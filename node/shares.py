@@ -49,33 +49,25 @@ def recipients(config: Config) -> list[Recipient]:
     entries: Any = config["aggregation"]["aggregators"]
     if not entries:
         return []
-    where = f"[aggregation] aggregators i {config.path}"
     if not isinstance(entries, list) or len(entries) != PARTIES:
-        raise UsageError(f"{where} ska lista exakt {PARTIES} aggregatorer.",
-                         f"{where} must list exactly {PARTIES} aggregators.")  # fmt: skip
+        raise UsageError.of("err_shares_aggregators_count", path=config.path, parties=PARTIES)
     out = []
     for e in entries:
         if not isinstance(e, dict) or not {"party", "id", "hpke_public_key"} <= set(e):
-            raise UsageError(f"{where}: varje aggregator behöver party, id och hpke_public_key.",
-                             f"{where}: each aggregator needs party, id and hpke_public_key.")  # fmt: skip
+            raise UsageError.of("err_shares_aggregator_fields", path=config.path)
         try:
             key = decode_x25519_public_key(str(e["hpke_public_key"]))
         except ValueError as err:
-            raise UsageError(f"{where}: nyckeln för {e['id']} är ogiltig ({err}).",
-                             f"{where}: the key of {e['id']} is invalid ({err}).") from err  # fmt: skip
+            raise UsageError.of("err_shares_aggregator_key",
+                                path=config.path, id=e["id"], cause=err) from err  # fmt: skip
         expected = e.get("fingerprint")
         actual = hpke_fingerprint(x25519_key_id(key))
         if expected and expected.replace(" ", "").upper() != actual.replace(" ", ""):
-            raise UsageError(
-                f"{where}: fingeravtrycket för {e['id']} stämmer inte med nyckeln ({actual}). "
-                "Kontrollera nyckeln med aggregatorns ägare.",
-                f"{where}: the fingerprint of {e['id']} does not match its key ({actual}). "
-                "Check the key with the aggregator's operator.",
-            )
+            raise UsageError.of("err_shares_aggregator_fingerprint",
+                                path=config.path, id=e["id"], actual=actual)  # fmt: skip
         out.append(Recipient(int(e["party"]), str(e["id"]), key))
     if sorted(r.party for r in out) != list(range(1, PARTIES + 1)):
-        raise UsageError(f"{where}: party ska vara 1, 2 och 3, en gång var.",
-                         f"{where}: party must be 1, 2 and 3, once each.")  # fmt: skip
+        raise UsageError.of("err_shares_aggregator_parties", path=config.path)
     return sorted(out, key=lambda r: r.party)
 
 
@@ -95,9 +87,6 @@ def make_shares(
     try:
         residuals, indicators = hidden_vectors(bundle.tables, exact)
     except ValueError as e:
-        raise UsageError(
-            f"Andelarna kunde inte göras: paketet stämmer inte med de exakta talen ({e}).",
-            f"The shares could not be made: the bundle does not match the exact counts ({e}).",
-        ) from e
+        raise UsageError.of("err_shares_mismatch", cause=e) from e
     return make_envelope(key, bundle.node.id, digest, bundle.sequence, created, residuals,
                          indicators, to)  # fmt: skip

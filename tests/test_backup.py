@@ -141,14 +141,15 @@ def test_restore_refuses_wrong_passphrase_and_leaves_nothing(served_node: Node,
     archive = tmp_path / "b.tar"
     with pytest.raises(UsageError) as e:
         control.run_op(served_node.folder, Node, "backup", out=str(archive))
-    assert "lösenfras" in e.value.sv and "--plain-keys" in e.value.sv
+    assert "lösenfras" in e.value.sv and "--plain-keys" in e.value.hint("sv")
+    assert "--plain-keys" in e.value.diagnostics("en")  # what to do travels with the error
     with pytest.raises(UsageError) as e:
         control.run_op(served_node.folder, Node, "backup", out=str(archive), passphrase="kort")
     assert "för kort" in e.value.sv
     with pytest.raises(UsageError) as e:
         control.run_op(served_node.folder, Node, "backup",
                        out=str(served_node.folder / "inuti.tar"), passphrase=PHRASE)  # fmt: skip
-    assert "utanför" in e.value.sv
+    assert "mappen som kopieras" in e.value.sv and "utanför" in e.value.hint("sv")
     control.run_op(served_node.folder, Node, "backup", out=str(archive), passphrase=PHRASE)
     target = tmp_path / "ny"
     with pytest.raises(UsageError) as e:
@@ -157,7 +158,7 @@ def test_restore_refuses_wrong_passphrase_and_leaves_nothing(served_node: Node,
     assert not target.exists() and not list(tmp_path.glob(".ny.restore-*"))
     with pytest.raises(UsageError) as e:
         restore_folder(archive, target)
-    assert "krypterade" in e.value.sv
+    assert "krypterade" in e.value.sv and "--passphrase-file" in e.value.hint("sv")
     (target / "x").parent.mkdir()
     (target / "x").write_text("upptagen")
     with pytest.raises(UsageError) as e:
