@@ -113,16 +113,20 @@ def _complete(part: pl.DataFrame, c: pl.DataFrame) -> np.ndarray:
     """Per partition edge: whether its partition lists all its children.
 
     A year has four quarters and a quarter three months; a table partition is complete when
-    it has as many children as the fullest partition of the same kind in the data (every node
-    publishes the full code cross product, but a newer taxonomy may add codes).
+    it has as many children as the fullest partition of the same kind *of the same förbund*
+    (a node publishes the full code cross product of its taxonomy, and a newer taxonomy may
+    add codes). Judged within the förbund, so a förbund's bounds depend on its own cells only
+    and can be computed once, when its bundle is stored: compared with all förbund together
+    (the rule before), a förbund still on an older code list gets its partitions counted as
+    complete, which they are for its taxonomy.
     """
-    info = c.select(child="cid", tbl="table", pkind="period_kind")
+    info = c.select(child="cid", node="node_id", tbl="table", pkind="period_kind")
     sizes = (
         part.join(info, on="child", how="left", maintain_order="left")
         .with_columns(n=pl.len().over("gid"))
         .with_columns(
             expected=pl.when(pl.col("tag") != _TAGS["time"])
-            .then(pl.col("n").max().over("tag", "tbl", "pkind"))
+            .then(pl.col("n").max().over("node", "tag", "tbl", "pkind"))
             .when(pl.col("pkind") == "quarter")
             .then(4)
             .otherwise(3)

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from common.bounds import cell_bounds
-from dashboards.data import DataSource, decode, is_period_sorted
+from dashboards.data import DataSource, decode, is_bounded, is_period_sorted, sort_cells
 
 CHUNK_CELLS = 500_000
 """Cells bounded at once (a group of whole förbund): the text copy of one group is the
@@ -133,7 +133,13 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
     Which förbund changed: a source that knows (``node_versions()``: node_id → a version that
     changes with that förbund's cells, or None when it does not know) is asked; otherwise
     the cells are hashed per förbund (:func:`node_digests`). A first view bounds everything
-    and hashes nothing; the digests of its cells are made when a next version needs them."""
+    and hashes nothing; the digests of its cells are made when a next version needs them.
+
+    Cells that carry ``lo`` and ``hi`` already (the hub bounds each förbund when its bundle is
+    stored, `hub.datasource`) are taken as they are: a förbund's bounds depend on its own
+    cells only (`common.bounds`), so there is nothing left to bound."""
+    if is_bounded(cells):
+        return sort_cells(cells), 0
     versions = _versions(source)
     with _LOCK:
         kept = _KEPT.get(source)

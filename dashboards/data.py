@@ -27,17 +27,18 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import polars as pl
 
-CELL_SCHEMA: dict[str, Any] = {
-    "node_id": pl.String,
-    "node_name": pl.String,
-    "lan": pl.String,
-    "period": pl.String,
-    "period_kind": pl.String,
-    "table": pl.String,
-    "dim1": pl.String,
-    "dim2": pl.String,
-    "value": pl.Int64,
-}
+from common.compact import (  # noqa: F401  (the dashboards' names for them)
+    CELL_SCHEMA,
+    COMPACT_VALUE,
+    TEXT_COLUMNS,
+    categories,
+    compact,
+    compact_exprs,
+    decode,
+    is_bounded,
+    is_compact,
+)
+
 NODE_SCHEMA: dict[str, Any] = {
     "node_id": pl.String,
     "node_name": pl.String,
@@ -66,56 +67,6 @@ def conform(frame: pl.DataFrame, schema: dict[str, Any]) -> pl.DataFrame:
     if missing:
         raise ValueError(f"frame lacks columns {missing}")
     return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
-
-
-TEXT_COLUMNS = ("node_id", "node_name", "lan", "period", "period_kind", "table", "dim1", "dim2")
-COMPACT_VALUE = pl.Int32
-
-
-def categories(frame: pl.DataFrame | pl.LazyFrame) -> dict[str, pl.Enum]:
-    """Per text column of cells: an Enum of its values (nulls left out), sorted as text.
-
-    A lazy frame is read one column at a time, streaming, keeping only the distinct values
-    (all columns in one pass held 620 MB at 300 förbund, one at a time 160 MB)."""
-    lazy = frame.lazy()
-    out = {}
-    for c in TEXT_COLUMNS:
-        found = lazy.select(pl.col(c).cast(pl.String).unique()).collect(engine="streaming")
-        out[c] = pl.Enum(sorted(found[c].drop_nulls().to_list()))
-    return out
-
-
-def compact_exprs(enums: dict[str, pl.Enum]) -> list[pl.Expr]:
-    """Expressions that make cells compact with the given Enums (see :func:`compact`)."""
-    return [pl.col(c).cast(enums[c]) for c in TEXT_COLUMNS] + [pl.col("value").cast(COMPACT_VALUE)]
-
-
-def is_compact(frame: pl.DataFrame) -> bool:
-    return all(isinstance(frame.schema[c], pl.Enum) for c in TEXT_COLUMNS) and (
-        frame.schema["value"] == COMPACT_VALUE
-    )
-
-
-def compact(cells: pl.DataFrame) -> pl.DataFrame:
-    """Cells with every text column an Enum of its sorted values and value Int32; the frame
-    itself when it is already so. `decode` gives the text frame back."""
-    if cells.columns != list(CELL_SCHEMA):
-        cells = cells.select(list(CELL_SCHEMA))
-    if is_compact(cells):
-        return cells
-    return cells.select(compact_exprs(categories(cells)))
-
-
-def decode(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with Enum/Categorical columns as text and compact integer columns as Int64
-    (the shape of CELL_SCHEMA, plus lo/hi if bounded)."""
-    out = []
-    for name, dtype in frame.schema.items():
-        if isinstance(dtype, (pl.Enum, pl.Categorical)):
-            out.append(pl.col(name).cast(pl.String))
-        elif name in ("value", "lo", "hi") and dtype != pl.Int64:
-            out.append(pl.col(name).cast(pl.Int64))
-    return frame.with_columns(out) if out else frame
 
 
 def is_period_sorted(cells: pl.DataFrame) -> bool:

@@ -1,9 +1,15 @@
-"""The hub's data for the dashboards: latest published cells per node and period, from DuckDB."""
+"""The hub's data for the dashboards: latest published cells per node and period, from DuckDB.
+
+Cells come compact (`common.compact`) with the bounds the store computed for each förbund when
+its bundle was accepted (`hub.store`), and `node_versions()` says which förbund changed."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import polars as pl
 
+from common.compact import CELL_SCHEMA, compact_exprs
 from common.db import one_row
 from hub.releases import ReleaseStore
 from hub.store import HubStore
@@ -33,17 +39,38 @@ class HubSource:
         own = self.release_store.group_id
         return [r for r in self.release_store.releases() if r.group.id == own]
 
+    def node_versions(self) -> dict[str, Hashable]:
+        """Per förbund, its newest accepted bundle sequence: it changes exactly when a bundle
+        of that förbund is accepted, so the dashboards know which förbund changed."""
+        return dict(self.store.node_sequences())
+
     def _load(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         v = self.version()
         if self._cache is None or self._cache[0] != v:
-            cells = self.store.latest_cells().with_columns(pl.col("value").cast(pl.Int64))
-            if self._cache is None:
-                # The first load sorted as the dashboards want it (dashboards.data.sort_cells;
-                # hub does not import dashboards): the first bounds then share these columns.
-                # Later versions go through the bounds' update path, which sorts anyway.
-                cells = cells.sort("period_kind", "period", maintain_order=True)
-            self._cache = (v, cells, self._nodes())
+            self._cache = None  # the previous cells are not held while the new ones load
+            self._cache = (v, self._cells(), self._nodes())
         return self._cache[1], self._cache[2]
+
+    def _cells(self) -> pl.DataFrame:
+        """The latest cells, compact (common.compact), with the bounds the store keeps for
+        each förbund (lo, hi), sorted by period kind and period as the dashboards want them.
+
+        Read in batches and made compact batch by batch, so the text of every cell is never
+        held (≈ 130 bytes a cell as text, ≈ 22 compact). A förbund indexed before bounds were
+        stored is bounded once, here, and its bounds stored."""
+        missing = self.store.unbounded_nodes()
+        if missing:
+            self.store.bound_nodes(missing)
+        enums = {c: pl.Enum(sorted(v)) for c, v in self.store.distinct_values().items()}
+        exprs = compact_exprs(enums, bounded=True)
+        parts = [batch.select(exprs) for batch in self.store.latest_bounded_batches()]
+        if not parts:
+            empty = pl.DataFrame(schema={**CELL_SCHEMA, "lo": pl.Int64, "hi": pl.Int64})
+            return empty.select(exprs)
+        cells = pl.concat(parts, rechunk=False)
+        del parts
+        # Sorted Enums sort as their text does (common.compact).
+        return cells.sort("period_kind", "period", maintain_order=True)
 
     def cells(self) -> pl.DataFrame:
         return self._load()[0]

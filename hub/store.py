@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from common.bounds import cell_bounds
 from common.db import one_row, open_database
 from common.migrations import Migration, upgrade
 from schemas import merkle
@@ -53,6 +54,9 @@ CREATE TABLE IF NOT EXISTS cells (
     dim2 VARCHAR,
     value INTEGER
 );
+-- Bounds of the cell (common.bounds) while it is its förbund's latest; lo null = not yet bounded.
+ALTER TABLE cells ADD COLUMN IF NOT EXISTS lo INTEGER;
+ALTER TABLE cells ADD COLUMN IF NOT EXISTS hi INTEGER;
 CREATE TABLE IF NOT EXISTS figures (
     digest VARCHAR NOT NULL,
     node_id VARCHAR NOT NULL,
@@ -89,6 +93,21 @@ WITH latest AS (
 )
 SELECT c.node_id, b.node_name, b.lan, c.period, c.period_kind, c.table_name AS "table",
        c.dim1, c.dim2, c.value
+FROM cells c
+JOIN bundles b USING (digest)
+JOIN latest l ON l.node_id = c.node_id AND l.period = c.period AND l.sequence = b.sequence
+"""
+
+# The latest cells with their row ids and stored bounds, for some nodes or all ({where}).
+_LATEST_ROWS = """
+WITH latest AS (
+    SELECT node_id, period, max(b.sequence) AS sequence
+    FROM bundles b, unnest(b.periods) AS p(period)
+    {where}
+    GROUP BY node_id, period
+)
+SELECT c.rowid AS rid, c.node_id, b.node_name, b.lan, c.period, c.period_kind,
+       c.table_name AS "table", c.dim1, c.dim2, c.value, c.lo, c.hi
 FROM cells c
 JOIN bundles b USING (digest)
 JOIN latest l ON l.node_id = c.node_id AND l.period = c.period AND l.sequence = b.sequence
@@ -222,8 +241,14 @@ class HubStore:
                      bundle.taxonomy, bundle.synthetic, via, size, bundle.periods],
                 )  # fmt: skip
                 cur.register("new_cells", frame)
-                cur.execute("INSERT INTO cells SELECT * FROM new_cells")
+                cur.execute(
+                    "INSERT INTO cells (digest, node_id, period, period_kind, table_name, dim1,"
+                    " dim2, value) SELECT * FROM new_cells"
+                )
                 cur.unregister("new_cells")
+                # This förbund's latest cells changed: bound them now, so a dashboard reads
+                # bounds instead of computing them (they depend on this förbund's cells only).
+                _bound_nodes(cur, [bundle.node.id])
                 if bundle.figures:
                     cur.executemany(
                         "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?)",
@@ -256,6 +281,56 @@ class HubStore:
     def latest_cells(self) -> pl.DataFrame:
         with self.cursor() as cur:
             return cur.sql(LATEST_CELLS).pl()
+
+    def unbounded_nodes(self) -> list[str]:
+        """Nodes with a latest cell that has no stored bounds (indexed before bounds were
+        stored)."""
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT DISTINCT node_id FROM (" + _LATEST_ROWS.format(where="") + ")"
+                " WHERE lo IS NULL ORDER BY node_id"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def bound_nodes(self, node_ids: list[str]) -> None:
+        """Compute and store the bounds of these nodes' latest cells (one transaction)."""
+        with self.cursor() as cur:
+            cur.execute("BEGIN")
+            try:
+                for node_id in node_ids:
+                    _bound_nodes(cur, [node_id])
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+
+    def latest_bounded_batches(self, rows: int = 1_000_000) -> Iterator[pl.DataFrame]:
+        """The latest cells of every node with their stored bounds (lo, hi; lo null = not
+        yet bounded), in frames of about `rows` rows, so a caller can make them compact
+        without holding the text of every cell."""
+        with self.cursor() as cur:
+            reader = cur.sql(_LATEST_ROWS.format(where="")).to_arrow_reader(rows)
+            for batch in reader:
+                yield pl.from_arrow(batch).drop("rid")  # type: ignore[union-attr]
+
+    def distinct_values(self) -> dict[str, list[str]]:
+        """Every value (nulls left out) of each text column a latest cell can have, from all
+        indexed bundles (a superset of the latest cells' values)."""
+        cols = {"node_id": "bundles", "node_name": "bundles", "lan": "bundles",
+                "period": "cells", "period_kind": "cells", "table_name": "cells",
+                "dim1": "cells", "dim2": "cells"}  # fmt: skip
+        out = {}
+        with self.cursor() as cur:
+            for col, table in cols.items():
+                found = cur.execute(f"SELECT DISTINCT {col} FROM {table} WHERE {col} IS NOT NULL")
+                out["table" if col == "table_name" else col] = [r[0] for r in found.fetchall()]
+        return out
+
+    def node_sequences(self) -> dict[str, int]:
+        """Per node: its newest accepted bundle sequence (changes whenever its cells do)."""
+        with self.cursor() as cur:
+            rows = cur.execute("SELECT node_id, max(sequence) FROM bundles GROUP BY node_id")
+            return {str(n): int(s) for n, s in rows.fetchall()}
 
     def node_summary(self) -> pl.DataFrame:
         with self.cursor() as cur:
@@ -331,3 +406,19 @@ class HubStore:
             )
             cols = [d[0] for d in cur.description]
             return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def _bound_nodes(cur: duckdb.DuckDBPyConnection, node_ids: list[str]) -> None:
+    """Store `common.bounds.cell_bounds` of these nodes' latest cells in their rows."""
+    rows = cur.sql(_LATEST_ROWS.format(where="WHERE list_contains(?, node_id)"),
+                  params=[node_ids]).pl()
+    if rows.is_empty():
+        return
+    bounded = cell_bounds(rows.drop("lo", "hi"))
+    cur.register("new_bounds", bounded.select("rid", "lo", "hi"))
+    try:
+        cur.execute(
+            "UPDATE cells SET lo = nb.lo, hi = nb.hi FROM new_bounds nb WHERE cells.rowid = nb.rid"
+        )
+    finally:
+        cur.unregister("new_bounds")

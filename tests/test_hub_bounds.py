@@ -1,0 +1,116 @@
+"""Bounds kept per förbund in the hub's store (hub.store, at accept) equal the bounds computed on
+the fly (common.bounds.cell_bounds over all latest cells), and the hub's source gives them with
+compact cells and per-förbund versions (hub.datasource.HubSource)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from common.bounds import cell_bounds
+from common.compact import decode, is_compact
+from hub.datasource import HubSource
+from lexheller.init import init_node
+from node.runtime import Node
+from node.synthetic import NodeProfile, generate_reports
+from schemas.wire import encode_public_key
+from tests.helpers import published
+
+KEY = ["node_id", "period", "table", "dim1", "dim2"]
+NODES = [
+    NodeProfile("sf-stor", "Förbund Stor", ("14",), ("1480",), 300000),
+    NodeProfile("sf-liten", "Förbund Liten", ("23",), ("2321",), 15000),
+]
+
+
+def _hub_with_nodes(tmp_path: Path, make_hub: Any) -> tuple[Any, dict[str, Node]]:
+    hub = make_hub()
+    nodes = {}
+    for p in NODES:
+        init_node(tmp_path / p.id, node_id=p.id, name=p.name, lan_codes=list(p.lan),
+                  kommun_codes=list(p.kommuner), population=p.population)  # fmt: skip
+        node = Node(tmp_path / p.id)
+        node.store.add_reports(generate_reports(p, [2024, 2025], seed=len(p.id),
+                                                today=datetime(2026, 1, 3, tzinfo=UTC)))  # fmt: skip
+        hub.op_enroll(p.id, encode_public_key(node.key.public_key()))
+        assert hub.accept(published(node)).status == 201
+        nodes[p.id] = node
+    return hub, nodes
+
+
+def _on_the_fly(hub: Any) -> pl.DataFrame:
+    latest = hub.store.latest_cells().with_columns(pl.col("value").cast(pl.Int64))
+    return cell_bounds(latest).select(*KEY, "value", "lo", "hi")
+
+
+def _stored(source: HubSource) -> pl.DataFrame:
+    return decode(source.cells()).select(*KEY, "value", "lo", "hi")
+
+
+def _same(a: pl.DataFrame, b: pl.DataFrame) -> None:
+    a, b = a.sort(KEY, nulls_last=True), b.sort(KEY, nulls_last=True)
+    assert a.height == b.height
+    assert a.equals(b), a.join(b, on=KEY, nulls_equal=True).filter(
+        (pl.col("lo") != pl.col("lo_right")) | (pl.col("hi").ne_missing(pl.col("hi_right")))
+    )
+
+
+def test_stored_bounds_equal_bounds_on_the_fly(tmp_path: Path, make_hub: Any) -> None:
+    hub, nodes = _hub_with_nodes(tmp_path, make_hub)
+    try:
+        source = HubSource(hub.store, hub.trust)
+        cells = source.cells()
+        assert is_compact(cells)
+        assert cells.height == hub.store.latest_cells().height
+        assert cells["value"].null_count() > 0  # the small förbund has suppressed cells
+        # Some suppressed cell has a finite upper bound, so the relations were used.
+        assert cells.filter(pl.col("value").is_null() & pl.col("hi").is_not_null()).height > 0
+        _same(_stored(source), _on_the_fly(hub))
+        assert source.node_versions() == {"sf-stor": 1, "sf-liten": 1}
+
+        # A new bundle from one förbund: only its version changes, bounds still equal.
+        assert hub.accept(published(nodes["sf-liten"], "paket2.json")).status == 201
+        assert source.node_versions() == {"sf-stor": 1, "sf-liten": 2}
+        _same(_stored(source), _on_the_fly(hub))
+    finally:
+        for n in nodes.values():
+            n.close()
+
+
+def test_cells_indexed_without_bounds_are_bounded_once(tmp_path: Path, make_hub: Any) -> None:
+    hub, nodes = _hub_with_nodes(tmp_path, make_hub)
+    try:
+        with hub.store.cursor() as cur:  # as a database from before bounds were stored
+            cur.execute("UPDATE cells SET lo = NULL, hi = NULL")
+        assert hub.store.unbounded_nodes() == ["sf-liten", "sf-stor"]
+        source = HubSource(hub.store, hub.trust)
+        _same(_stored(source), _on_the_fly(hub))
+        assert hub.store.unbounded_nodes() == []
+    finally:
+        for n in nodes.values():
+            n.close()
+
+
+def test_a_forbunds_bounds_depend_on_its_own_cells_only() -> None:
+    """Bounded alone or among others (one with a longer code list), a förbund's bounds are the
+    same: this is what lets the hub bound each förbund once, at accept."""
+    from dashboards.sample import sample_frames
+
+    cells = sample_frames().cells.with_columns(pl.col("value").cast(pl.Int64))
+    together = cell_bounds(cells)
+    # Another förbund with one more problemtyp code than the others publish.
+    extra = cells.filter(pl.col("node_id") == cells["node_id"][0]).with_columns(
+        node_id=pl.lit("sf-ny-kodlista")
+    )
+    extra = pl.concat([extra, extra.filter(pl.col("table") == "problemtyp").unique(
+        ["period"]).with_columns(dim1=pl.lit("P99"), value=pl.lit(None, pl.Int64))])  # fmt: skip
+    with_extra = cell_bounds(pl.concat([cells, extra]))
+    for node in cells["node_id"].unique().to_list():
+        alone = cell_bounds(cells.filter(pl.col("node_id") == node))
+        for both in (together, with_extra):
+            mine = both.filter(pl.col("node_id") == node)
+            assert mine["lo"].to_list() == alone["lo"].to_list(), node
+            assert mine["hi"].to_list() == alone["hi"].to_list(), node
