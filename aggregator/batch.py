@@ -83,12 +83,7 @@ class BatchBook:
         if have is not None:
             if have.batch.to_bytes() != batch.to_bytes():
                 p, g, r = batch.key
-                raise BatchConflict(
-                    f"Omgången {g}/{p} revision {r} är redan godkänd med en annan medlemslista; "
-                    "en ändrad lista måste bli en ny revision av hela omgången.",
-                    f"Batch {g}/{p} revision {r} was already accepted with another member list; "
-                    "a changed list must be a new revision of the whole batch.",
-                )
+                raise BatchConflict.of("err_agg_batch_conflict", group=g, period=p, revision=r)
             return have.batch
         self._write(self._path(*batch.key), raw)
         return batch

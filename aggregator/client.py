@@ -61,10 +61,7 @@ class HubFiles:
 
     def __init__(self, folder: Path, hub_url: str, http: HttpPublisher | None = None) -> None:
         if not hub_url:
-            raise UsageError(
-                "Det nationella navets adress saknas ([aggregator] national_hub i aggregator.toml).",
-                "The national hub's address is missing ([aggregator] national_hub in aggregator.toml).",
-            )  # fmt: skip
+            raise UsageError.of("err_agg_no_national_hub")
         self.dir = Path(folder) / "store"
         self.dir.mkdir(exist_ok=True)
         self.url = hub_url.rstrip("/")
@@ -84,11 +81,7 @@ class HubFiles:
             return path
         data = self.http.get_bytes(self.url, f"/api/v1/{kind}/{digest}")
         if sha256(data) != digest:
-            raise RemoteRefused(
-                f"Navet gav en fil för {kind}/{digest[:12]}… som inte har den kontrollsumman.",
-                f"The hub returned a file for {kind}/{digest[:12]}… that does not hash to it.",
-                502,
-            )  # fmt: skip
+            raise _refused("err_agg_hub_file_digest", kind=kind, digest=digest[:12], status=502)
         tmp = path.with_suffix(".partial")
         tmp.write_bytes(data)
         tmp.replace(path)
@@ -173,13 +166,12 @@ def write_job(agg: Aggregator, files: HubFiles, stored_batch: Any, spec: Mapping
     members = []
     for m in batch.members:
         if m.bundle_digest not in spec["bundles"].get(m.node_id, []):
-            raise UsageError(f"Jobbet saknar paketet för {m.node_id} som omgången nämner.",
-                             f"The job lacks the bundle of {m.node_id} that the batch names.")  # fmt: skip
+            raise UsageError.of("err_agg_job_no_bundle", node_id=m.node_id)
         raw = files.file("shares", m.shares_digest).read_bytes()
         payload = _shares_payload(raw)
         if (payload.node_id, payload.bundle_digest) != (m.node_id, m.bundle_digest):
-            raise UsageError(f"Andelarna {m.shares_digest[:12]}… hör inte till {m.node_id}s paket.",
-                             f"The shares {m.shares_digest[:12]}… do not belong to {m.node_id}'s bundle.")  # fmt: skip
+            raise UsageError.of("err_agg_shares_not_bundle",
+                                digest=m.shares_digest[:12], node_id=m.node_id)  # fmt: skip
         vec = _my_share(payload, agg)
         share = jobdir / f"{m.node_id}.share"
         fd = os.open(share, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -245,12 +237,7 @@ def mpc_parties(agg: Aggregator) -> list[list[Any]]:
     for p in agg.peers():
         parties[int(p["party"])] = [p.get("mpc_host", "127.0.0.1"), int(p.get("mpc_port", 0))]
     if sorted(parties) != [1, 2, 3] or any(not port for _, port in parties.values()):
-        raise UsageError(
-            "Ledaren känner inte alla tre parternas MPC-adresser. Registrera A2 och A3 med "
-            "'lexheller aggregator trust-peer ... --mpc-port N'.",
-            "The leader does not know all three parties' MPC addresses. Record A2 and A3 with "
-            "'lexheller aggregator trust-peer ... --mpc-port N'.",
-        )
+        raise UsageError.of("err_agg_mpc_addresses")
     return [parties[i] for i in (1, 2, 3)]
 
 
@@ -301,14 +288,19 @@ class Peer:
             self._check("att signera frisläppningen", status, err)
         env = Envelope.from_bytes(body)
         if env.payload != release_bytes or env.payload_type != PAYLOAD_TYPE_RELEASE:
-            raise RemoteRefused(f"Aggregator {self.id} signerade något annat än frisläppningen.",
-                                f"Aggregator {self.id} signed something other than the release.", 502)  # fmt: skip
+            raise _refused("err_agg_peer_signed_other", id=self.id, status=502)
         want = key_id(self.key)
         sig = next((s for s in env.signatures if s.keyid == want), None)
         if sig is None:
-            raise RemoteRefused(f"Aggregator {self.id} signerade inte med sin registrerade nyckel.",
-                                f"Aggregator {self.id} did not sign with its recorded key.", 502)  # fmt: skip
+            raise _refused("err_agg_peer_wrong_key", id=self.id, status=502)
         return sig
+
+
+def _refused(code: str, /, *, status: int, **params: Any) -> RemoteRefused:
+    """A peer or the hub answered with something we cannot use: catalog message `code`."""
+    err = RemoteRefused.of(code, **params)
+    err.status, err.body = status, {}
+    return err
 
 
 def _waits(e: LexHellerError, what: str) -> BatchWaits:
@@ -326,13 +318,11 @@ def close_batch(agg: Aggregator, period: str, group: str | None = None,
     from schemas.wire import check_period
 
     if not agg.leader:
-        raise UsageError("Bara ledaren (part 1) stänger omgångar.",
-                         "Only the leader (party 1) closes batches.")  # fmt: skip
+        raise UsageError.of("err_agg_not_leader")
     try:
         check_period(period)
     except Exception as e:  # noqa: BLE001 - the wire check's message is the reason
-        raise UsageError(f"Ogiltig period {period!r}: ange ÅÅÅÅ eller ÅÅÅÅ-Kn.",
-                         f"Invalid period {period!r}: give YYYY or YYYY-Qn.") from e  # fmt: skip
+        raise UsageError.of("err_agg_period", period=period) from e
     files = HubFiles(agg.folder, agg.config["aggregator"]["national_hub"])
     try:
         fed = federation(files)
@@ -340,8 +330,7 @@ def close_batch(agg: Aggregator, period: str, group: str | None = None,
         raise _waits(e, "det nationella navet svarar inte") from e
     groups = [group] if group else list(fed["groups"])
     if group and group not in fed["groups"]:
-        raise UsageError(f"Gruppen {group!r} finns inte på navet. Finns: {', '.join(fed['groups'])}.",
-                         f"No group {group!r} on the hub. Groups: {', '.join(fed['groups'])}.")  # fmt: skip
+        raise UsageError.of("err_agg_group", group=group, groups=", ".join(fed["groups"]))
     out = []
     for g in groups:
         out.append(_close_one(agg, files, fed, period, g, timeout))
@@ -397,17 +386,13 @@ def _close_one(agg: Aggregator, files: HubFiles, fed: Mapping[str, Any], period:
     try:
         while proc.poll() is None:
             if time.monotonic() > deadline:
-                raise BatchWaits("Omgången väntar: säkerhetsberäkningen blev inte klar i tid "
-                                 "(svarar alla tre aggregatorer?). Kör close-batch igen.",
-                                 "The batch waits: the secure computation did not finish in time "
-                                 "(are all three aggregators answering?). Run close-batch again.")  # fmt: skip
+                raise BatchWaits.of("err_agg_mpc_timeout")
             time.sleep(0.5)
     finally:
         mpc.stop(proc)
     if proc.returncode != 0 or not (jobdir / "result.json").exists():
         log = (jobdir / "party.log").read_text("utf-8", "replace")[-400:]
-        raise BatchWaits(f"Omgången väntar: ledarens MPC-part avslutades med fel: {log}",
-                         f"The batch waits: the leader's MPC party ended with an error: {log}")  # fmt: skip
+        raise BatchWaits.of("err_agg_mpc_failed", log=log)
     mpc_seconds = round(time.perf_counter() - started, 3)
     result = json.loads((jobdir / "result.json").read_text("utf-8"))
     mine = candidate_digest(result)
@@ -418,16 +403,11 @@ def _close_one(agg: Aggregator, files: HubFiles, fed: Mapping[str, Any], period:
                 if st["state"] == "done":
                     break
                 if st["state"] == "failed" or time.monotonic() > deadline:
-                    raise BatchWaits(
-                        f"Omgången väntar: aggregator {p.id}s MPC-part blev inte klar ({st.get('message', '')}).",
-                        f"The batch waits: aggregator {p.id}'s MPC party did not finish ({st.get('message', '')}).",
-                    )  # fmt: skip
+                    raise BatchWaits.of("err_agg_peer_mpc_failed",
+                                        id=p.id, cause=st.get("message", ""))  # fmt: skip
                 time.sleep(0.5)
             if st["candidate"] != mine:
-                raise RemoteRefused(
-                    f"Aggregator {p.id} öppnade något annat i MPC än ledaren; inget frisläpps.",
-                    f"Aggregator {p.id} opened something else in the MPC than the leader; "
-                    "nothing is released.", 409)  # fmt: skip
+                raise _refused("err_agg_peer_opened_other", id=p.id, status=409)
         job = json.loads(job_path.read_text("utf-8"))
         release, stats = mpc.finish(job, result)
         body = release.to_bytes()
@@ -481,8 +461,7 @@ def _close_two_noise(agg: Aggregator, files: HubFiles, book: Any, stored: Any, j
         valid = fallback.valid_members(mine, theirs)
         refused = sorted(set(mine) - set(valid))
         if not valid:
-            raise UsageError("Ingen medlems andelar stämmer med dess paket; inget frisläpps.",
-                             "No member's shares agree with its bundle; nothing is released.")  # fmt: skip
+            raise UsageError.of("err_agg_no_valid_member")
         my_sums = fallback.noisy_opening(job, job_path.parent, valid, scale)
         their_sums = peer.post_json(f"/api/v1/jobs/{digest}/open",
                                     json.dumps({"step": "sums", "valid": valid,

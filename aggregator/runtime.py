@@ -62,12 +62,7 @@ def load_config(folder: Path) -> Config:
 
 def check_folder(folder: Path) -> None:
     if not (folder / CONFIG_NAME).exists():
-        raise UsageError(
-            f"{folder} är ingen aggregatormapp ({CONFIG_NAME} saknas). Skapa den med "
-            "'lexheller aggregator init'.",
-            f"{folder} is not an aggregator folder ({CONFIG_NAME} is missing). Create it with "
-            "'lexheller aggregator init'.",
-        )
+        raise UsageError.of("err_agg_folder_missing", folder=folder, name=CONFIG_NAME)
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -88,17 +83,13 @@ def create_hpke_key(folder: Path) -> X25519PrivateKey:
 def load_hpke_key(folder: Path) -> X25519PrivateKey:
     path = folder / HPKE_NAME
     if not path.exists():
-        raise UsageError(f"HPKE-nyckeln {path} saknas. Skapa mappen med 'init' först.",
-                         f"The HPKE key {path} is missing. Create the folder with 'init' first.")  # fmt: skip
+        raise UsageError.of("err_agg_hpke_missing", path=path)
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=_passphrase())
     except (TypeError, ValueError) as e:
-        raise UsageError(
-            f"HPKE-nyckeln {path} kunde inte läsas ({e}). Är LEXHELLER_KEY_PASSPHRASE rätt?",
-            f"The HPKE key {path} could not be read ({e}). Is LEXHELLER_KEY_PASSPHRASE right?",
-        ) from e
+        raise UsageError.of("err_agg_hpke_unreadable", path=path, cause=e) from e
     if not isinstance(key, X25519PrivateKey):
-        raise UsageError(f"{path} är ingen X25519-nyckel.", f"{path} is not an X25519 key.")
+        raise UsageError.of("err_agg_hpke_not_x25519", path=path)
     return key
 
 
@@ -168,9 +159,7 @@ def init_aggregator(folder: Path, *, aggregator_id: str, party: int, name: str =
     """Create an aggregator folder with its keys; returns what `op_key` shows."""
     folder = Path(folder)
     if (folder / CONFIG_NAME).exists():
-        raise UsageError(
-            f"{folder} är redan en aggregatormapp.", f"{folder} is already an aggregator folder."
-        )
+        raise UsageError.of("err_agg_folder_exists", folder=folder)
     folder.mkdir(parents=True, exist_ok=True)
     values: dict[str, dict[str, Any]] = {
         "aggregator": {"id": aggregator_id, "name": name or aggregator_id, "party": party,
@@ -257,10 +246,9 @@ class Aggregator:
         try:
             key = decode_public_key(public_key)
         except ValueError as e:
-            raise UsageError(f"Nyckeln är ogiltig: {e}.", f"The key is invalid: {e}.") from e
+            raise UsageError.of("err_agg_peer_key", cause=e) from e
         if party == self.party or party not in range(1, PARTIES + 1):
-            raise UsageError(f"Part {party} kan inte vara en annan aggregator än vår egen ({self.party}).",
-                             f"Party {party} cannot be another aggregator than ours ({self.party}).")  # fmt: skip
+            raise UsageError.of("err_agg_peer_party", party=party, own=self.party)
         import tomllib
 
         data = tomllib.loads((self.folder / CONFIG_NAME).read_text("utf-8"))

@@ -32,7 +32,9 @@ def _fields(text: str) -> set[str]:
 
 
 # the calls that name an error's message id, and which positional argument it is
-NAMING = {"of": 0, "message_response": 2}
+NAMING = {"of": 0, "message_response": 2, "_refused": 0}
+# keywords of those calls that are not fields of the message (the HTTP status of a refusal)
+NOT_FIELDS = {"_refused": {"status"}}
 
 
 def raise_sites() -> list[tuple[str, str, set[str]]]:
@@ -51,7 +53,8 @@ def raise_sites() -> list[tuple[str, str, set[str]]]:
                 key = node.args[at]
                 if isinstance(key, ast.Constant) and str(key.value).startswith("err_"):
                     where = f"{path.relative_to(ROOT)}:{node.lineno}"
-                    found.append((where, str(key.value), {k.arg for k in node.keywords if k.arg}))
+                    given = {k.arg for k in node.keywords if k.arg} - NOT_FIELDS.get(str(name), set())
+                    found.append((where, str(key.value), given))
     return found
 
 
