@@ -24,6 +24,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ import duckdb
 import flask
 import polars as pl
 
+from dashboards import boundcache
 from dashboards.app import create_dash
 from dashboards.data import FrameSource, categories, compact_exprs
 
@@ -198,6 +200,24 @@ def bare_sql(slug: str, query: str) -> list[str]:
 # --------------------------------------------------------------------------- running
 
 
+def with_stored_bounds(cells: pl.DataFrame, stored: Path) -> pl.DataFrame:
+    """`cells` with lo and hi as a store keeps them per förbund (the hub at accept): read from
+    `stored` (lo and hi in the rows' order), or computed per förbund and written there first."""
+    if stored.exists():
+        bounds = pl.read_parquet(stored)
+        if bounds.height != cells.height:
+            raise SystemExit(f"{stored} holds {bounds.height} rows, the cells {cells.height}: "
+                             "remove it to compute the bounds again")  # fmt: skip
+        return cells.with_columns(bounds["lo"], bounds["hi"])
+    cpu = time.process_time()
+    bounded = boundcache.bound(cells)
+    bounded.select("lo", "hi").write_parquet(stored)
+    print(f"bounds of every förbund computed once and kept in {stored}: "
+          f"{(time.process_time() - cpu):,.1f} s CPU (the hub does this a förbund at a time, "
+          "at accept)")  # fmt: skip
+    return bounded
+
+
 def _time(fn: Callable[[], object], repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
@@ -215,8 +235,15 @@ def _p95(xs: list[float]) -> float:
     return statistics.quantiles(xs, n=20, method="inclusive")[-1] if len(xs) > 1 else xs[0]
 
 
-def run(data: Path, repeat: int = 7, pages: tuple[str, ...] = PAGES) -> list[dict[str, Any]]:
-    """Benchmark every page × filter; return one result row each (also printed)."""
+def run(
+    data: Path, repeat: int = 7, pages: tuple[str, ...] = PAGES, hub: Path | None = None,
+    stored: Path | None = None,
+) -> list[dict[str, Any]]:
+    """Benchmark every page × filter; return one result row each (also printed). `hub`: a hub
+    folder to read the cells through (made from `data` if it does not exist; see
+    bench.hub_from_cells) instead of an in-memory source. `stored`: an in-memory source whose
+    cells carry the bounds kept per förbund (a Parquet file of lo/hi, made if missing), as a
+    hub's store keeps them: the first view reads bounds instead of computing them."""
     # One copy of the cells in memory (the source's): the bare queries scan the Parquet file.
     path = data / "cells.parquet"
     nodes = pl.read_parquet(data / "nodes.parquet")
@@ -229,14 +256,33 @@ def run(data: Path, repeat: int = 7, pages: tuple[str, ...] = PAGES) -> list[dic
     # kind and period as the scan streams, so the text cells are never held in memory.
     by_period = ("period_kind", "period")
     enums = categories(pl.scan_parquet(path))
-    source = FrameSource(
-        pl.scan_parquet(path)
-        .filter(~held_back)
-        .select(compact_exprs(enums))
-        .sort(*by_period, maintain_order=True)
-        .collect(engine="streaming"),
-        nodes,
-    )
+    hub_runtime: Any = None
+    source: Any
+    if hub is None:
+        first_cells = (
+            pl.scan_parquet(path)
+            .filter(~held_back)
+            .select(compact_exprs(enums))
+            .sort(*by_period, maintain_order=True)
+            .collect(engine="streaming")
+        )
+        if stored is not None:
+            first_cells = with_stored_bounds(first_cells, stored)
+        source = FrameSource(first_cells, nodes)
+        del first_cells
+    else:
+        # Through a real hub folder: every förbund's bundles accepted (and bounded) first,
+        # as a running hub has them; the source reads the store at the first view.
+        from bench.hub_from_cells import build
+        from hub.datasource import HubSource
+        from hub.runtime import Hub
+
+        if not hub.exists():
+            made = build(data, hub, skip=held_back)
+            print(f"hub folder {hub}: {made['bundles']:,} bundles accepted in "
+                  f"{made['seconds']:.1f} s ({made['cpu_seconds']:.1f} s CPU)")  # fmt: skip
+        hub_runtime = Hub(hub)
+        source = HubSource(hub_runtime.store, hub_runtime.trust)
     server = flask.Flask("bench")
     app = create_dash(server, source, title="Lex Heller bench", url_base_pathname=BASE)
     client = server.test_client()
@@ -250,13 +296,40 @@ def run(data: Path, repeat: int = 7, pages: tuple[str, ...] = PAGES) -> list[dic
     cpu = time.process_time()
     first = page_load(client, app, keys, "oversikt", "")
     cpu = time.process_time() - cpu  # on a shared machine the wall time says little alone
+    what = ("cells and their stored bounds read from the hub" if hub
+            else "bounds kept per förbund, read" if stored
+            else "bounds of every förbund's cells")  # fmt: skip
     print(
-        f"first page view (bounds of every förbund's cells) {first * 1000:,.0f} ms "
+        f"first page view ({what}) {first * 1000:,.0f} ms "
         f"({cpu * 1000:,.0f} ms CPU; load average {os.getloadavg()[0]:.1f}; "
         f"peak resident so far {_peak_mb():,.0f} MB)"
     )
     # The late förbund's year arrives: the other cells are shared, not read again.
+    if hub_runtime is not None:
+        from bench.hub_from_cells import bundle_for
+
+        late_rows = pl.scan_parquet(path).filter(held_back).collect()
+        node = nodes.filter(pl.col("node_id") == late).row(0, named=True)
+        seq = hub_runtime.store.last_sequence(late) + 1
+        cpu = time.process_time()
+        outcome = hub_runtime.accept(bundle_for(late_rows, node, seq, datetime.now(UTC)))
+        cpu = time.process_time() - cpu
+        print(f"{late}'s bundle for {last_year} accepted (status {outcome.status}; with its "
+              f"bounds) in {cpu * 1000:,.0f} ms CPU")  # fmt: skip
+        return _rest(client, app, keys, db, pages, repeat, hub_runtime, late, last_year)
     late_rows = pl.scan_parquet(path).filter(held_back).select(compact_exprs(enums)).collect()
+    if stored is not None:
+        # As the hub does at accept: the förbund's latest cells bounded anew, its rows replaced.
+        cpu = time.process_time()
+        mine = source.cells().filter(pl.col("node_id") == late).drop("lo", "hi")
+        late_bounded = boundcache.bound(pl.concat([mine, late_rows]))
+        others = source.cells().filter(pl.col("node_id") != late)
+        cpu = time.process_time() - cpu
+        print(f"{late}'s new year bounded with its other cells (as at accept): "
+              f"{cpu * 1000:,.0f} ms CPU")  # fmt: skip
+        source.replace(pl.concat([others, late_bounded], rechunk=False), nodes, changed=[late])
+        del mine, others, late_bounded
+        return _rest(client, app, keys, db, pages, repeat, source, late, last_year)
     # The source is told which förbund changed (as a hub knows from the bundle it accepted).
     source.replace(pl.concat([source.cells(), late_rows], rechunk=False), nodes, changed=[late])
     cpu = time.process_time()
@@ -275,6 +348,24 @@ def run(data: Path, repeat: int = 7, pages: tuple[str, ...] = PAGES) -> list[dic
         f"new version, not told what changed (hashes each förbund's cells) {same * 1000:,.0f} ms "
         f"({cpu * 1000:,.0f} ms CPU; peak resident so far {_peak_mb():,.0f} MB)"
     )
+    return _rest(client, app, keys, db, pages, repeat)
+
+
+def _rest(
+    client: Any, app: Any, keys: dict[str, str], db: Any, pages: tuple[str, ...], repeat: int,
+    changed_by: Any = None, late: str = "", last_year: str = "",
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The first view after new data (when `changed_by` gave it), then every page."""
+    hub_runtime = changed_by if hasattr(changed_by, "store") else None
+    if changed_by is not None:
+        cpu = time.process_time()
+        fresh = page_load(client, app, keys, "oversikt", "")
+        cpu = time.process_time() - cpu
+        print(
+            f"new data: first page view after {late}'s bundle for {last_year} "
+            f"{fresh * 1000:,.0f} ms ({cpu * 1000:,.0f} ms CPU; peak resident so far "
+            f"{_peak_mb():,.0f} MB)"
+        )
     results = []
     header = f"{'page':<18}{'filter':<12}{'median ms':>10}{'p95 ms':>9}{'bare ms':>9}{'ratio':>7}"
     print(header)
@@ -298,6 +389,8 @@ def run(data: Path, repeat: int = 7, pages: tuple[str, ...] = PAGES) -> list[dic
                 f"{row['bare_ms']:>9.1f}{row['ratio']:>7.1f}"
             )
     print(f"peak resident memory {_peak_mb():,.0f} MB")
+    if hub_runtime is not None:
+        hub_runtime.close()
     return results
 
 
@@ -306,8 +399,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=Path("bench/data/national"))
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated page slugs")
+    ap.add_argument("--hub", type=Path, default=None,
+                    help="read through a real hub folder (made from --data if missing)")
+    ap.add_argument("--stored-bounds", type=Path, default=None,
+                    help="Parquet file of per-förbund bounds (lo, hi) the source's cells carry "
+                         "(computed and written if missing)")  # fmt: skip
     args = ap.parse_args(argv)
-    run(args.data, args.repeat, tuple(p for p in args.pages.split(",") if p))
+    run(args.data, args.repeat, tuple(p for p in args.pages.split(",") if p), args.hub,
+        args.stored_bounds)  # fmt: skip
     return 0
 
 
