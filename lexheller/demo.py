@@ -354,6 +354,7 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
         with console.status("Startar naven …"):
             for h in hubs:
                 procs.start(h)
+            demo_exact.launch(procs, folder)  # they come up while the nodes publish
             procs.wait_healthy(hubs)
         if fresh:
             pub = publish_all(folder, base_port, console)
@@ -363,15 +364,14 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
                 wait_forwarded(hubs[0], len(nodes))
                 demo_exact.wait_shares(hubs[0].url, len(nodes))
         with console.status("Startar tre DEMO-aggregatorer (säker beräkning på 127.0.0.1) …"):
-            demo_exact.start(procs, folder, base_port)
+            demo_exact.wait_up(base_port)
         this_year = datetime.now(UTC).year
         past = [str(y) for y in range(this_year - 1, this_year - years, -1)]  # latest first
         if fresh and past:  # every full year among the synthetic years
             groups: dict[str, list[str]] = {"national": [s.id for s in nodes]}
             for s in nodes:
                 groups.setdefault(region_of[s.id], []).append(s.id)
-            truth = {y: demo_exact.true_sums({s.id: s.folder for s in nodes}, groups, y)
-                     for y in past}  # fmt: skip
+            truth = demo_exact.true_sums({s.id: s.folder for s in nodes}, groups, past)
             demo_exact.close_in_background(procs, folder, past, truth, console.print)
             console.print(f"Aggregatorerna stänger omgångarna för {', '.join(past)} (varje helt "
                           "år, det senaste först; den gemensamma granskningen tar några minuter "

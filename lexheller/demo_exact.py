@@ -4,7 +4,7 @@
 next to the national hub, A2 and A3 as if run by independent organisations), records each as
 the others' peer, enrols their keys with every hub, and gives the node entries for
 ``[aggregation]`` in node.toml (before the nodes publish, so their bundles carry shares).
-`start` runs them through the demo's `Processes.start_child`; `close_in_background` runs the
+`launch` starts them through the demo's `Processes.start_child` (`wait_up` waits for them); `close_in_background` runs the
 leader's close-batch for each past year (the latest first) as one more child and, when it ends, prints what each
 aggregator learned (its own shares — random numbers — and the released sums, nothing else)
 and the share of cells with a true sum ≥ k that are exact, nationally and per region.
@@ -76,10 +76,15 @@ def set_node_aggregation(node_folder: Path, entries: list[dict[str, Any]]) -> No
     Config.write(path, data)
 
 
-def start(procs: Any, demo: Path, base_port: int, timeout: float = 60) -> None:
+def launch(procs: Any, demo: Path) -> None:
+    """Start the three aggregator servers (they come up while the nodes publish)."""
     for party, folder in enumerate(folders(demo), 1):
         procs.start_child([sys.executable, "-m", "lexheller.cli", "aggregator", "serve",
                            str(folder)], f"aggregator-a{party}")  # fmt: skip
+
+
+def wait_up(base_port: int, timeout: float = 60) -> None:
+    """Wait until all three aggregators answer."""
     deadline = time.monotonic() + timeout
     for party in (1, 2, 3):
         url = f"http://127.0.0.1:{base_port + OFFSET + party - 1}/api/v1/aggregator"
@@ -111,27 +116,31 @@ def wait_shares(national_url: str, expected: int, timeout: float = 60) -> int:
     return got
 
 
-def true_sums(nodes: dict[str, Path], groups: dict[str, list[str]], year: str) -> dict[str, dict]:
-    """group → (table, key) → true sum over its nodes (read before the nodes' servers start)."""
+def true_sums(nodes: dict[str, Path], groups: dict[str, list[str]],
+              years: list[str]) -> dict[str, dict[str, dict]]:  # fmt: skip
+    """year → group → (table, key) → true sum over its nodes (read before the nodes' servers
+    start: each node's database is opened once)."""
     from node.aggregate import count_tables, periods_of
     from node.runtime import Node
 
-    per_node: dict[str, dict[tuple[str, tuple[str, ...]], int]] = {}
+    per_node: dict[str, dict[str, dict[tuple[str, tuple[str, ...]], int]]] = {}
     for nid, folder in nodes.items():
         node = Node(folder)
         try:
             frame = node.store.aggregation_frame()
-            per_node[nid] = {(t.name, k): v for t in count_tables(frame, periods_of(frame, ("year",)))
-                             if t.period == year for k, v in t.counts.items()}  # fmt: skip
+            tables = count_tables(frame, periods_of(frame, ("year",)))
         finally:
             node.close()
-    out: dict[str, dict] = {}
-    for g, members in groups.items():
-        sums: dict[tuple[str, tuple[str, ...]], int] = {}
-        for nid in members:
-            for ref, v in per_node.get(nid, {}).items():
-                sums[ref] = sums.get(ref, 0) + v
-        out[g] = sums
+        per_node[nid] = {y: {(t.name, k): v for t in tables if t.period == y
+                             for k, v in t.counts.items()} for y in years}  # fmt: skip
+    out: dict[str, dict[str, dict]] = {}
+    for y in years:
+        for g, members in groups.items():
+            sums: dict[tuple[str, tuple[str, ...]], int] = {}
+            for nid in members:
+                for ref, v in per_node.get(nid, {}).get(y, {}).items():
+                    sums[ref] = sums.get(ref, 0) + v
+            out.setdefault(y, {})[g] = sums
     return out
 
 
