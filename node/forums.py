@@ -57,19 +57,18 @@ def ensure_schema(cur: duckdb.DuckDBPyConnection) -> None:
 def add_meeting(store: NodeStore, user: User, forum: str, meeting_date: date,
                 now: datetime) -> int:  # fmt: skip
     if not user.can("cases.write"):
-        raise ForumError("Din roll får inte lägga till möten.", "Your role may not add meetings.")
+        raise ForumError.of("err_forum_role")
     if forum not in FORUMS:
-        raise ForumError("Välj ett forum.", "Choose a forum.")
+        raise ForumError.of("err_forum_choose")
     if meeting_date < now.date():
-        raise ForumError("Mötesdatumet har redan varit.", "The meeting date has passed.")
+        raise ForumError.of("err_forum_date_passed")
     with store.cursor() as cur:
         ensure_schema(cur)
         cur.execute("BEGIN")
         try:
             if cur.execute("SELECT 1 FROM forum_meetings WHERE forum = ? AND meeting_date = ?",
                            [forum, meeting_date]).fetchone():  # fmt: skip
-                raise ForumError(f"Mötet {meeting_date.isoformat()} finns redan.",
-                                 f"The meeting on {meeting_date.isoformat()} already exists.")  # fmt: skip
+                raise ForumError.of("err_forum_meeting_exists", date=meeting_date.isoformat())
             row = cur.execute("INSERT INTO forum_meetings (forum, meeting_date, created_at,"
                               " created_by) VALUES (?, ?, ?, ?) RETURNING id",
                               [forum, meeting_date, now, user.username]).fetchone()  # fmt: skip
@@ -105,7 +104,7 @@ def meeting(store: NodeStore, meeting_id: int) -> dict[str, Any]:
         row = cur.execute("SELECT id, forum, meeting_date FROM forum_meetings WHERE id = ?",
                           [meeting_id]).fetchone()  # fmt: skip
     if row is None:
-        raise ForumError(f"Mötet {meeting_id} finns inte.", f"Meeting {meeting_id} does not exist.")
+        raise ForumError.of("err_forum_no_meeting", meeting_id=meeting_id)
     return {"id": row[0], "forum": row[1], "meeting_date": row[2]}
 
 
@@ -218,7 +217,7 @@ def write_agenda(store: NodeStore, forbund: str, meeting_id: int, out: Path, fmt
         return write_docx(doc, out / f"{name}.docx")
     if fmt == "pdf":
         return write_pdf(doc, out / f"{name}.pdf")
-    raise ForumError("Välj docx eller pdf.", "Choose docx or pdf.")
+    raise ForumError.of("err_forum_format")
 
 
 def operations(node: Any) -> dict[str, Any]:
@@ -229,8 +228,7 @@ def operations(node: Any) -> dict[str, Any]:
         try:
             when = date.fromisoformat(meeting_date)
         except ValueError as e:
-            raise ForumError("Skriv datumet som år-månad-dag, t.ex. 2026-03-14.",
-                             "Write the date as year-month-day, e.g. 2026-03-14.") from e  # fmt: skip
+            raise ForumError.of("err_forum_date_format") from e
         mid = add_meeting(node.store, cli_user, forum, when, node.mail.clock())
         return {"id": mid, "forum": forum, "meeting_date": when.isoformat(),
                 "deadline": deadline(when).isoformat()}  # fmt: skip

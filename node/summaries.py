@@ -159,18 +159,14 @@ class Summaries:
     def write(self, user: User, report_id: str, text: str, kind: str = "sammanfattning") -> int:
         """Store a new draft for the case (replacing an earlier text of the same kind)."""
         if not user.can("cases.write"):
-            raise SummaryNotAllowed("Din roll får inte skriva sammanfattningar.",
-                                    "Your role may not write summaries.")  # fmt: skip
+            raise SummaryNotAllowed.of("err_summary_role_write")
         if kind not in KINDS:
-            raise SummaryError(f"Okänd sort {kind!r}; välj {' eller '.join(KINDS)}.",
-                               f"Unknown kind {kind!r}; choose {' or '.join(KINDS)}.")  # fmt: skip
+            raise SummaryError.of("err_summary_kind", kind=kind, kinds=", ".join(KINDS))
         text = " ".join((text or "").split())
         if len(text) < MIN_CHARS:
-            raise SummaryError(f"Skriv minst {MIN_CHARS} tecken.",
-                               f"Write at least {MIN_CHARS} characters.")  # fmt: skip
+            raise SummaryError.of("err_summary_short", min=MIN_CHARS)
         if len(text) > MAX_CHARS:
-            raise SummaryError(f"Texten är {len(text)} tecken; högst {MAX_CHARS} får plats.",
-                               f"The text is {len(text)} characters; at most {MAX_CHARS}.")  # fmt: skip
+            raise SummaryError.of("err_summary_long", length=len(text), max=MAX_CHARS)
         findings = privacy.find_personal_data(text)
         if findings:
             raise SummaryPersonalData(findings)
@@ -205,9 +201,7 @@ class Summaries:
     def _decide(self, user: User, summary_id: int, state: str, event: str,
                 from_states: tuple[str, ...]) -> None:  # fmt: skip
         if not user.can("publish.approve"):
-            raise SummaryNotAllowed("Bara förbundschefen får godkänna eller återkalla en delbar "
-                                    "text.", "Only the förbundschef may approve or revoke a "
-                                    "shareable text.")  # fmt: skip
+            raise SummaryNotAllowed.of("err_summary_role_approve")
         now = self.clock()
         with self.store.cursor() as cur:
             cur.execute("BEGIN")
@@ -215,15 +209,12 @@ class Summaries:
                 row = cur.execute("SELECT report_id, state, replaced FROM case_summaries"
                                   " WHERE id = ?", [summary_id]).fetchone()  # fmt: skip
                 if row is None:
-                    raise SummaryError(f"Sammanfattning {summary_id} finns inte.",
-                                       f"Summary {summary_id} does not exist.")  # fmt: skip
+                    raise SummaryError.of("err_summary_missing", summary_id=summary_id)
                 report_id, current, replaced = row
                 if replaced or current not in from_states:
-                    raise SummaryError(
-                        f"Sammanfattning {summary_id} är {'ersatt' if replaced else current}; "
-                        "ladda om sidan och försök igen.",
-                        f"Summary {summary_id} is {'replaced' if replaced else current}; "
-                        "reload the page and try again.")  # fmt: skip
+                    if replaced:
+                        raise SummaryError.of("err_summary_replaced", summary_id=summary_id)
+                    raise SummaryError.of("err_summary_state", summary_id=summary_id, state=current)
                 cur.execute("UPDATE case_summaries SET state = ?, decided_by = ?, decided_at = ?"
                             " WHERE id = ?", [state, user.username, now, summary_id])  # fmt: skip
                 audit_trail.append_case_event(cur, report_id, now, event, user.username,
@@ -311,8 +302,7 @@ def share(store: NodeStore, user: User, summary_id: int, node_id: str, key: Any,
     from schemas.summary import seal
 
     if not user.can("cases.write"):
-        raise SummaryNotAllowed("Din roll får inte dela sammanfattningar.",
-                                "Your role may not share summaries.")  # fmt: skip
+        raise SummaryNotAllowed.of("err_summary_role_share")
     with store.cursor() as cur:
         ensure_schema(cur)
         have = cur.execute("SELECT envelope, withdrawn_at FROM summary_shares"
@@ -320,19 +310,13 @@ def share(store: NodeStore, user: User, summary_id: int, node_id: str, key: Any,
         if have is not None and have[1] is None:
             return bytes(have[0])
         if have is not None:
-            raise SummaryError("Sammanfattningen har dragits tillbaka från arbetsgruppen; "
-                               "skriv en ny om den ska delas igen.",
-                               "The summary was withdrawn from the working group; write a new "
-                               "one to share again.")  # fmt: skip
+            raise SummaryError.of("err_summary_withdrawn")
     found = [a for a in approved(store) if a.summary_id == summary_id]
     if not found:
-        raise SummaryError("Bara en sammanfattning som förbundschefen har godkänt som delbar "
-                           "kan delas.", "Only a summary the förbundschef approved as "
-                           "shareable can be shared.")  # fmt: skip
+        raise SummaryError.of("err_summary_not_approved")
     a = found[0]
     if not a.problemtyp:
-        raise SummaryError(f"Klassificera ärende {a.case} (problemtyp) innan du delar.",
-                           f"Classify case {a.case} (problem type) before sharing.")  # fmt: skip
+        raise SummaryError.of("err_summary_unclassified", case=a.case)
     now = clock()
     payload = Shared(node_id, secrets.token_hex(16), now.replace(tzinfo=now.tzinfo or UTC_),
                      a.year, a.quarter, a.problemtyp, a.niva, tuple(sorted(a.aktorer)), a.text)  # fmt: skip
@@ -358,8 +342,7 @@ def withdraw(store: NodeStore, user: User, summary_id: int, node_id: str, key: A
     from schemas.summary import Withdrawal, seal
 
     if not (user.can("cases.write") or user.can("publish.approve")):
-        raise SummaryNotAllowed("Din roll får inte dra tillbaka sammanfattningar.",
-                                "Your role may not withdraw summaries.")  # fmt: skip
+        raise SummaryNotAllowed.of("err_summary_role_withdraw")
     now = clock()
     with store.cursor() as cur:
         ensure_schema(cur)
@@ -400,8 +383,7 @@ def store_decisions(store: NodeStore, raw: bytes, hub_public_key: str, node_id: 
     from schemas.wire import decode_public_key
 
     if not hub_public_key:
-        raise SummaryError("Navets publika nyckel saknas (publish.hub_public_key i node.toml).",
-                           "The hub's public key is missing (publish.hub_public_key).")  # fmt: skip
+        raise SummaryError.of("err_hub_public_key_missing")
     decisions = open_decisions(raw, decode_public_key(hub_public_key), node_id)
     with store.cursor() as cur:
         ensure_schema(cur)

@@ -132,10 +132,9 @@ def move(current: str, target: str | None) -> str:
 def _clean(text: str | None, name: str, required: bool = False) -> str | None:
     text = (text or "").strip()
     if len(text) > TEXT_LIMIT:
-        raise WorkflowError(f"Texten i {name} är för lång (högst {TEXT_LIMIT} tecken).",
-                            f"The text in {name} is too long (at most {TEXT_LIMIT} characters).")  # fmt: skip
+        raise WorkflowError.of("err_case_text_long", name=name, limit=TEXT_LIMIT)
     if required and not text:
-        raise WorkflowError(f"Fyll i {name}.", f"Fill in {name}.")
+        raise WorkflowError.of("err_case_fill_in", name=name)
     return text or None
 
 
@@ -146,8 +145,7 @@ def _code(list_name: str, value: str | None, required: bool = True) -> str | Non
                                 f"Choose {code_list(list_name).label('en').lower()}.")  # fmt: skip
         return None
     if value not in code_list(list_name).values:
-        raise WorkflowError(f"Okänd kod {value!r} för {list_name}.",
-                            f"Unknown code {value!r} for {list_name}.")  # fmt: skip
+        raise WorkflowError.of("err_case_unknown_code", value=value, list=list_name)
     return value
 
 
@@ -204,11 +202,9 @@ class Cases:
                 old = dict(zip(cols, row, strict=True))
                 status = old["status"]
                 if status == "S7" and not (strict and target == "S3"):
-                    raise WorkflowError("Ärendet är avslutat. Återöppna det först.",
-                                        "The case is closed. Reopen it first.")  # fmt: skip
+                    raise WorkflowError.of("err_case_closed")
                 if strict and target not in ALLOWED[status]:
-                    raise WorkflowError(f"Status kan inte gå från {status} till {target}.",
-                                        f"Status cannot go from {status} to {target}.")  # fmt: skip
+                    raise WorkflowError.of("err_case_status_move", status=status, target=target)
                 new_status = move(status, target)
                 if new_status != status:
                     updates["status"] = new_status
@@ -262,25 +258,22 @@ class Cases:
         }
         if aktorer is not None:
             if not aktorer:
-                raise WorkflowError("Välj minst en aktör.", "Choose at least one actor.")
+                raise WorkflowError.of("err_case_no_actor")
             updates["aktorer"] = [_code("aktor", a) for a in dict.fromkeys(aktorer)]
         if subcode:
             parent = {s["code"]: s["parent"] for s in self.subcodes()}.get(subcode)
             if parent is None:
-                raise WorkflowError(f"Den lokala underkoden {subcode!r} finns inte.",
-                                    f"The local sub-code {subcode!r} does not exist.")  # fmt: skip
+                raise WorkflowError.of("err_case_no_subcode", subcode=subcode)
             if parent != problemtyp:
-                raise WorkflowError(
-                    f"Underkoden {subcode} hör till {parent}, inte till {problemtyp}.",
-                    f"Sub-code {subcode} belongs to {parent}, not to {problemtyp}.",
-                )
+                raise WorkflowError.of("err_case_subcode_parent",
+                                       subcode=subcode, parent=parent, problemtyp=problemtyp)  # fmt: skip
         return self._change(user, report_id, "klassificerad", data={}, updates=updates,
                             subcode=subcode)  # fmt: skip
 
     def contact(self, user: User, report_id: str, text: str, with_: str = "anmalare",
                 override: Override | None = None) -> str:  # fmt: skip
         if with_ not in CONTACT_WITH:
-            raise WorkflowError("Välj vem kontakten var med.", "Choose who the contact was with.")
+            raise WorkflowError.of("err_case_contact_with")
         note = _clean(text, "anteckningen", required=True)
         return self._change(user, report_id, "kontakt", data={"text": note, "with": with_},
                             target="S2" if with_ == "anmalare" else "S3",
@@ -310,9 +303,9 @@ class Cases:
     def lift(self, user: User, report_id: str, forum: str, meeting_date: date, text: str = "",
              override: Override | None = None) -> str:  # fmt: skip
         if forum not in FORUMS:
-            raise WorkflowError("Välj ett forum.", "Choose a forum.")
+            raise WorkflowError.of("err_forum_choose")
         if meeting_date < self.clock().date():
-            raise WorkflowError("Mötesdatumet har redan varit.", "The meeting date has passed.")
+            raise WorkflowError.of("err_forum_date_passed")
         note = _clean(text, "anteckningen")
         data = {"forum": forum, "meeting_date": meeting_date.isoformat(),
                 "deadline": deadline(meeting_date).isoformat(), "text": note}  # fmt: skip
@@ -330,7 +323,7 @@ class Cases:
     def set_status(self, user: User, report_id: str, status: str, text: str = "",
                    override: Override | None = None) -> str:  # fmt: skip
         if status not in STATUSES:
-            raise WorkflowError("Okänd status.", "Unknown status.")
+            raise WorkflowError.of("err_case_unknown_status")
         note = _clean(text, "anteckningen")
         kind = "avslutad" if status == "S7" else "status_andrad"
         return self._change(user, report_id, kind, data={"text": note}, target=status,
@@ -356,12 +349,7 @@ class Cases:
             raise NotAllowed()
         code = code.strip()
         if not _SUBCODE.match(code) or code in code_list("problemtyp").values:
-            raise WorkflowError(
-                "Koden får ha 1–20 tecken a–z, 0–9, punkt, '-' och '_' och inte vara en "
-                "nationell kod.",
-                "The code may have 1–20 characters a–z, 0–9, dot, '-' and '_' and must not "
-                "be a national code.",
-            )
+            raise WorkflowError.of("err_subcode_format")
         _code("problemtyp", parent)
         sv = _clean(label_sv, "benämningen", required=True)
         en = _clean(label_en, "benämningen") or sv
@@ -370,7 +358,7 @@ class Cases:
             cur.execute("BEGIN")
             try:
                 if cur.execute("SELECT 1 FROM local_subcodes WHERE code = ?", [code]).fetchone():
-                    raise WorkflowError(f"Koden {code} finns redan.", f"Code {code} exists.")
+                    raise WorkflowError.of("err_subcode_exists", code=code)
                 cur.execute("INSERT INTO local_subcodes VALUES (?, ?, ?, ?, ?, ?)",
                             [code, parent, sv, en, now, user.username])  # fmt: skip
                 audit_trail.append_staff_event(cur, now, "underkod_skapad", user.username, code,
@@ -416,8 +404,7 @@ class Cases:
         if f.period:
             m = _PERIOD.match(f.period)
             if not m:
-                raise WorkflowError("Perioden skrivs 2025, 2025-Q1 eller 2025-03.",
-                                    "Write the period as 2025, 2025-Q1 or 2025-03.")  # fmt: skip
+                raise WorkflowError.of("err_case_filter_period")
             where.append("year(r.received_at) = ?")
             params.append(int(m[1]))
             if m[2]:

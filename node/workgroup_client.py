@@ -34,9 +34,7 @@ from schemas.wire import WireError, decode_public_key, key_id, loads_json
 def _hub(node: Any) -> tuple[str, HttpPublisher]:
     pub = node.config["publish"]
     if not pub["hub_url"]:
-        raise UsageError("Ingen hub_url i [publish] i node.toml: noden vet inte vilket nav den "
-                         "ska tala med.", "No hub_url in [publish] in node.toml: the node does "
-                         "not know which hub to talk to.")  # fmt: skip
+        raise UsageError.of("err_workgroup_no_hub_url")
     return str(pub["hub_url"]), HttpPublisher(float(pub["timeout_seconds"]))
 
 
@@ -46,6 +44,13 @@ def _refused(status: int, said: Any) -> RemoteRefused:
     en = said.get("message_en") or said.get("error") or str(status)
     return RemoteRefused(f"Navet tog inte emot det ({status}): {sv}",
                          f"The hub refused it ({status}): {en}", status, said)  # fmt: skip
+
+
+def _hub_refused(code: str, /, *, status: int, **params: Any) -> RemoteRefused:
+    """The hub's answer cannot be used (no key, no valid signature): catalog message `code`."""
+    err = RemoteRefused.of(code, **params)
+    err.status, err.body = status, {}
+    return err
 
 
 def send(node: Any, raw: bytes) -> dict[str, Any]:
@@ -96,13 +101,9 @@ def hub_key(node: Any, *, pin: bool = False) -> str:
         return str(pinned)
     said = http.get(hub_url, "/api/v1/hub").body.get("public_key") or ""
     if not said:
-        raise RemoteRefused("Navet uppgav ingen publik nyckel.", "The hub gave no public key.", 0)
+        raise _hub_refused("err_workgroup_hub_no_key", status=0)
     if pinned and said != pinned:
-        raise UsageError(f"Navets nyckel har ändrats sedan noden först litade på den ({path}). "
-                         "Kontrollera med navets administratör och skriv den nya nyckeln i "
-                         "publish.hub_public_key.", f"The hub's key changed since the node first "
-                         f"trusted it ({path}). Confirm with the hub's admin and put the new key "
-                         "in publish.hub_public_key.")  # fmt: skip
+        raise UsageError.of("err_workgroup_hub_key_changed", path=path)
     if not pinned:
         decode_public_key(said)  # refuse a malformed key before pinning it
         path.parent.mkdir(exist_ok=True)
@@ -114,8 +115,7 @@ def fetch_request(node: Any, now: datetime | None = None, hub_public_key: str = 
     """A fresh fetch statement signed with the node's key, addressed to the hub's key."""
     hub_public_key = hub_public_key or hub_key(node)
     if not hub_public_key:
-        raise UsageError("Navets publika nyckel saknas (publish.hub_public_key i node.toml).",
-                         "The hub's public key is missing (publish.hub_public_key).")  # fmt: skip
+        raise UsageError.of("err_hub_public_key_missing")
     req = DecisionsRequest(node.id, key_id(decode_public_key(hub_public_key)),
                            now or datetime.now(UTC), secrets.token_hex(16))  # fmt: skip
     return seal_fetch(req, node.key)
@@ -137,10 +137,7 @@ def fetch_decisions(node: Any) -> dict[str, Any]:
     try:
         got = summaries.store_decisions(node.store, body, key, node.id)
     except WireError as e:
-        raise RemoteRefused(f"Navets svar kunde inte verifieras med navets nyckel ({e}); inget "
-                            "sparades. Kontrollera publish.hub_public_key.",
-                            f"The hub's answer did not verify with the hub's key ({e}); nothing "
-                            "was kept. Check publish.hub_public_key.", status) from e  # fmt: skip
+        raise _hub_refused("err_workgroup_unverified", cause=e, status=status) from e
     return {"patterns": len(got.patterns), "decisions": summaries.decisions(node.store)}
 
 
@@ -156,8 +153,7 @@ def _as(node: Any, username: str) -> User:
 
     user = Accounts(node.store).get(username.strip().lower())
     if user is None or not user.active:
-        raise UsageError(f"Det finns inget aktivt konto {username!r} på noden.",
-                         f"There is no active account {username!r} on the node.")  # fmt: skip
+        raise UsageError.of("err_workgroup_no_account", username=username)
     return user
 
 

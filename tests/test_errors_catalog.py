@@ -32,9 +32,9 @@ def _fields(text: str) -> set[str]:
 
 
 # the calls that name an error's message id, and which positional argument it is
-NAMING = {"of": 0, "message_response": 2, "_refused": 0}
+NAMING = {"of": 0, "message_response": 2, "_refused": 0, "_hub_refused": 0}
 # keywords of those calls that are not fields of the message (the HTTP status of a refusal)
-NOT_FIELDS = {"_refused": {"status"}}
+NOT_FIELDS = {"_refused": {"status"}, "_hub_refused": {"status"}}
 
 
 def raise_sites() -> list[tuple[str, str, set[str]]]:
