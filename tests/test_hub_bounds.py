@@ -114,3 +114,58 @@ def test_a_forbunds_bounds_depend_on_its_own_cells_only() -> None:
             mine = both.filter(pl.col("node_id") == node)
             assert mine["lo"].to_list() == alone["lo"].to_list(), node
             assert mine["hi"].to_list() == alone["hi"].to_list(), node
+
+
+def test_every_page_renders_the_same_from_the_hubs_stored_bounds(
+    tmp_path: Path, make_hub: Any
+) -> None:
+    """The pages from the hub's source (compact cells, bounds read from the store) equal the
+    pages from text cells bounded on the fly (the plain path: no cache, no slices)."""
+    from dashboards import pages
+    from dashboards.data import sort_cells
+    from dashboards.filters import Filters, select, view
+    from tests.test_dashboards_compact import _json
+
+    hub, nodes = _hub_with_nodes(tmp_path, make_hub)
+    try:
+        source = HubSource(hub.store, hub.trust)
+        latest = hub.store.latest_cells().with_columns(pl.col("value").cast(pl.Int64))
+        text = sort_cells(cell_bounds(latest))
+        for query in ("", "?kind=quarter", "?lan=23", "?aktor=FK&niva=N4&lang=en"):
+            f = Filters.from_query(query)
+            hub_view, text_view = view(source, f), select(text, source.nodes(), f)
+            assert hub_view.periods == text_view.periods
+            for level in ("national", "regional"):
+                for page in pages.for_level(level):
+                    assert _json(page.render(hub_view, level)) == _json(
+                        page.render(text_view, level)
+                    ), (page.SLUG, query)
+    finally:
+        for n in nodes.values():
+            n.close()
+
+
+def test_benchmark_through_a_hub_folder_and_with_stored_bounds(
+    tmp_path: Path, capsys: Any
+) -> None:
+    from bench import dashboards as bench_dashboards
+    from bench import generate_national
+    from dashboards import boundcache
+    from dashboards.data import FrameSource
+
+    generate_national.write(tmp_path, n_forbund=3, years=2, seed=3)
+    hub_results = bench_dashboards.run(tmp_path, repeat=1, pages=("oversikt",),
+                                       hub=tmp_path / "nav")  # fmt: skip
+    out = capsys.readouterr().out
+    assert "bundles accepted" in out and "status 201" in out and "new data" in out
+    assert len(hub_results) == len(bench_dashboards.FILTERS)
+
+    stored = tmp_path / "bounds.parquet"
+    bench_dashboards.run(tmp_path, repeat=1, pages=("karta",), stored=stored)
+    assert "computed once" in capsys.readouterr().out and stored.exists()
+    # Read back, the stored bounds are the bounds computed from the cells.
+    cells = FrameSource(pl.read_parquet(tmp_path / "cells.parquet"),
+                        pl.read_parquet(tmp_path / "nodes.parquet")).cells()  # fmt: skip
+    kept = bench_dashboards.with_stored_bounds(cells, tmp_path / "other.parquet")
+    assert bench_dashboards.with_stored_bounds(cells, tmp_path / "other.parquet").equals(kept)
+    assert kept.equals(boundcache.bound(cells))
