@@ -190,8 +190,7 @@ def publish_all(folder: Path, base_port: int, console: Console) -> dict[str, int
             for done, r in pool.imap_unordered(_publish_one, [s.folder for s in nodes]):
                 s = by_folder[done]
                 if not (r["sent"] and r["sent"]["ok"]):
-                    raise UsageError(f"Publiceringen från {s.id} misslyckades: {r['sent']}",
-                                     f"Publishing from {s.id} failed: {r['sent']}")  # fmt: skip
+                    raise UsageError.of("err_demo_publish_failed", id=s.id, sent=r["sent"])
                 stats["bundles"] += 1
                 for key in ("cells", "primary", "complementary"):
                     stats[key] += r[key]
@@ -268,16 +267,15 @@ class Processes:
             while True:
                 proc = self.proc(f"{s.kind}-{s.id}")
                 if proc.poll() is not None:
-                    raise UsageError(f"{s.kind} {s.id} stoppade (kod {proc.returncode}); se "
-                                     f"loggen i logs/.", f"{s.kind} {s.id} exited; see logs/.")  # fmt: skip
+                    raise UsageError.of("err_demo_server_exited",
+                                        kind=s.kind, id=s.id, returncode=proc.returncode)  # fmt: skip
                 try:
                     if requests.get(s.url + "/healthz", timeout=2).ok:
                         break
                 except requests.RequestException:
                     pass
                 if time.monotonic() > deadline:
-                    raise UsageError(f"{s.kind} {s.id} svarade inte på {s.url}.",
-                                     f"{s.kind} {s.id} did not answer at {s.url}.")  # fmt: skip
+                    raise UsageError.of("err_demo_server_silent", kind=s.kind, id=s.id, url=s.url)
                 time.sleep(0.3)
 
     def on_signal(self, _signum: int, _frame: object) -> None:
@@ -316,8 +314,7 @@ def wait_forwarded(national: Service, expected: int, timeout: float = 60) -> int
         if n >= expected:
             return n
         time.sleep(0.5)
-    raise UsageError(f"Det nationella navet fick {n} av {expected} paket inom {timeout:.0f} s.",
-                     f"The national hub got {n} of {expected} bundles in {timeout:.0f} s.")  # fmt: skip
+    raise UsageError.of("err_demo_bundles_missing", n=n, expected=expected, timeout=timeout)
 
 
 def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = True) -> None:
@@ -331,17 +328,13 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
     busy += [p for p in [demo_mail.port(base_port), *demo_exact.ports(base_port)]
              if not _port_free(p)]  # fmt: skip
     if busy:
-        raise UsageError(f"Portarna {busy} är upptagna. Stoppa det som kör där eller välj "
-                         "andra portar med --port.",
-                         f"Ports {busy} are in use. Stop what runs there or choose other "
-                         "ports with --port.")  # fmt: skip
+        raise UsageError.of("err_demo_ports_busy", busy=busy)
     console.print("[bold]Lex Heller – demo med SYNTETISKA DATA[/bold] (inga verkliga anmälningar)")
     console.print(f"Arbetsmapp: {folder}")
     fresh = not (folder / MARKER).exists()
     if fresh:
         if folder.exists() and any(folder.iterdir()):
-            raise UsageError(f"{folder} finns redan och är ingen demomapp. Välj en annan med "
-                             "--dir.", f"{folder} exists and is not a demo folder. Use --dir.")  # fmt: skip
+            raise UsageError.of("err_demo_folder_taken", folder=folder)
         stats = build(folder, years, base_port, console)
     else:
         stats = json.loads((folder / MARKER).read_text("utf-8"))
@@ -408,8 +401,7 @@ def run_demo(folder: Path, years: int = 5, base_port: int = 8100, serve: bool = 
         while True:
             for c in procs.children:
                 if c.proc.poll() is not None and not demo_exact.one_shot(c.name):
-                    raise UsageError(f"{c.name} stoppade oväntat; se {folder}/logs.",
-                                     f"{c.name} stopped unexpectedly; see logs.")  # fmt: skip
+                    raise UsageError.of("err_demo_child_stopped", name=c.name, folder=folder)
             time.sleep(1)
     except KeyboardInterrupt:
         _say(console, "\nStoppar …")

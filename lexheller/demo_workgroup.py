@@ -61,9 +61,7 @@ PATTERN = {
 def _url(folder: Path) -> str:
     info = control.running_server(folder)
     if info is None:
-        raise UsageError(f"Ingen server kör i {folder}; starta den med 'lexheller node|hub "
-                         "serve' först.", f"No server runs in {folder}; start it with "
-                         "'lexheller node|hub serve' first.")  # fmt: skip
+        raise UsageError.of("err_demo_no_server", folder=folder)
     return f"http://{info['host']}:{info['port']}"
 
 
@@ -78,8 +76,7 @@ class _Member:
         page = self.http.get(self.base + path, timeout=self.timeout)
         found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         if page.status_code != 200 or found is None:
-            raise UsageError(f"Sidan {path} på navet svarade {page.status_code}.",
-                             f"The hub's page {path} answered {page.status_code}.")  # fmt: skip
+            raise UsageError.of("err_demo_hub_page", path=path, status=page.status_code)
         return found.group(1)
 
     def post(self, path: str, data: dict[str, Any], token_from: str | None = None
@@ -91,9 +88,7 @@ class _Member:
     def log_in(self, username: str, password: str) -> None:
         r = self.post("/arbetsgrupp/logga-in", {"username": username, "password": password})
         if r.status_code != 303:
-            raise UsageError(f"Arbetsgruppens inloggning som {username} misslyckades "
-                             f"({r.status_code}).", f"The working group's login as {username} "
-                             f"failed ({r.status_code}).")  # fmt: skip
+            raise UsageError.of("err_demo_workgroup_login", username=username, status=r.status_code)
 
     def shared(self, aktor: str) -> list[str]:
         """The ``node/ref`` of every shared summary naming `aktor`, as the page lists them."""
@@ -115,8 +110,7 @@ def run_workgroup_demo(nodes: list[Path], regional_hub: Path, *, year: int | Non
     of the cases summarised and of the party reports. Returns what happened, with timings.
     """
     if len(nodes) < 3:
-        raise UsageError("Arbetsgruppens demo behöver tre förbund.",
-                         "The working group's demo needs three förbund.")  # fmt: skip
+        raise UsageError.of("err_demo_workgroup_three")
     started = time.perf_counter()
     year = year or datetime.now(UTC).year - 1
     hub_url = _url(regional_hub)
@@ -131,9 +125,8 @@ def run_workgroup_demo(nodes: list[Path], regional_hub: Path, *, year: int | Non
         cases = run_op("node", folder, "summary_candidates", year=year, aktor=party,
                        limit=count)["cases"]  # fmt: skip
         if len(cases) < count:
-            raise UsageError(f"{node_id} har inte {count} klassificerade ärenden från {year} "
-                             f"som rör {party}.", f"{node_id} has no {count} classified cases "
-                             f"from {year} concerning {party}.")  # fmt: skip
+            raise UsageError.of("err_demo_workgroup_cases",
+                                node_id=node_id, count=count, year=year, party=party)  # fmt: skip
         for case in cases:
             text = next(texts)
             sid = run_op("node", folder, "summary_write", case=case["id"], text=text,
@@ -155,8 +148,7 @@ def run_workgroup_demo(nodes: list[Path], regional_hub: Path, *, year: int | Non
     chosen = [next(m for m in listed if m.startswith(f"{nid}/")) for nid in ids]
     r = person.post("/arbetsgrupp/monster", {**PATTERN, "members": chosen}, "/arbetsgrupp/")
     if r.status_code != 303:
-        raise UsageError(f"Mönstret kunde inte sparas ({r.status_code}).",
-                         f"The pattern could not be saved ({r.status_code}).")  # fmt: skip
+        raise UsageError.of("err_demo_pattern_save", status=r.status_code)
     pattern_id = urlsplit(r.headers["Location"]).path.rstrip("/").rsplit("/", 1)[-1]
     say(f"Arbetsgruppen ({member}) såg {len(listed)} delade sammanfattningar om {party} och "
         f"samlade {len(chosen)} från {len(ids)} förbund i mönstret \"{PATTERN['title']}\" "
