@@ -320,15 +320,20 @@ def run(
     late_rows = pl.scan_parquet(path).filter(held_back).select(compact_exprs(enums)).collect()
     if stored is not None:
         # As the hub does at accept: the förbund's latest cells bounded anew, its rows replaced.
+        # Only lo and hi of the kept cells are new columns; the others are shared.
         cpu = time.process_time()
-        mine = source.cells().filter(pl.col("node_id") == late).drop("lo", "hi")
-        late_bounded = boundcache.bound(pl.concat([mine, late_rows]))
-        others = source.cells().filter(pl.col("node_id") != late)
+        old = source.cells()
+        at = (old["node_id"] == late).arg_true()
+        late_bounded = boundcache.bound(pl.concat([old[at].drop("lo", "hi"), late_rows]))
+        kept_part, new_part = late_bounded[: at.len()], late_bounded[at.len() :]
+        lo = old["lo"].clone().scatter(at, kept_part["lo"])
+        hi = old["hi"].clone().scatter(at, kept_part["hi"])
         cpu = time.process_time() - cpu
         print(f"{late}'s new year bounded with its other cells (as at accept): "
               f"{cpu * 1000:,.0f} ms CPU")  # fmt: skip
-        source.replace(pl.concat([others, late_bounded], rechunk=False), nodes, changed=[late])
-        del mine, others, late_bounded
+        source.replace(pl.concat([old.with_columns(lo, hi), new_part], rechunk=False), nodes,
+                       changed=[late])  # fmt: skip
+        del old, late_bounded, kept_part, new_part, lo, hi
         return _rest(client, app, keys, db, pages, repeat, source, late, last_year)
     # The source is told which förbund changed (as a hub knows from the bundle it accepted).
     source.replace(pl.concat([source.cells(), late_rows], rechunk=False), nodes, changed=[late])

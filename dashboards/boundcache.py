@@ -137,9 +137,10 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
 
     Cells that carry ``lo`` and ``hi`` already (the hub bounds each förbund when its bundle is
     stored, `hub.datasource`) are taken as they are: a förbund's bounds depend on its own
-    cells only (`common.bounds`), so there is nothing left to bound."""
-    if is_bounded(cells):
-        return sort_cells(cells), 0
+    cells only (`common.bounds`), so there is nothing left to bound; a new version still
+    takes the rows of changed förbund only and merges them into the kept, sorted frame (no
+    sort of every cell)."""
+    stored = is_bounded(cells)
     versions = _versions(source)
     with _LOCK:
         kept = _KEPT.get(source)
@@ -166,9 +167,12 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
         with _LOCK:
             _KEPT[source] = _Kept(marks, kept.frame, by_version)
         return kept.frame, 0
-    fresh = bound(
-        cells if len(changed) == len(marks) else cells.filter(pl.col("node_id").is_in(changed))
-    )
+    fresh = cells if len(changed) == len(marks) else cells.filter(pl.col("node_id").is_in(changed))
+    if not stored:
+        fresh = bound(fresh)
+    elif kept is None:
+        # A first view of cells with stored bounds: nothing to bound, at most a sort.
+        fresh = sort_cells(fresh)
     if kept is not None and unchanged and kept.frame.schema != fresh.schema:
         # The new cells' Enums list other values (a new förbund, a new code): the kept rows
         # are re-coded to them (values of förbund that are gone, and not kept, become null).

@@ -93,3 +93,24 @@ def test_a_source_that_says_what_changed_is_not_hashed() -> None:
     source.replace(source.cells(), nodes)
     assert source.node_versions() is None
     assert boundcache.bounded(source, source.cells())[1] == 0
+
+
+def test_cells_with_stored_bounds_are_taken_as_they_are_and_merged_on_new_data() -> None:
+    """A source whose cells carry the bounds kept per förbund (the hub's store): the first view
+    bounds nothing and is the source's own frame; after one förbund's new bundle (told which)
+    the frame equals bounding every cell again, and is sorted."""
+    sample = sample_frames()
+    cells, nodes = sample.cells, sample.nodes
+    late = cells["node_id"].unique().sort()[0]
+    last = cells["period"].str.slice(0, 4).max()
+    held = (pl.col("node_id") == late) & pl.col("period").str.starts_with(last)
+    source = FrameSource(boundcache.bound(FrameSource(cells.filter(~held), nodes).cells()), nodes)
+    first, _ = boundcache.bounded(source, source.cells())
+    assert first is source.cells()  # nothing bounded, nothing copied
+    source.replace(boundcache.bound(FrameSource(cells, nodes).cells()), nodes, changed=[late])
+    second, n_second = boundcache.bounded(source, source.cells())
+    assert n_second == 1
+    assert_frame_equal(_canonical(decode(second)), _canonical(cell_bounds(decode(source.cells()))))
+    assert second.select("period_kind", "period").equals(
+        second.select("period_kind", "period").sort("period_kind", "period")
+    )
