@@ -16,12 +16,7 @@ def open_database(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path))
     except duckdb.IOException as e:
-        raise UsageError(
-            f"Databasen {path} används av en annan process ({e}). Stoppa den andra processen, "
-            "eller kör kommandot medan mappens server kör så gör servern jobbet.",
-            f"The database {path} is in use by another process ({e}). Stop that process, or "
-            "run the command while the folder's server runs so the server does the work.",
-        ) from e
+        raise UsageError.of("err_db_locked", path=path, cause=e) from e
 
 
 def one_row(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:

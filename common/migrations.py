@@ -94,13 +94,7 @@ def upgrade(con: duckdb.DuckDBPyConnection, kind: str,
                 "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL, release VARCHAR)")  # fmt: skip
     before = current_version(con)
     if before > latest:
-        raise UsageError(
-            f"Databasen ({kind}) har schemaversion {before}, men den här versionen av lexheller "
-            f"känner bara till {latest}. Uppgradera lexheller (eller återställ en "
-            "säkerhetskopia gjord av den här versionen).",
-            f"The {kind} database is at schema version {before}, but this release of lexheller "
-            f"knows only {latest}. Upgrade lexheller (or restore a backup made by this release).",
-        )
+        raise UsageError.of("err_schema_newer", kind=kind, before=before, latest=latest)
     result = Upgrade(kind, before, before, latest)
     if steps:
         _run(con, steps[0])  # the additive baseline, every start
@@ -117,13 +111,8 @@ def upgrade(con: duckdb.DuckDBPyConnection, kind: str,
             con.execute("COMMIT")
         except Exception as e:
             con.execute("ROLLBACK")
-            raise UsageError(
-                f"Migrering {step.version} ({step.name}) av databasen ({kind}) misslyckades: {e}. "
-                f"Databasen är kvar på version {result.after}; ta en säkerhetskopia och "
-                "rapportera felet.",
-                f"Migration {step.version} ({step.name}) of the {kind} database failed: {e}. The "
-                f"database stays at version {result.after}; take a backup and report the error.",
-            ) from e
+            raise UsageError.of("err_migration_failed",
+                                version=step.version, name=step.name, kind=kind, cause=e, after=result.after) from e  # fmt: skip
         result.after = step.version
         result.applied.append(f"{step.version}: {step.name}")
     if result.applied:

@@ -198,14 +198,11 @@ class Patterns:
     @staticmethod
     def _check(title: str, status: str, description: str, recommendation: str) -> None:
         if not title.strip() or len(title) > 200:
-            raise PatternError("Ge mönstret en rubrik (högst 200 tecken).",
-                               "Give the pattern a title (at most 200 characters).")  # fmt: skip
+            raise PatternError.of("err_pattern_title")
         if status not in PATTERN_STATUSES:
-            raise PatternError(f"Välj en status: {', '.join(PATTERN_STATUSES)}.",
-                               f"Choose a status: {', '.join(PATTERN_STATUSES)}.")  # fmt: skip
+            raise PatternError.of("err_pattern_status", statuses=", ".join(PATTERN_STATUSES))
         if len(description) > 4000 or len(recommendation) > 4000:
-            raise PatternError("Beskrivning och rekommendation får ha högst 4 000 tecken var.",
-                               "Description and recommendation: at most 4,000 characters each.")  # fmt: skip
+            raise PatternError.of("err_pattern_long")
 
     def save(self, who: str, pid: str | None, *, title: str, status: str = "oppet",
              description: str = "", recommendation: str = "",
@@ -219,15 +216,14 @@ class Patterns:
         for m in chosen:
             node_id, _, ref = m.partition("/")
             if (node_id, ref) not in stored:
-                raise PatternError(f"Sammanfattningen {m} finns inte (längre) på navet.",
-                                   f"The summary {m} is not (or no longer) on the hub.")  # fmt: skip
+                raise PatternError.of("err_pattern_no_summary", summary=m)
         with self._lock:
             patterns = self.data["patterns"]
             if pid is None:
                 pid = "m-" + secrets.token_hex(4)
                 patterns[pid] = {"members": []}
             elif pid not in patterns:
-                raise PatternError(f"Mönstret {pid} finns inte.", f"Pattern {pid} does not exist.")
+                raise PatternError.of("err_pattern_missing", pid=pid)
             p = patterns[pid]
             if members is None:
                 chosen = p["members"]

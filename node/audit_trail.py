@@ -457,12 +457,7 @@ def parse_anchor(text: str) -> dict[str, str]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         table, _, value = part.partition("=")
         if table not in _FIELDS or not re.fullmatch(r"[0-9a-f]{64}", value):
-            raise UsageError(
-                f"Ankaret {part!r} ska se ut som report_events=<64 hex>,staff_events=<64 hex> "
-                "(så som verify-trail skriver huvudet).",
-                f"The anchor {part!r} must look like report_events=<64 hex>,staff_events=<64 hex> "
-                "(as verify-trail prints the head).",
-            )
+            raise UsageError.of("err_trail_anchor", part=part)
         anchors[table] = value
     return anchors
 

@@ -49,12 +49,10 @@ def ensure_schema(cur: duckdb.DuckDBPyConnection) -> None:
 
 def check_channel(kanal: str | None) -> str:
     if not kanal:
-        raise ChannelError("Välj hur anmälan kom in (kanal).",
-                           "Choose how the report arrived (channel).")  # fmt: skip
+        raise ChannelError.of("err_channel_missing")
     if kanal not in code_list("kanal").values:
         known = ", ".join(code_list("kanal").values)
-        raise ChannelError(f"Okänd kanal {kanal[:20]!r}; välj bland {known}.",
-                           f"Unknown channel {kanal[:20]!r}; choose from {known}.")  # fmt: skip
+        raise ChannelError.of("err_channel_unknown", value=kanal[:20], known=known)
     return kanal
 
 
@@ -91,11 +89,9 @@ def received_on(text: str, today: date) -> datetime | None:
     try:
         day = date.fromisoformat(text)
     except ValueError as e:
-        raise ChannelError("Skriv mottagningsdatumet som år-månad-dag, t.ex. 2026-03-14.",
-                           "Write the date received as year-month-day, e.g. 2026-03-14.") from e  # fmt: skip
+        raise ChannelError.of("err_channel_date_format") from e
     if day > today or day.year < 2000:
-        raise ChannelError("Mottagningsdatumet kan inte ligga i framtiden eller före år 2000.",
-                           "The date received cannot be in the future or before 2000.")  # fmt: skip
+        raise ChannelError.of("err_channel_date_range")
     return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
@@ -116,9 +112,7 @@ def register_case(node: Node, user: User, values: dict[str, Any], kanal: str,
         raise NotAllowed()
     kanal = check_channel(kanal)
     if kanal == WEB:
-        raise ChannelError("Webbformulärets anmälningar registreras av formuläret; välj en annan "
-                           "kanal.", "Web form reports are registered by the form; choose "
-                           "another channel.")  # fmt: skip
+        raise ChannelError.of("err_channel_web")
     now = (now or datetime.now(UTC)).replace(tzinfo=None)  # naive UTC, as the store keeps
     for _ in range(5):
         report = build_report({k: v for k, v in values.items() if k != "follow_email"},

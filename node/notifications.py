@@ -82,13 +82,10 @@ def check_email(text: str, *, required: bool = False) -> str | None:
     text = (text or "").strip()
     if not text:
         if required:
-            raise NotificationError("Fyll i en e-postadress.", "Fill in an e-mail address.")
+            raise NotificationError.of("err_notify_no_email")
         return None
     if not EMAIL.match(text):
-        raise NotificationError(
-            f"{text[:80]!r} ser inte ut som en e-postadress. Skriv den som namn@exempel.se.",
-            f"{text[:80]!r} does not look like an e-mail address. Write it as name@example.se.",
-        )
+        raise NotificationError.of("err_notify_bad_email", value=text[:80])
     return text
 
 
@@ -107,10 +104,9 @@ def get_prefs(store: NodeStore, username: str) -> Prefs:
 def set_prefs(store: NodeStore, user: User, *, email: str, on_new: bool, digest: str,
               lang: str, now: datetime) -> Prefs:  # fmt: skip
     if digest not in DIGESTS:
-        raise NotificationError("Välj ingen, daglig eller veckovis sammanställning.",
-                                "Choose no, daily or weekly summary.")  # fmt: skip
+        raise NotificationError.of("err_notify_digest")
     if lang not in LANGS:
-        raise NotificationError("Välj svenska eller engelska.", "Choose Swedish or English.")
+        raise NotificationError.of("err_notify_lang")
     address = check_email(email, required=on_new or digest != "none")
     with store.cursor() as cur:
         ensure_schema(cur)

@@ -81,11 +81,7 @@ def assign(store: NodeStore, user: User, report_id: str, owner: str, now: dateti
         raise NotAllowed()
     owner = (owner or "").strip().lower()
     if owner and owner not in candidates(store):
-        raise WorkflowError(
-            f"{owner[:40]!r} kan inte vara ägare: välj en aktiv verksamhetsutvecklare i listan.",
-            f"{owner[:40]!r} cannot own a case: choose an active verksamhetsutvecklare "
-            "from the list.",
-        )
+        raise WorkflowError.of("err_owner_not_staff", value=owner[:40])
     with store.cursor() as cur:
         ensure_schema(cur)
         cur.execute("BEGIN")
@@ -94,8 +90,7 @@ def assign(store: NodeStore, user: User, report_id: str, owner: str, now: dateti
             if row is None:
                 raise CaseNotFound(report_id)
             if row[0] == "S7":
-                raise WorkflowError("Ärendet är avslutat. Återöppna det först.",
-                                    "The case is closed. Reopen it first.")  # fmt: skip
+                raise WorkflowError.of("err_case_closed")
             prev = cur.execute("SELECT owner FROM case_owners WHERE report_id = ?",
                                [report_id]).fetchone()  # fmt: skip
             old = prev[0] if prev else None
