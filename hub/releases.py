@@ -94,12 +94,7 @@ class AggregatorKeys:
             check_id(aggregator_id, "aggregator id")
             key = decode_public_key(public_key)
         except (WireError, ValueError) as e:
-            raise UsageError(
-                f"Aggregatorn kunde inte registreras: {e}. Ange id (a-z, 0-9, '-') och nyckeln "
-                "som 'ed25519:<base64>' från 'lexheller aggregator key'.",
-                f"The aggregator could not be enrolled: {e}. Give an id (a-z, 0-9, '-') and "
-                "the key as 'ed25519:<base64>' from 'lexheller aggregator key'.",
-            ) from e
+            raise UsageError.of("err_hub_aggregator_trust", cause=e) from e
         with self._lock:
             entries = [e for e in self.entries() if e["id"] != aggregator_id]
             entry = {
@@ -237,10 +232,7 @@ class ReleaseStore:
         pub = publisher or HttpPublisher(timeout=20.0)
         listing = pub.get(upstream, "/api/v1/releases", {"group": self.group_id})
         if listing.status != 200:
-            raise TransportError(
-                f"Uppströmsnavet svarade {listing.status} på listan över frisläppningar.",
-                f"The upstream hub answered {listing.status} to the list of releases.",
-            )
+            raise TransportError.of("err_hub_upstream_releases", status=listing.status)
         results = []
         for row in listing.body.get("releases", []):
             digest = str(row.get("digest", ""))

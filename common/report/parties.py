@@ -26,5 +26,4 @@ def party(code: str) -> tuple[str, str, tuple[str, ...]]:
     if raw in aktor.values:
         return raw, aktor.label_of(raw), (raw,)
     choices = ", ".join([*PARTIES, *(c for c in aktor.values if c not in PARTIES)])
-    raise UsageError(f"Okänd part {code!r}. Välj en av: {choices}.",
-                     f"Unknown party {code!r}. Choose one of: {choices}.")  # fmt: skip
+    raise UsageError.of("err_report_party", code=code, choices=choices)

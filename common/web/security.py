@@ -186,12 +186,7 @@ def parse_networks(entries: list[str] | str, setting: str = "[server] trusted_pr
         try:
             networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
         except ValueError as e:
-            raise UsageError(
-                f"{setting}: {entry!r} är ingen IP-adress eller nät. Ange t.ex. "
-                "\"127.0.0.1\" eller \"10.0.0.0/8\".",
-                f"{setting}: {entry!r} is not an IP address or network. Give e.g. "
-                "\"127.0.0.1\" or \"10.0.0.0/8\".",
-            ) from e
+            raise UsageError.of("err_trusted_proxies", setting=setting, entry=entry) from e
     return networks
 
 

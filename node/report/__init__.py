@@ -59,7 +59,7 @@ def build_yearly_report(node: Node, year: int, out: Path | None = None,
     from node.report import content, data, texts
 
     if not 1900 < year < 2200:
-        raise UsageError(f"Året {year} är inte giltigt.", f"The year {year} is not valid.")
+        raise UsageError.of("err_report_year", year=year)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     step = progress or (lambda _name: None)
@@ -79,8 +79,7 @@ def build_yearly_report(node: Node, year: int, out: Path | None = None,
 
         figures.examples, figures.suggestions = report_texts(node.store, year)
     if figures.total == 0:
-        raise UsageError(f"Det finns inga anmälningar från {year}; ingen rapport skrevs.",
-                         f"There are no reports from {year}; no report was written.")  # fmt: skip
+        raise UsageError.of("err_report_no_reports", year=year)
     name = str(node.config["node"]["name"] or node.id)
     config = texts.report_config(node.folder)
     summary, summary_path, created = texts.summary_blocks(node.folder, figures, name)

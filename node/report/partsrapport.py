@@ -180,12 +180,11 @@ def build_party_report(node: Node, year: int, code: str, out: Path | None = None
     from node.summaries import report_texts
 
     if not 1900 < year < 2200:
-        raise UsageError(f"Året {year} är inte giltigt.", f"The year {year} is not valid.")
+        raise UsageError.of("err_report_year", year=year)
     code, name, aktorer = party(code)
     f = party_figures(node.store, year, aktorer)
     if f["all_reports"] == 0:
-        raise UsageError(f"Det finns inga anmälningar från {year}; ingen partsrapport skrevs.",
-                         f"There are no reports from {year}; no party report was written.")  # fmt: skip
+        raise UsageError.of("err_partsrapport_no_reports", year=year)
     examples, suggestions = report_texts(node.store, year, aktorer)
     out = Path(out) if out else node.folder / "reports" / str(year)
     out.mkdir(parents=True, exist_ok=True)

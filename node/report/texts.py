@@ -69,8 +69,7 @@ def report_config(folder: Path) -> dict[str, str]:
         try:
             data = tomllib.loads(path.read_text("utf-8")).get("rapport", {})
         except tomllib.TOMLDecodeError as e:
-            raise UsageError(f"{path} går inte att läsa: {e}. Rätta filen.",
-                             f"{path} cannot be read: {e}. Fix the file.") from e  # fmt: skip
+            raise UsageError.of("err_report_texts_file", path=path, cause=e) from e
     return {k: str(data.get(k, v)) for k, v in DEFAULTS.items()}
 
 

@@ -347,7 +347,7 @@ def _do_step(cases: Cases, user: User, rid: str, step: str) -> str:
 
         raw = f.get("meeting", "")
         if not raw.isdigit():
-            raise WorkflowError("Välj ett möte.", "Choose a meeting.")
+            raise WorkflowError.of("err_meeting_choose")
         m = forums.meeting(cases.store, int(raw))
         cases.lift(user, rid, m["forum"], m["meeting_date"], f.get("text", ""), ov)
     elif step == "fraga":
@@ -360,8 +360,7 @@ def _do_step(cases: Cases, user: User, rid: str, step: str) -> str:
         try:
             meeting = date.fromisoformat(f.get("meeting_date", ""))
         except ValueError as e:
-            raise WorkflowError("Skriv mötesdatumet som år-månad-dag, t.ex. 2026-03-14.",
-                                "Write the meeting date as year-month-day.") from e  # fmt: skip
+            raise WorkflowError.of("err_meeting_date_format") from e
         cases.lift(user, rid, f.get("forum", ""), meeting, f.get("text", ""), ov)
     elif step == "aterkoppling":
         cases.feedback(user, rid, f.get("text", ""), ov)

@@ -98,10 +98,7 @@ def add_followup_routes(bp: Blueprint, st: StaffState) -> None:
                 try:
                     when = date.fromisoformat(f.get("meeting_date", "").strip())
                 except ValueError as e:
-                    raise forums.ForumError(
-                        "Skriv mötesdatumet som år-månad-dag, t.ex. 2026-03-14.",
-                        "Write the meeting date as year-month-day, e.g. 2026-03-14.",
-                    ) from e
+                    raise forums.ForumError.of("err_meeting_date_format") from e
                 forums.add_meeting(node.store, user, f.get("forum", ""), when, st.cases.clock())
                 return redirect(url_for("staff.forum", klart="1"))
             except forums.ForumError as e:

@@ -55,8 +55,7 @@ def add_intake_routes(bp: Blueprint, st: StaffState) -> None:
         try:
             channels.check_channel(values["kanal"] or None)
             if values["kanal"] == channels.WEB:
-                raise channels.ChannelError("Välj en annan kanal än webbformuläret.",
-                                            "Choose a channel other than the web form.")  # fmt: skip
+                raise channels.ChannelError.of("err_intake_not_web")
         except channels.ChannelError as e:
             errors.insert(0, FieldError("kanal", "kanal", e.message(lang)))
         try:
