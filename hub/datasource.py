@@ -5,16 +5,43 @@ its bundle was accepted (`hub.store`), and `node_versions()` says which förbund
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from collections.abc import Hashable
+from pathlib import Path
 
 import polars as pl
 
-from common.compact import CELL_SCHEMA, compact_exprs
+from common.compact import CELL_SCHEMA, compact_exprs, is_bounded, is_compact
 from common.db import one_row
 from hub.releases import ReleaseStore
 from hub.store import HubStore
 from hub.trust import Trust
 from schemas.release import Release
+
+log = logging.getLogger(__name__)
+
+
+SNAPSHOT_DIR = "dashboard-cache"
+"""Under the hub folder: the latest cells, compact with their bounds, as one Parquet file.
+Derived from the store (deleting it is safe: the next view reads the store again); it spares
+a restarted hub reading every cell as text from DuckDB (≈ 9 s CPU at 28 M cells)."""
+
+
+def _write_snapshot(cells: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_suffix(".partial")
+    try:
+        cells.write_parquet(tmp)
+        tmp.replace(path)
+    except OSError as e:  # a cache: the dashboards work without it
+        log.warning("could not write the dashboard snapshot %s: %s", path, e)
+        tmp.unlink(missing_ok=True)
+        return
+    for old in path.parent.glob("cells-*.parquet"):
+        if old != path:
+            old.unlink(missing_ok=True)
 
 
 class HubSource:
@@ -61,6 +88,30 @@ class HubSource:
         missing = self.store.unbounded_nodes()
         if missing:
             self.store.bound_nodes(missing)
+        snapshot = self._snapshot_path()
+        if snapshot.exists():
+            try:
+                kept = pl.read_parquet(snapshot)
+            except (OSError, pl.exceptions.PolarsError):
+                log.warning("dashboard snapshot %s unreadable; reading the store", snapshot)
+            else:
+                if is_compact(kept) and is_bounded(kept):
+                    return kept
+        cells = self._read_store()
+        _write_snapshot(cells, snapshot)
+        return cells
+
+    def _snapshot_path(self) -> Path:
+        """Where the latest cells are kept compact, named by every förbund's (newest sequence,
+        number of bundles): that pair changes exactly when its latest cells can."""
+        rows = self.store.query(
+            "SELECT node_id, max(sequence) AS s, count(*) AS n FROM bundles GROUP BY node_id"
+            " ORDER BY node_id"
+        )
+        key = hashlib.sha256(json.dumps(rows.rows()).encode()).hexdigest()[:20]
+        return self.store.folder / SNAPSHOT_DIR / f"cells-{key}.parquet"
+
+    def _read_store(self) -> pl.DataFrame:
         enums = {c: pl.Enum(sorted(v)) for c, v in self.store.distinct_values().items()}
         exprs = compact_exprs(enums, bounded=True)
         parts = [batch.select(exprs) for batch in self.store.latest_bounded_batches()]

@@ -75,6 +75,14 @@ def test_stored_bounds_equal_bounds_on_the_fly(tmp_path: Path, make_hub: Any) ->
         assert hub.accept(published(nodes["sf-liten"], "paket2.json")).status == 201
         assert source.node_versions() == {"sf-stor": 1, "sf-liten": 2}
         _same(_stored(source), _on_the_fly(hub))
+
+        # A restarted hub reads the snapshot of its latest cells (one file, for this state).
+        snapshots = list((hub.store.folder / "dashboard-cache").glob("cells-*.parquet"))
+        assert len(snapshots) == 1
+        again = HubSource(hub.store, hub.trust).cells()
+        assert again.equals(source.cells()) and again.schema == source.cells().schema
+        snapshots[0].write_bytes(b"not parquet")  # damaged: the store is read again
+        assert HubSource(hub.store, hub.trust).cells().equals(source.cells())
     finally:
         for n in nodes.values():
             n.close()
