@@ -45,6 +45,7 @@ from werkzeug.exceptions import HTTPException
 from common.accounts import AccountError, Accounts, User
 from common.errors import UsageError
 from common.web import STAFF_CSS, current_lang, i18n, setup_site, web_state
+from common.web.errors import page_hint
 from common.web.security import (
     RateLimiter,
     add_security_headers,
@@ -329,17 +330,17 @@ def register_admin(app: Flask, hub: Hub, *, accounts: Accounts | None = None) ->
 def _add_routes(bp: Blueprint, st: AdminState, max_bundle: int) -> None:
     @bp.route("/logga-in", methods=["GET", "POST"])
     def login() -> Any:
-        error = ""
+        error, error_hint = "", None
         if request.method == "POST":
             st.login_limiter.check("admin-login", client_address())
             try:
                 sid = st.session.log_in(request.form.get("username", ""),
                                         request.form.get("password", ""), client_address())  # fmt: skip
             except AccountError as e:
-                error = e.message(current_lang())
+                error, error_hint = e.message(current_lang()), page_hint(e, current_lang())
             else:
                 return st.session.set_cookie(redirect(_safe_next(request.args.get("next")), 303), sid)
-        return _render("login.html", 400 if error else 200, error=error,
+        return _render("login.html", 400 if error else 200, error=error, error_hint=error_hint,
                        username=request.form.get("username", "")[:64],
                        expired=request.args.get("expired") == "1",
                        logged_out=request.args.get("ut") == "1")  # fmt: skip

@@ -170,3 +170,19 @@ def test_an_error_in_the_running_server_reaches_the_command_line_with_its_hint(
     finally:
         server.stop()
         control.withdraw(node.folder)
+
+
+def test_a_web_page_shows_only_a_hint_written_for_a_person_at_a_page() -> None:
+    from common.web.errors import page_hint
+
+    refused = UsageError.of("err_login_refused")
+    assert "lexheller" in refused.hint("sv")  # the command line's hint names a command
+    assert page_hint(refused, "sv") == i18n.t("err_login_refused_page_hint", "sv")
+    assert "administrator" in page_hint(refused, "en") and "lexheller" not in page_hint(refused, "en")
+    # a hint that names a command and has no page version is not shown on a page
+    folder = UsageError.of("err_node_folder_missing", folder="/x")
+    assert "lexheller node init" in folder.hint("sv") and page_hint(folder, "sv") is None
+    # a hint without a command is shown as it is; finished sentences carry none
+    years = UsageError.of("err_synth_years", years="x")
+    assert page_hint(years, "en") == years.hint("en")
+    assert page_hint(UsageError("Fel.", "Wrong."), "sv") is None

@@ -147,6 +147,7 @@ def test_wrong_password_then_lockout(admin: Admin) -> None:
     c = admin.client(None)
     r = login(c, "ada", "fel-lösenord-här")
     assert r.status_code == 400 and "Fel användarnamn eller lösenord." in r.text
+    assert "Vad du kan göra: Kontrollera stavningen" in r.text and "lexheller node" not in r.text
     for _ in range(4):
         r = login(c, "ada", "fel-lösenord-här")
     assert r.status_code == 400 and "För många misslyckade inloggningar" in r.text

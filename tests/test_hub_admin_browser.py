@@ -62,6 +62,8 @@ def test_login_enrol_by_keyboard_upload_and_axe(site: tuple[Admin, str, Any]) ->
         page.fill("#password", "fel-lösenord")
         page.click("button[type=submit]")
         assert shown(page.locator(".error-summary"))
+        assert shown(page.locator("#fel-rad"))  # what to do, inside the alert (axe below)
+        assert "be en administratör" in page.locator("#fel-rad").inner_text()
         no_violations(page, 400)
         page.fill("#password", PW)
         page.click("button[type=submit]")

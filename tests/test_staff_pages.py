@@ -24,9 +24,13 @@ def test_wrong_password_and_lockout_page(staff: Staff) -> None:
     c = staff.client()
     r = login(c, "vera", "fel-lösenord")
     assert r.status_code == 400 and "Fel användarnamn eller lösenord" in r.text
+    # what to do, written for a person at the page (not the command-line hint)
+    assert "Vad du kan göra: Kontrollera stavningen och Caps Lock." in r.text
+    assert "be en administratör" in r.text and "user password" not in r.text
     for _ in range(4):
         r = login(c, "vera", "fel-lösenord")
     assert "För många misslyckade inloggningar" in r.text
+    assert 'id="fel-rad"' not in r.text  # the lockout says when to try again; no other hint
     assert login(c, "vera", PW).status_code == 400
 
 

@@ -20,7 +20,7 @@ from common.errors import LexHellerError, error_body, error_body_of
 from common.i18n import has, t
 
 __all__ = ["error_body", "error_response", "error_response_of", "http_error_response",
-           "install_json_errors", "message_response"]
+           "install_json_errors", "message_response", "page_hint"]
 
 
 def error_response(status: int, code: str, sv: str, en: str, errors: list[str] | None = None,
@@ -79,3 +79,18 @@ def message_response(status: int, code: str, key: str, **fields: Any) -> Respons
     hint_sv, hint_en = e.hint("sv"), e.hint("en")
     return error_response(status, code, e.sv, e.en,
                           hint=(hint_sv, hint_en or hint_sv) if hint_sv else None)  # fmt: skip
+
+
+PAGE_HINT_SUFFIX = "_page_hint"
+
+
+def page_hint(error: LexHellerError, lang: str) -> str | None:
+    """What a person at a web page can do about `error`, or None.
+
+    A hint written for the command line names a ``lexheller`` command, which a person at a
+    login page cannot run: such an error shows its ``<id>_page_hint`` when the catalogs have one
+    (e.g. ask an administrator), otherwise no hint at all."""
+    if error.coded and has(error.code + PAGE_HINT_SUFFIX):
+        return t(error.code + PAGE_HINT_SUFFIX, lang, **error.params)
+    hint = error.hint(lang)
+    return hint if hint and "lexheller " not in hint else None

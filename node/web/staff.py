@@ -35,6 +35,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from common.web import STAFF_CSS, current_lang, i18n, web_state
+from common.web.errors import page_hint
 from common.web.security import (
     add_security_headers,
     client_address,
@@ -290,16 +291,16 @@ def _add_login_routes(bp: Blueprint, st: StaffState) -> None:
 
     @bp.route("/logga-in", methods=["GET", "POST"])
     def login() -> Any:
-        error = None
+        error = error_hint = None
         if request.method == "POST":
             try:
                 sid = st.session.log_in(request.form.get("username", ""),
                                         request.form.get("password", ""), client_address())  # fmt: skip
             except AccountError as e:
-                error = e.message(current_lang())
+                error, error_hint = e.message(current_lang()), page_hint(e, current_lang())
             else:
                 return st.session.set_cookie(redirect(_safe_next(request.args.get("next"))), sid)
-        return _render("login.html", 400 if error else 200, error=error,
+        return _render("login.html", 400 if error else 200, error=error, error_hint=error_hint,
                        username=request.form.get("username", ""),
                        expired=request.args.get("expired") == "1",
                        logged_out=request.args.get("ut") == "1")  # fmt: skip
