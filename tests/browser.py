@@ -16,6 +16,7 @@ broken image, not a reason to pass).
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections.abc import Iterator
@@ -73,18 +74,35 @@ def serve_wsgi(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
         server.server_close()
 
 
+_SHARED: dict[str, Any] = {}
+"""The one Playwright driver and Chromium of this test process (see chromium_browser)."""
+
+
+def _close_shared() -> None:
+    browser, pw = _SHARED.pop("browser", None), _SHARED.pop("pw", None)
+    if browser is not None:
+        browser.close()
+    if pw is not None:
+        pw.stop()
+
+
 @contextmanager
 def chromium_browser() -> Iterator[Any]:
-    """A headless Chromium (Debian's binary) driven by Playwright's sync API."""
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
+    """The headless Chromium (Debian's binary) of this test process, driven by Playwright's
+    sync API. Playwright allows one sync driver per process's event loop, so every fixture
+    that asks gets the same browser (started on first use, closed when the process ends);
+    each test opens its own context and page (:func:`chromium_page`)."""
+    browser = _SHARED.get("browser")
+    if browser is None or not browser.is_connected():
+        path = require_chromium()
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        if "pw" not in _SHARED:
+            _SHARED["pw"] = sync_playwright().start()
+            atexit.register(_close_shared)
+        browser = _SHARED["pw"].chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
+        _SHARED["browser"] = browser
+    yield browser
 
 
 class ConsoleLog:
