@@ -98,7 +98,8 @@ JOIN bundles b USING (digest)
 JOIN latest l ON l.node_id = c.node_id AND l.period = c.period AND l.sequence = b.sequence
 """
 
-# The latest cells with their row ids and stored bounds, for some nodes or all ({where}).
+# The latest cells with their row ids and stored bounds, for some nodes or all ({where}; and
+# {cell_where} on the cells, so the scan can skip row groups of other nodes).
 _LATEST_ROWS = """
 WITH latest AS (
     SELECT node_id, period, max(b.sequence) AS sequence
@@ -111,6 +112,7 @@ SELECT c.rowid AS rid, c.node_id, b.node_name, b.lan, c.period, c.period_kind,
 FROM cells c
 JOIN bundles b USING (digest)
 JOIN latest l ON l.node_id = c.node_id AND l.period = c.period AND l.sequence = b.sequence
+{cell_where}
 """
 
 
@@ -287,7 +289,7 @@ class HubStore:
         stored)."""
         with self.cursor() as cur:
             rows = cur.execute(
-                "SELECT DISTINCT node_id FROM (" + _LATEST_ROWS.format(where="") + ")"
+                "SELECT DISTINCT node_id FROM (" + _LATEST_ROWS.format(where="", cell_where="") + ")"
                 " WHERE lo IS NULL ORDER BY node_id"
             ).fetchall()
         return [r[0] for r in rows]
@@ -309,7 +311,7 @@ class HubStore:
         yet bounded), in frames of about `rows` rows, so a caller can make them compact
         without holding the text of every cell."""
         with self.cursor() as cur:
-            reader = cur.sql(_LATEST_ROWS.format(where="")).to_arrow_reader(rows)
+            reader = cur.sql(_LATEST_ROWS.format(where="", cell_where="")).to_arrow_reader(rows)
             for batch in reader:
                 yield pl.from_arrow(batch).drop("rid")  # type: ignore[union-attr]
 
@@ -410,8 +412,9 @@ class HubStore:
 
 def _bound_nodes(cur: duckdb.DuckDBPyConnection, node_ids: list[str]) -> None:
     """Store `common.bounds.cell_bounds` of these nodes' latest cells in their rows."""
-    rows = cur.sql(_LATEST_ROWS.format(where="WHERE list_contains(?, node_id)"),
-                  params=[node_ids]).pl()
+    sql = _LATEST_ROWS.format(where="WHERE list_contains($ids, node_id)",
+                              cell_where="WHERE list_contains($ids, c.node_id)")
+    rows = cur.sql(sql, params={"ids": node_ids}).pl()
     if rows.is_empty():
         return
     bounded = cell_bounds(rows.drop("lo", "hi"))
