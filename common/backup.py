@@ -165,9 +165,9 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def _damaged(archive: Path, what: str) -> UsageError:
-    return UsageError(f"Säkerhetskopian {archive} är skadad eller ofullständig: {what}.",
-                      f"The backup {archive} is damaged or incomplete: {what}.")  # fmt: skip
+def _damaged(archive: Path, code: str, **params: Any) -> UsageError:
+    """The backup cannot be used: catalog message `code` (each names `archive` and what is wrong)."""
+    return UsageError.of(code, archive=archive, **params)
 
 
 def read_manifest(archive: Path) -> dict[str, Any]:
@@ -176,9 +176,9 @@ def read_manifest(archive: Path) -> dict[str, Any]:
             member = tar.extractfile(MANIFEST)
             manifest = json.loads(member.read()) if member else None
     except (OSError, tarfile.TarError, KeyError, ValueError) as e:
-        raise _damaged(archive, f"{MANIFEST} går inte att läsa ({e})") from e
+        raise _damaged(archive, "err_backup_damaged_manifest", name=MANIFEST, cause=e) from e
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _damaged(archive, "det är ingen Lex Heller-säkerhetskopia")
+        raise _damaged(archive, "err_backup_damaged_not_backup")
     if int(manifest.get("version", 0)) > FORMAT_VERSION:
         raise UsageError.of("err_backup_newer", release=manifest.get("release"))
     return manifest
@@ -208,13 +208,13 @@ def restore_folder(archive: Path, folder: Path, *, passphrase: str | None = None
             for rel, meta in manifest["files"].items():
                 target = (work / rel).resolve()
                 if not target.is_relative_to(work.resolve()) or rel.startswith("run/"):
-                    raise _damaged(archive, f"otillåten sökväg {rel!r}")
+                    raise _damaged(archive, "err_backup_damaged_path", rel=rel)
                 name = "files/" + rel + (".enc" if meta["encrypted"] else "")
                 try:
                     member = tar.extractfile(name)
                     data = member.read() if member else b""
                 except KeyError as e:
-                    raise _damaged(archive, f"{rel} saknas") from e
+                    raise _damaged(archive, "err_backup_damaged_missing", rel=rel) from e
                 if meta["encrypted"]:
                     try:
                         data = AESGCM(key).decrypt(data[:12], data[12:], rel.encode())  # type: ignore[arg-type]
@@ -222,7 +222,7 @@ def restore_folder(archive: Path, folder: Path, *, passphrase: str | None = None
                         raise UsageError.of("err_backup_wrong_passphrase",
                                             archive=archive, rel=rel) from e  # fmt: skip
                 if hashlib.sha256(data).hexdigest() != meta["sha256"]:
-                    raise _damaged(archive, f"{rel} stämmer inte med sin kontrollsumma")
+                    raise _damaged(archive, "err_backup_damaged_checksum", rel=rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, meta["mode"] & 0o777)
                 with os.fdopen(fd, "wb") as f:

@@ -32,9 +32,11 @@ def _fields(text: str) -> set[str]:
 
 
 # the calls that name an error's message id, and which positional argument it is
-NAMING = {"of": 0, "message_response": 2, "_refused": 0, "_hub_refused": 0}
+NAMING = {"of": 0, "message_response": 2, "_refused": 0, "_hub_refused": 0, "_damaged": 1}
 # keywords of those calls that are not fields of the message (the HTTP status of a refusal)
 NOT_FIELDS = {"_refused": {"status"}, "_hub_refused": {"status"}}
+# fields a helper fills in itself (common.backup._damaged names the archive)
+ADDED_FIELDS = {"_damaged": {"archive"}}
 
 
 def raise_sites() -> list[tuple[str, str, set[str]]]:
@@ -54,6 +56,7 @@ def raise_sites() -> list[tuple[str, str, set[str]]]:
                 if isinstance(key, ast.Constant) and str(key.value).startswith("err_"):
                     where = f"{path.relative_to(ROOT)}:{node.lineno}"
                     given = {k.arg for k in node.keywords if k.arg} - NOT_FIELDS.get(str(name), set())
+                    given |= ADDED_FIELDS.get(str(name), set())
                     found.append((where, str(key.value), given))
     return found
 
