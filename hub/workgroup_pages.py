@@ -23,6 +23,7 @@ from flask import Blueprint, Flask, Response, abort, redirect, render_template, 
 
 from common.accounts import AccountError, Accounts, User
 from common.web import current_lang, i18n, web_state
+from common.web.errors import page_hint
 from common.web.security import add_security_headers, client_address, limit_request_size, safe_next
 from common.web.session import SessionKit
 from hub.workgroup import STATUS_LABELS, PatternError
@@ -88,19 +89,19 @@ def register_workgroup(app: Flask, hub: Hub, accounts: Accounts, admin_session: 
 
     @bp.route("/logga-in", methods=["GET", "POST"])
     def login() -> Any:
-        error = ""
+        error, error_hint = "", None
         if request.method == "POST":
             try:
                 sid = kit.log_in(request.form.get("username", ""),
                                  request.form.get("password", ""), client_address())  # fmt: skip
             except AccountError as e:
-                error = e.message(current_lang())
+                error, error_hint = e.message(current_lang()), page_hint(e, current_lang())
             else:
                 target = safe_next(request.args.get("next"), PREFIX + "/") or PREFIX + "/"
                 response: Any = redirect(target, 303)
                 return kit.set_cookie(response, sid)
         return render("workgroup_login.html", 400 if error else 200, error=error,
-                      username=request.form.get("username", "")[:64])  # fmt: skip
+                      error_hint=error_hint, username=request.form.get("username", "")[:64])  # fmt: skip
 
     @bp.post("/logga-ut")
     def logout() -> Any:

@@ -63,6 +63,9 @@ def test_role_login_group_and_withdraw(make_hub: Any) -> None:
     c = app.test_client()
     r = post(c, "/arbetsgrupp/logga-in", {"username": "ada", "password": PW})
     assert r.status_code == 400 and "hör inte till arbetsgruppen" in r.text
+    r = post(c, "/arbetsgrupp/logga-in", {"username": "anna", "password": "fel-lösenord"})
+    assert r.status_code == 400 and "Vad du kan göra: Kontrollera stavningen" in r.text
+    assert "lexheller node" not in r.text  # the page's hint, not the command line's
     r = post(c, "/arbetsgrupp/logga-in", {"username": "anna", "password": PW})
     assert r.status_code == 303
     assert c.get("/admin/").status_code == 303, "a member is no admin"
