@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from common.compact import CELL_SCHEMA, compact_exprs, is_bounded, is_compact
+from common.compact import CELL_SCHEMA, compact_exprs, is_bounded, is_compact, merge_sorted
 from common.db import one_row
 from hub.releases import ReleaseStore
 from hub.store import HubStore
@@ -27,6 +27,17 @@ SNAPSHOT_DIR = "dashboard-cache"
 """Under the hub folder: the latest cells, compact with their bounds, as one Parquet file.
 Derived from the store (deleting it is safe: the next view reads the store again); it spares
 a restarted hub reading every cell as text from DuckDB (≈ 9 s CPU at 28 M cells)."""
+
+
+def _read_snapshot(path: Path) -> pl.DataFrame | None:
+    if not path.exists():
+        return None
+    try:
+        kept = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError):
+        log.warning("dashboard snapshot %s unreadable; reading the store", path)
+        return None
+    return kept if is_compact(kept) and is_bounded(kept) else None
 
 
 def _write_snapshot(cells: pl.DataFrame, path: Path) -> None:
@@ -52,6 +63,8 @@ class HubSource:
         self.trust = trust
         self.release_store = release_store
         self._cache: tuple[str, pl.DataFrame, pl.DataFrame] | None = None
+        self._last: tuple[dict[str, tuple[int, int]], pl.DataFrame] | None = None
+        """The cells last read and the state of each förbund they were read at."""
 
     def version(self) -> str:
         with self.store.cursor() as cur:
@@ -74,7 +87,7 @@ class HubSource:
     def _load(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         v = self.version()
         if self._cache is None or self._cache[0] != v:
-            self._cache = None  # the previous cells are not held while the new ones load
+            self._cache = None  # (the last cells stay in self._last: a new version merges into them)
             self._cache = (v, self._cells(), self._nodes())
         return self._cache[1], self._cache[2]
 
@@ -88,28 +101,49 @@ class HubSource:
         missing = self.store.unbounded_nodes()
         if missing:
             self.store.bound_nodes(missing)
-        snapshot = self._snapshot_path()
-        if snapshot.exists():
-            try:
-                kept = pl.read_parquet(snapshot)
-            except (OSError, pl.exceptions.PolarsError):
-                log.warning("dashboard snapshot %s unreadable; reading the store", snapshot)
-            else:
-                if is_compact(kept) and is_bounded(kept):
-                    return kept
-        cells = self._read_store()
-        _write_snapshot(cells, snapshot)
+        state = self._node_state()
+        snapshot = self._snapshot_path(state)
+        cells = _read_snapshot(snapshot)
+        if cells is None:
+            cells = self._updated(state)
+        if cells is None:
+            cells = self._read_store()
+        if not snapshot.exists():
+            _write_snapshot(cells, snapshot)
+        self._last = (state, cells)
         return cells
 
-    def _snapshot_path(self) -> Path:
-        """Where the latest cells are kept compact, named by every förbund's (newest sequence,
-        number of bundles): that pair changes exactly when its latest cells can."""
+    def _node_state(self) -> dict[str, tuple[int, int]]:
+        """Per förbund: (newest sequence, number of bundles); it changes exactly when the
+        förbund's latest cells can."""
         rows = self.store.query(
             "SELECT node_id, max(sequence) AS s, count(*) AS n FROM bundles GROUP BY node_id"
             " ORDER BY node_id"
         )
-        key = hashlib.sha256(json.dumps(rows.rows()).encode()).hexdigest()[:20]
+        return {str(n): (int(q), int(c)) for n, q, c in rows.iter_rows()}
+
+    def _snapshot_path(self, state: dict[str, tuple[int, int]]) -> Path:
+        """Where the latest cells are kept compact, named by the state of every förbund."""
+        key = hashlib.sha256(json.dumps(sorted(state.items())).encode()).hexdigest()[:20]
         return self.store.folder / SNAPSHOT_DIR / f"cells-{key}.parquet"
+
+    def _updated(self, state: dict[str, tuple[int, int]]) -> pl.DataFrame | None:
+        """The last cells with the rows of the förbund that changed since read anew and merged
+        in by period (one gather, no sort of every cell); None when that is not possible (no
+        earlier cells, a förbund gone, or a value the earlier cells' Enums lack)."""
+        if self._last is None:
+            return None
+        before, last = self._last
+        changed = [n for n, v in state.items() if before.get(n) != v]
+        if not changed or set(before) - set(state) or len(changed) == len(state):
+            return None
+        for column, values in self.store.distinct_values(changed).items():
+            if not set(values) <= set(last.schema[column].categories):  # type: ignore[attr-defined]
+                return None
+        exprs = [pl.col(c).cast(t) for c, t in last.schema.items()]
+        parts = [b.select(exprs) for b in self.store.latest_bounded_batches(node_ids=changed)]
+        fresh = pl.concat(parts) if parts else last.clear()
+        return merge_sorted(last, changed, fresh)
 
     def _read_store(self) -> pl.DataFrame:
         enums = {c: pl.Enum(sorted(v)) for c, v in self.store.distinct_values().items()}

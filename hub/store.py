@@ -114,6 +114,7 @@ JOIN bundles b USING (digest)
 JOIN latest l ON l.node_id = c.node_id AND l.period = c.period AND l.sequence = b.sequence
 {cell_where}
 """
+_NODE_FILTER = ("WHERE list_contains($ids, node_id)", "WHERE list_contains($ids, c.node_id)")
 
 
 def period_kind(period: str) -> str:
@@ -306,25 +307,36 @@ class HubStore:
                 cur.execute("ROLLBACK")
                 raise
 
-    def latest_bounded_batches(self, rows: int = 1_000_000) -> Iterator[pl.DataFrame]:
-        """The latest cells of every node with their stored bounds (lo, hi; lo null = not
-        yet bounded), in frames of about `rows` rows, so a caller can make them compact
-        without holding the text of every cell."""
+    def latest_bounded_batches(
+        self, rows: int = 1_000_000, node_ids: list[str] | None = None
+    ) -> Iterator[pl.DataFrame]:
+        """The latest cells of every node (or of `node_ids`) with their stored bounds (lo, hi;
+        lo null = not yet bounded), in frames of about `rows` rows, so a caller can make them
+        compact without holding the text of every cell."""
+        where, cell_where, params = "", "", None
+        if node_ids is not None:
+            where, cell_where = _NODE_FILTER
+            params = {"ids": node_ids}
         with self.cursor() as cur:
-            reader = cur.sql(_LATEST_ROWS.format(where="", cell_where="")).to_arrow_reader(rows)
+            sql = _LATEST_ROWS.format(where=where, cell_where=cell_where)
+            reader = cur.sql(sql, params=params).to_arrow_reader(rows)
             for batch in reader:
                 yield pl.from_arrow(batch).drop("rid")  # type: ignore[union-attr]
 
-    def distinct_values(self) -> dict[str, list[str]]:
+    def distinct_values(self, node_ids: list[str] | None = None) -> dict[str, list[str]]:
         """Every value (nulls left out) of each text column a latest cell can have, from all
-        indexed bundles (a superset of the latest cells' values)."""
+        indexed bundles (of `node_ids` only if given): a superset of the latest cells' values."""
         cols = {"node_id": "bundles", "node_name": "bundles", "lan": "bundles",
                 "period": "cells", "period_kind": "cells", "table_name": "cells",
                 "dim1": "cells", "dim2": "cells"}  # fmt: skip
         out = {}
         with self.cursor() as cur:
             for col, table in cols.items():
-                found = cur.execute(f"SELECT DISTINCT {col} FROM {table} WHERE {col} IS NOT NULL")
+                only = "" if node_ids is None else " AND list_contains($ids, node_id)"
+                found = cur.execute(
+                    f"SELECT DISTINCT {col} FROM {table} WHERE {col} IS NOT NULL{only}",
+                    None if node_ids is None else {"ids": node_ids},
+                )
                 out["table" if col == "table_name" else col] = [r[0] for r in found.fetchall()]
         return out
 
@@ -412,8 +424,7 @@ class HubStore:
 
 def _bound_nodes(cur: duckdb.DuckDBPyConnection, node_ids: list[str]) -> None:
     """Store `common.bounds.cell_bounds` of these nodes' latest cells in their rows."""
-    sql = _LATEST_ROWS.format(where="WHERE list_contains($ids, node_id)",
-                              cell_where="WHERE list_contains($ids, c.node_id)")
+    sql = _LATEST_ROWS.format(where=_NODE_FILTER[0], cell_where=_NODE_FILTER[1])
     rows = cur.sql(sql, params={"ids": node_ids}).pl()
     if rows.is_empty():
         return

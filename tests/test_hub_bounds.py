@@ -177,3 +177,23 @@ def test_benchmark_through_a_hub_folder_and_with_stored_bounds(
     kept = bench_dashboards.with_stored_bounds(cells, tmp_path / "other.parquet")
     assert bench_dashboards.with_stored_bounds(cells, tmp_path / "other.parquet").equals(kept)
     assert kept.equals(boundcache.bound(cells))
+
+
+def test_merge_sorted_equals_a_stable_sort() -> None:
+    from common.compact import compact, merge_sorted
+    from dashboards.data import sort_cells
+    from dashboards.sample import sample_frames
+
+    cells = sort_cells(compact(sample_frames().cells))
+    nodes = cells["node_id"].unique().sort().cast(pl.String).to_list()
+    fresh = cells.filter(pl.col("node_id").cast(pl.String).is_in(nodes[:2])).reverse()
+    fresh = fresh.with_columns(value=pl.col("value") + 1)
+    merged = merge_sorted(cells, nodes[:2], fresh)
+    expected = pl.concat([cells.filter(~pl.col("node_id").cast(pl.String).is_in(nodes[:2])), fresh])
+    assert merged.equals(expected.sort("period_kind", "period", maintain_order=True))
+    try:
+        merge_sorted(cells, nodes[:1], decode(fresh))
+    except ValueError as e:
+        assert "Enum" in str(e)
+    else:
+        raise AssertionError("frames of other types were merged")
