@@ -189,3 +189,50 @@ def test_a_web_page_shows_only_a_hint_written_for_a_person_at_a_page() -> None:
     years = UsageError.of("err_synth_years", years="x")
     assert page_hint(years, "en") == years.hint("en")
     assert page_hint(UsageError("Fel.", "Wrong."), "sv") is None
+
+
+# Raise sites that still give finished sentences, and why: each relays words it did not write
+# (a remote's message, per language), or builds its text from per-language parts a message's
+# fields cannot carry. A new raise site names a catalog message instead.
+SENTENCES_ALLOWED = {
+    "aggregator/client.py": 4,  # a hub's or a peer's refusal, in its own words and with its hint
+    "node/enrolment.py": 1,  # the hub's answer to an enrolment request, in its own words
+    "node/web/staff_summaries.py": 1,  # the hub's refusal of a summary, in its own words
+    "aggregator/runtime.py": 1,  # aggregator.toml problems, each already in both languages
+    "node/workflow.py": 1,  # "choose <code list label>": the label is per language
+    "hub/enrolment_pages.py": 1,  # a catalog text already (the page's language)
+    "common/accounts.py": 2,  # LockedOut(until, now): the class writes the sentence
+    "node/messages.py": 1,  # ReporterTextRefused(reason, findings): the page renders the reason
+}
+
+
+def _error_classes(trees: list[ast.Module]) -> set[str]:
+    names, grew = {"LexHellerError", "UsageError", "RemoteRefused", "TransportError"}, True
+    while grew:
+        grew = False
+        for tree in trees:
+            for node in ast.walk(tree):
+                bases = {getattr(b, "id", None) or getattr(b, "attr", None) for b in
+                         getattr(node, "bases", [])}  # fmt: skip
+                if isinstance(node, ast.ClassDef) and node.name not in names and bases & names:
+                    names.add(node.name)
+                    grew = True
+    return names
+
+
+def test_no_new_raise_site_gives_finished_sentences() -> None:
+    paths = [p for package in PACKAGES for p in sorted((ROOT / package).rglob("*.py"))]
+    trees = {p: ast.parse(p.read_text("utf-8")) for p in paths}
+    classes = _error_classes(list(trees.values()))
+    found: dict[str, int] = {}
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                f = node.exc.func
+                if (getattr(f, "id", None) or getattr(f, "attr", None)) in classes and len(
+                        node.exc.args) >= 2:  # fmt: skip
+                    where = str(path.relative_to(ROOT))
+                    found[where] = found.get(where, 0) + 1
+    more = {f: n for f, n in found.items() if n > SENTENCES_ALLOWED.get(f, 0)}
+    assert not more, f"raise SomeError.of('err_...') with a hint instead of sentences: {more}"
+    assert sum(found.values()) <= sum(SENTENCES_ALLOWED.values())
