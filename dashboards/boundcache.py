@@ -167,11 +167,17 @@ def bounded(source: DataSource, cells: pl.DataFrame) -> tuple[pl.DataFrame, int]
         with _LOCK:
             _KEPT[source] = _Kept(marks, kept.frame, by_version)
         return kept.frame, 0
+    if stored and is_period_sorted(cells):
+        # Stored bounds, sorted cells (the hub's source merges a new bundle's rows itself):
+        # the source's frame is the answer; a merge here would be one more copy of it.
+        with _LOCK:
+            _KEPT[source] = _Kept(marks, cells, by_version)
+        return cells, len(changed)
     fresh = cells if len(changed) == len(marks) else cells.filter(pl.col("node_id").is_in(changed))
     if not stored:
         fresh = bound(fresh)
     elif kept is None:
-        # A first view of cells with stored bounds: nothing to bound, at most a sort.
+        # A first view of unsorted cells with stored bounds: nothing to bound, a sort.
         fresh = sort_cells(fresh)
     if kept is not None and unchanged and kept.frame.schema != fresh.schema:
         # The new cells' Enums list other values (a new förbund, a new code): the kept rows

@@ -107,10 +107,29 @@ def test_cells_with_stored_bounds_are_taken_as_they_are_and_merged_on_new_data()
     source = FrameSource(boundcache.bound(FrameSource(cells.filter(~held), nodes).cells()), nodes)
     first, _ = boundcache.bounded(source, source.cells())
     assert first is source.cells()  # nothing bounded, nothing copied
-    source.replace(boundcache.bound(FrameSource(cells, nodes).cells()), nodes, changed=[late])
+    # New cells as a source that appends the förbund's rows gives them (not sorted).
+    new = boundcache.bound(FrameSource(cells, nodes).cells())
+    is_late = pl.col("node_id").cast(pl.String) == late
+    source.replace(pl.concat([new.filter(~is_late), new.filter(is_late)]), nodes, changed=[late])
     second, n_second = boundcache.bounded(source, source.cells())
     assert n_second == 1
     assert_frame_equal(_canonical(decode(second)), _canonical(cell_bounds(decode(source.cells()))))
     assert second.select("period_kind", "period").equals(
         second.select("period_kind", "period").sort("period_kind", "period")
     )
+
+
+def test_sorted_cells_with_stored_bounds_are_the_answer_itself() -> None:
+    sample = sample_frames()
+    source = FrameSource(boundcache.bound(FrameSource(sample.cells, sample.nodes).cells()),
+                         sample.nodes)  # fmt: skip
+    assert boundcache.bounded(source, source.cells())[0] is source.cells()
+    late = sample.cells["node_id"].unique().sort()[0]
+    changed = sample.cells.with_columns(
+        value=pl.when(pl.col("node_id") == late).then(pl.col("value") + 3).otherwise("value")
+    )
+    source.replace(boundcache.bound(FrameSource(changed, sample.nodes).cells()), sample.nodes,
+                   changed=[late])  # fmt: skip
+    frame, n = boundcache.bounded(source, source.cells())
+    assert frame is source.cells() and n == 1
+    assert_frame_equal(_canonical(decode(frame)), _canonical(cell_bounds(changed)))
