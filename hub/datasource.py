@@ -65,6 +65,7 @@ class HubSource:
         self._cache: tuple[str, pl.DataFrame, pl.DataFrame] | None = None
         self._last: tuple[dict[str, tuple[int, int]], pl.DataFrame] | None = None
         """The cells last read and the state of each förbund they were read at."""
+        self._checked_bounds = False
 
     def version(self) -> str:
         with self.store.cursor() as cur:
@@ -95,15 +96,21 @@ class HubSource:
         """The latest cells, compact (common.compact), with the bounds the store keeps for
         each förbund (lo, hi), sorted by period kind and period as the dashboards want them.
 
-        Read in batches and made compact batch by batch, so the text of every cell is never
-        held (≈ 130 bytes a cell as text, ≈ 22 compact). A förbund indexed before bounds were
-        stored is bounded once, here, and its bounds stored."""
-        missing = self.store.unbounded_nodes()
-        if missing:
-            self.store.bound_nodes(missing)
+        In order: the snapshot for this state (a restart); the last cells with the changed
+        förbund's rows merged in (a new bundle); or the whole store, read a group of förbund
+        at a time and made compact group by group, so the text of every cell is never held
+        (≈ 130 bytes a cell as text, ≈ 22 compact). A förbund indexed before bounds were
+        stored is bounded once, then, and its bounds stored."""
         state = self._node_state()
         snapshot = self._snapshot_path(state)
         cells = _read_snapshot(snapshot)
+        if cells is None and not self._checked_bounds:
+            # Once per process (a snapshot is only made after it): every accept since bounds
+            # were stored bounds its förbund, so only an older database can lack them.
+            missing = self.store.unbounded_nodes()
+            if missing:
+                self.store.bound_nodes(missing)
+            self._checked_bounds = True
         if cells is None:
             cells = self._updated(state)
         if cells is None:
