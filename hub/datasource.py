@@ -104,6 +104,8 @@ class HubSource:
         state = self._node_state()
         snapshot = self._snapshot_path(state)
         cells = _read_snapshot(snapshot)
+        if cells is not None:
+            self._checked_bounds = True  # a snapshot is made only after the check
         if cells is None and not self._checked_bounds:
             # Once per process (a snapshot is only made after it): every accept since bounds
             # were stored bounds its förbund, so only an older database can lack them.

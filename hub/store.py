@@ -289,6 +289,8 @@ class HubStore:
         """Nodes with a latest cell that has no stored bounds (indexed before bounds were
         stored)."""
         with self.cursor() as cur:
+            if cur.execute("SELECT 1 FROM cells WHERE lo IS NULL LIMIT 1").fetchone() is None:
+                return []  # a plain scan; the join below only for a database with such rows
             rows = cur.execute(
                 "SELECT DISTINCT node_id FROM (" + _LATEST_ROWS.format(where="", cell_where="") + ")"
                 " WHERE lo IS NULL ORDER BY node_id"
