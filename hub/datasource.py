@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Hashable
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class HubSource:
         self._last: tuple[dict[str, tuple[int, int]], pl.DataFrame] | None = None
         """The cells last read and the state of each förbund they were read at."""
         self._checked_bounds = False
+        self._writer: threading.Thread | None = None
 
     def version(self) -> str:
         with self.store.cursor() as cur:
@@ -118,9 +120,21 @@ class HubSource:
         if cells is None:
             cells = self._read_store()
         if not snapshot.exists():
-            _write_snapshot(cells, snapshot)
+            # Written beside the view (28 M cells take ≈ 2 s to write); the frame is immutable.
+            self.wait_for_snapshot()
+            self._writer = threading.Thread(
+                target=_write_snapshot, args=(cells, snapshot), name="dashboard-snapshot",
+                daemon=True,
+            )  # fmt: skip
+            self._writer.start()
         self._last = (state, cells)
         return cells
+
+    def wait_for_snapshot(self) -> None:
+        """Return when the snapshot being written (if any) is on disk."""
+        writer = self._writer
+        if writer is not None:
+            writer.join()
 
     def _node_state(self) -> dict[str, tuple[int, int]]:
         """Per förbund: (newest sequence, number of bundles); it changes exactly when the

@@ -77,6 +77,7 @@ def test_stored_bounds_equal_bounds_on_the_fly(tmp_path: Path, make_hub: Any) ->
         _same(_stored(source), _on_the_fly(hub))
 
         # A restarted hub reads the snapshot of its latest cells (one file, for this state).
+        source.wait_for_snapshot()
         snapshots = list((hub.store.folder / "dashboard-cache").glob("cells-*.parquet"))
         assert len(snapshots) == 1
         again = HubSource(hub.store, hub.trust).cells()
