@@ -160,12 +160,16 @@ class HubSource:
         changed = [n for n, v in state.items() if before.get(n) != v]
         if not changed or set(before) - set(state) or len(changed) == len(state):
             return None
-        for column, values in self.store.distinct_values(changed).items():
-            if not set(values) <= set(last.schema[column].categories):  # type: ignore[attr-defined]
-                return None
-        exprs = [pl.col(c).cast(t) for c, t in last.schema.items()]
-        parts = [b.select(exprs) for b in self.store.latest_bounded_batches(node_ids=changed)]
-        fresh = pl.concat(parts) if parts else last.clear()
+        text = list(self.store.latest_bounded_batches(node_ids=changed))
+        fresh_text = pl.concat(text) if text else None
+        if fresh_text is None:
+            return None
+        for column, dtype in last.schema.items():
+            if isinstance(dtype, pl.Enum):
+                values = set(fresh_text[column].drop_nulls().unique().to_list())
+                if not values <= set(dtype.categories.to_list()):
+                    return None
+        fresh = fresh_text.select(pl.col(c).cast(t) for c, t in last.schema.items())
         return merge_sorted(last, changed, fresh)
 
     def _read_store(self) -> pl.DataFrame:

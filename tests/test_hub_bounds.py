@@ -84,6 +84,18 @@ def test_stored_bounds_equal_bounds_on_the_fly(tmp_path: Path, make_hub: Any) ->
         assert again.equals(source.cells()) and again.schema == source.cells().schema
         snapshots[0].write_bytes(b"not parquet")  # damaged: the store is read again
         assert HubSource(hub.store, hub.trust).cells().equals(source.cells())
+
+        # A new förbund (values the earlier Enums lack): the whole store is read again.
+        p = NodeProfile("sf-ny", "Förbund Ny", ("01",), ("0114",), 40000)
+        init_node(tmp_path / p.id, node_id=p.id, name=p.name, lan_codes=list(p.lan),
+                  kommun_codes=list(p.kommuner), population=p.population)  # fmt: skip
+        nodes[p.id] = Node(tmp_path / p.id)
+        nodes[p.id].store.add_reports(generate_reports(p, [2025], seed=3,
+                                                       today=datetime(2026, 1, 3, tzinfo=UTC)))  # fmt: skip
+        hub.op_enroll(p.id, encode_public_key(nodes[p.id].key.public_key()))
+        assert hub.accept(published(nodes[p.id])).status == 201
+        assert "sf-ny" in source.cells()["node_id"].cast(pl.String).to_list()
+        _same(_stored(source), _on_the_fly(hub))
     finally:
         for n in nodes.values():
             n.close()
