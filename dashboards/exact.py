@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from common.compact import decode
 from schemas.release import Release
 
 GROUP_ROW = "="
@@ -64,11 +65,13 @@ def collapse(cells: pl.DataFrame, releases: Sequence[Release]) -> pl.DataFrame:
     """`cells` with each released cell's member rows replaced by one exact (or ±) group row.
 
     Rows of förbund outside the release (late, or not members) stay as they are, so a sum
-    over the whole area is the exact part plus their intervals.
+    over the whole area is the exact part plus their intervals. Compact cells (Enum columns)
+    come back as text: a group row's id is no value of the förbund Enum.
     """
     rel = released_rows(releases)
     if rel.is_empty() or cells.is_empty():
         return cells
+    cells = decode(cells)  # compact cells hold no group rows: the collapsed view is text
     members = rel.select(*_KEY, "members").explode("members").rename({"members": "node_id"})
     drop = cells.join(members, on=[*_KEY, "node_id"], how="semi", nulls_equal=True)
     if drop.is_empty():
