@@ -44,7 +44,9 @@ from common.errors import UsageError
 FORMAT = "lexheller-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-SKIP_DIRS = {"run"}
+SKIP_DIRS = {"run", "dashboard-cache"}
+"""Folders a backup leaves out: control files of a running server, and derived data (the
+hub's dashboard snapshot is rebuilt from its store)."""
 SKIP_SUFFIXES = (".wal", ".tmp", ".partial")
 PASSPHRASE_ENV = "LEXHELLER_BACKUP_PASSPHRASE"
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
