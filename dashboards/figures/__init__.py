@@ -112,7 +112,7 @@ def wrap(text: str, width: int = 28) -> str:
     for w in text.split():
         parts = [p + "/" for p in w.split("/")[:-1]] + [w.split("/")[-1]]
         for p in (p for p in parts if p):
-            while len(p) > width + 2:
+            while len(p.rstrip("/,")) > width:
                 cut = _hyphen_at(p, width)
                 words.append(p[:cut] + "-")
                 p = p[cut:]
