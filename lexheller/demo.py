@@ -270,9 +270,13 @@ class Processes:
                     raise UsageError.of("err_demo_server_exited",
                                         kind=s.kind, id=s.id, returncode=proc.returncode)  # fmt: skip
                 try:
-                    if requests.get(s.url + "/healthz", timeout=2).ok:
+                    r = requests.get(s.url + "/healthz", timeout=2)
+                    if r.ok:
+                        if r.json().get(f"{s.kind}_id") != s.id:  # another program's server
+                            raise UsageError.of("err_demo_port_taken", kind=s.kind, id=s.id,
+                                                url=s.url)  # fmt: skip
                         break
-                except requests.RequestException:
+                except (requests.RequestException, ValueError):
                     pass
                 if time.monotonic() > deadline:
                     raise UsageError.of("err_demo_server_silent", kind=s.kind, id=s.id, url=s.url)

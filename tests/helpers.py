@@ -130,10 +130,13 @@ def free_port_block(offsets: Iterable[int], first: int = 23100, last: int = 4000
     """A base port ``b`` such that every ``b + offset`` is free on loopback, for a program
     that takes one base port (``lexheller demo --port``). Each pytest-xdist worker starts its
     search in a different part of the range, so that parallel workers do not pick the same
-    block between probing it and binding it. None when no block is free."""
+    block between probing it and binding it (nor do two test processes). None when no block
+    is free."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:]
     bases = list(range(first, last, step))
-    shift = (int(worker) * 7 if worker.isdigit() else 0) % len(bases)
+    # and each test process elsewhere too: two suites on one machine (two checkouts' CI) must
+    # not both take the first free block and then talk to each other's servers
+    shift = ((int(worker) * 7 if worker.isdigit() else 0) + os.getpid()) % len(bases)
     wanted = list(offsets)
     for base in bases[shift:] + bases[:shift]:
         try:

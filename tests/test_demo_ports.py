@@ -36,3 +36,29 @@ def test_busy_aggregator_port_is_refused_before_anything_starts(tmp_path: Path, 
 
 def test_aggregator_ports_are_the_ones_setup_uses() -> None:
     assert demo_exact.ports(8100) == [8150, 8151, 8152, 8160, 8161, 8162]
+
+
+def test_a_server_of_another_program_on_a_demo_port_is_named_not_used(tmp_path: Path) -> None:
+    """Two programs can both see a port free and then race for it: the demo must not take
+    the winner's /healthz for its own hub and publish to it (two CI runs on one machine did)."""
+    import sys
+
+    from flask import Flask
+
+    from lexheller.demo import Processes, Service
+    from tests.browser import serve_wsgi
+
+    other = Flask("other")
+    other.get("/healthz")(lambda: {"ok": True, "hub_id": "somebody-else"})
+    procs = Processes(tmp_path / "logs")
+    child = procs.start_child([sys.executable, "-c", "import time; time.sleep(60)"], "hub-ours")
+    try:
+        with serve_wsgi(other) as url:
+            ours = Service("hub", "ours", "Vårt nav", tmp_path, int(url.rsplit(":", 1)[1]))
+            with pytest.raises(UsageError) as e:
+                procs.wait_healthy([ours], timeout=20)
+        assert e.value.code == "err_demo_port_taken" and url in e.value.sv, e.value.sv
+        assert "--port" in e.value.hint("sv")
+    finally:
+        child.kill()
+        child.wait()

@@ -37,7 +37,11 @@ def test_readme_first_screen_has_the_demo_and_the_test_command() -> None:
 
 
 def _free_base_port() -> int:
-    base = free_port_block([0, 1, 2] + [100 + i for i in range(10)])
+    from lexheller import demo_exact, demo_mail
+
+    offsets = [0, 1, 2, *(100 + i for i in range(10)), demo_mail.port(0),
+               *(p for p in demo_exact.ports(0))]  # every port the demo binds
+    base = free_port_block(offsets)
     if base is None:
         pytest.skip("no free block of ports on loopback")
     return base
