@@ -415,16 +415,7 @@ def _close_one(agg: Aggregator, files: HubFiles, fed: Mapping[str, Any], period:
         sigs = list(env.signatures) + [p.sign(digest, body) for p in peers]
     except TransportError as e:
         raise _waits(e, "en aggregator svarar inte") from e
-    signed = Envelope(PAYLOAD_TYPE_RELEASE, body, tuple(sigs)).to_bytes()
-    try:
-        a = files.http.post(files.url, "/api/v1/releases", signed)
-    except TransportError as e:
-        raise _waits(e, "det nationella navet svarar inte") from e
-    if a.status not in (200, 201):
-        raise RemoteRefused(f"Navet tog inte emot frisläppningen: {a.body.get('message', a.status)}",
-                            f"The hub did not take the release: {a.body.get('message_en', a.status)}",
-                            a.status, a.body)  # fmt: skip
-    book.mark_released(stored.batch, signed)
+    signed = _post_release(files, book, stored, body, sigs)
     return {
         **base,
         "state": "released",
@@ -439,6 +430,22 @@ def _close_one(agg: Aggregator, files: HubFiles, fed: Mapping[str, Any], period:
         "withheld_by_audit": stats["withheld_by_audit"],
         "release_digest": sha256(signed),
     }
+
+
+def _post_release(files: HubFiles, book: Any, stored: Any, body: bytes, sigs: list[Any]) -> bytes:
+    """Post the release signed by every aggregator to the national hub and mark the batch
+    released; the signed envelope's bytes."""
+    signed = Envelope(PAYLOAD_TYPE_RELEASE, body, tuple(sigs)).to_bytes()
+    try:
+        a = files.http.post(files.url, "/api/v1/releases", signed)
+    except TransportError as e:
+        raise _waits(e, "det nationella navet svarar inte") from e
+    if a.status not in (200, 201):
+        raise RemoteRefused(f"Navet tog inte emot frisläppningen: {a.body.get('message', a.status)}",
+                            f"The hub did not take the release: {a.body.get('message_en', a.status)}",
+                            a.status, a.body)  # fmt: skip
+    book.mark_released(stored.batch, signed)
+    return signed
 
 
 def _close_two_noise(agg: Aggregator, files: HubFiles, book: Any, stored: Any, job_path: Path,
@@ -473,16 +480,7 @@ def _close_two_noise(agg: Aggregator, files: HubFiles, book: Any, stored: Any, j
         sigs = list(env.signatures) + [peer.sign(digest, body)]
     except TransportError as e:
         raise _waits(e, "den andra aggregatorn svarar inte") from e
-    signed = Envelope(PAYLOAD_TYPE_RELEASE, body, tuple(sigs)).to_bytes()
-    try:
-        a = files.http.post(files.url, "/api/v1/releases", signed)
-    except TransportError as e:
-        raise _waits(e, "det nationella navet svarar inte") from e
-    if a.status not in (200, 201):
-        raise RemoteRefused(f"Navet tog inte emot frisläppningen: {a.body.get('message', a.status)}",
-                            f"The hub did not take the release: {a.body.get('message_en', a.status)}",
-                            a.status, a.body)  # fmt: skip
-    book.mark_released(stored.batch, signed)
+    signed = _post_release(files, book, stored, body, sigs)
     return {
         **base,
         "state": "released",
