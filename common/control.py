@@ -127,7 +127,7 @@ def register(app: Flask, token_holder: dict[str, str],
                 raise UsageError.of("err_control_args", op=name) from e
             return jsonify({"ok": True, "result": op(**args)})
         except LexHellerError as e:
-            return jsonify(error_body_of(e)), 400
+            return jsonify(error_body_of(e, 400)), 400
 
 
 def run_op(folder: Path, open_folder: Callable[[Path], Any], name: str, **args: Any) -> dict:

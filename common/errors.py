@@ -133,17 +133,25 @@ def error_body(status: int, code: str, sv: str, en: str, errors: list[str] | Non
     return body
 
 
-def error_body_of(error: LexHellerError, status: int = 400) -> dict[str, Any]:
-    """The JSON error body of `error`, rendered in both languages."""
+def error_body_of(error: LexHellerError, status: int | None = None) -> dict[str, Any]:
+    """The JSON error body of `error`, rendered in both languages. `status` defaults to the
+    one the error carries (a server's answer it was read from), else 400."""
     hint_sv, hint_en = error.hint("sv"), error.hint("en")
+    if status is None:
+        carried = getattr(error, "status", None)
+        status = carried if isinstance(carried, int) else 400
     return error_body(status, error.code, error.sv, error.en,
                       hint=(hint_sv, hint_en or hint_sv) if hint_sv else None)  # fmt: skip
 
 
 def error_from_body(body: dict[str, Any], cls: type[E]) -> E:
-    """The error a JSON error body describes (what a client raises), hint kept."""
+    """The error a JSON error body describes (what a client raises), hint and status kept (a
+    server's internal error stays a 500 where the command line prints it)."""
     sv = str(body.get("message") or body.get("error") or "Okänt fel")
     hint = (str(body["hint"]), str(body.get("hint_en") or body["hint"])) if body.get("hint") else None
     code = body.get("error")
-    return cls(sv, str(body.get("message_en") or sv),
-               code=code if isinstance(code, str) and code else None, hint=hint)  # fmt: skip
+    error = cls(sv, str(body.get("message_en") or sv),
+                code=code if isinstance(code, str) and code else None, hint=hint)  # fmt: skip
+    if isinstance(body.get("status"), int) and not hasattr(error, "status"):
+        error.status = body["status"]  # type: ignore[attr-defined]
+    return error

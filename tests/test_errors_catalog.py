@@ -122,6 +122,16 @@ def test_the_json_body_round_trips_to_the_same_error() -> None:
     assert plain.hint("sv") is None and plain.en == "Clash." and plain.code == "conflict"
 
 
+def test_a_server_error_read_back_keeps_its_status_where_it_is_printed_again() -> None:
+    """The command line prints the body of an error the running server answered: an internal
+    error stays a 500 (it said 400), and an error of its own is a 400."""
+    internal = error_from_body(error_body(500, "internal_server_error", "Internt fel.",
+                                          "Internal error."), UsageError)  # fmt: skip
+    assert error_body_of(internal)["status"] == 500
+    assert error_body_of(internal, 400)["status"] == 400  # an explicit status wins
+    assert error_body_of(UsageError.of("err_synth_years", years="tjugo"))["status"] == 400
+
+
 def _lexheller(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "lexheller.cli", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
